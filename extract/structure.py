@@ -1,0 +1,212 @@
+"""A light structure pass: headings, list items and sentences, each with its span.
+
+Plans are outlines: `Phần thứ hai` > `II.` > `2.` > `2.1.` > `-` > `+`. A list
+item inherits what its introducing line says (status, period), so each line
+knows its chain of enclosing headings and the line that introduced its list.
+Depth comes from the order in which numbering schemes first appear, the way a
+reader infers it: the first scheme seen is the outermost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+# (scheme, pattern) in the order they are tried; the pattern's end is the marker's end.
+_MARKERS: list[tuple[str, "regex.Pattern[str]"]] = [
+    ("part", regex.compile(r"(?i)phần\s+thứ\s+\w+\s*[:.]?\s*")),
+    ("ordinal_word", regex.compile(r"(?i)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+là\s*:\s*")),
+    ("roman", regex.compile(r"(?P<n>[IVXLC]{1,6})\s*[.)\-–]\s*(?=\S)")),
+    ("number", regex.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.),](?!\d)\s*|\s+)(?=\S)")),
+    ("letter", regex.compile(r"(?P<n>[a-zđ])\s*\)\s*")),
+    ("bullet", regex.compile(r"(?P<b>[-+*•·–—])\s*(?=\S)")),
+]
+_SENTENCE_SPLIT = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}\d\"“(])|(?<=:)\s+(?=[-+•])")
+_UPPER_LINE = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(s: str) -> int | None:
+    total, prev = 0, 0
+    for ch in reversed(s.upper()):
+        v = ROMAN.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+@dataclass
+class Line:
+    """One line of normalized text: a heading, a list item or a paragraph."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    scheme: str | None = None  # part, ordinal_word, roman, number1..4, letter, bullet-, bullet+, ...
+    label: str | None = None  # the marker as written: "II", "2.1", "-"
+    body_start: int = 0  # offset (in the document) where the text after the marker begins
+    depth: int = 0
+    parent: int | None = None  # index of the enclosing heading/item line
+    intro: int | None = None  # index of the line that introduced this item's list
+    is_heading: bool = False
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start - self.start:]
+
+    @property
+    def number(self) -> int | None:
+        """The item's own number: 3 for "1.2.3.", 2 for "II", None for bullets."""
+        if self.label is None:
+            return None
+        if self.scheme == "roman":
+            return roman_value(self.label)
+        if self.scheme and self.scheme.startswith("number"):
+            return int(self.label.split(".")[-1])
+        return None
+
+
+@dataclass
+class Structure:
+    text: str
+    lines: list[Line] = field(default_factory=list)
+
+    def ancestors(self, i: int) -> list[Line]:
+        out = []
+        p = self.lines[i].parent
+        while p is not None:
+            out.append(self.lines[p])
+            p = self.lines[p].parent
+        return out
+
+    def line_at(self, offset: int) -> Line:
+        lo, hi = 0, len(self.lines) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.lines[mid].start <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.lines[lo]
+
+    def children(self, i: int) -> list[Line]:
+        return [ln for ln in self.lines if ln.parent == i]
+
+    @cached_property
+    def first_section(self) -> int:
+        """Index of the first numbered section: lines before it are the document's header block."""
+        for ln in self.lines:
+            if ln.scheme in ("part", "roman") or (ln.scheme == "number1" and ln.index > 3):
+                return ln.index
+        return len(self.lines)
+
+
+def _marker(text: str) -> tuple[str, str, int] | None:
+    for scheme, pat in _MARKERS:
+        m = pat.match(text)
+        if not m:
+            continue
+        if scheme == "number":
+            label = m.group("n")
+            depth = label.count(".") + 1
+            rest = text[m.end():]
+            # "2024 ..." or "15 tiêu chí": a number that is not an outline label.
+            if int(label.split(".")[0]) > 40 or (depth == 1 and not regex.match(r"\d{1,2}\s*[.),]", text)):
+                continue
+            if regex.match(r"\d", rest):
+                continue
+            return f"number{depth}", label, m.end()
+        if scheme == "roman":
+            return "roman", m.group("n"), m.end()
+        if scheme == "bullet":
+            return "bullet" + m.group("b"), m.group("b"), m.end()
+        if scheme == "letter":
+            return "letter", m.group("n"), m.end()
+        return scheme, text[: m.end()].strip(), m.end()
+    return None
+
+
+def _is_heading(ln: Line) -> bool:
+    body = ln.body.strip()
+    if ln.scheme in ("part", "roman"):
+        return True
+    if ln.scheme and ln.scheme.startswith("number"):
+        # A numbered line is a heading when short and not a sentence-long statement.
+        return len(body) <= 120 and not body.endswith((";", ","))
+    return False
+
+
+def parse_structure(text: str) -> Structure:
+    st = Structure(text)
+    pos = 0
+    for i, raw in enumerate(text.split("\n")):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        ln = Line(index=i, start=start, end=end, text=raw, body_start=start)
+        mk = _marker(raw)
+        if mk:
+            ln.scheme, ln.label, n = mk
+            ln.body_start = start + n
+        st.lines.append(ln)
+
+    stack: list[Line] = []  # open containers, outermost first
+    for ln in st.lines:
+        if ln.scheme is None:
+            # A capitalised title line right after a part heading continues it.
+            if stack and stack[-1].index == ln.index - 1 and stack[-1].scheme == "part" and _UPPER_LINE.match(ln.text):
+                ln.parent = stack[-1].index
+                ln.is_heading = True
+                continue
+            # A paragraph that announces a new list closes the list before it.
+            while _announces_list(ln.text) and stack and stack[-1].intro is not None and not stack[-1].is_heading and stack[-1].scheme not in ("part", "roman"):
+                stack.pop()
+            ln.parent = stack[-1].index if stack else None
+            ln.depth = len(stack)
+            continue
+        ln.is_heading = _is_heading(ln)
+        prev = st.lines[ln.index - 1] if ln.index > 0 else None
+        sibling = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].scheme == ln.scheme), None)
+        if ln.scheme not in ("part", "roman") and prev is not None and prev.scheme != ln.scheme and _announces_list(prev.text) and not (
+            sibling is not None and stack[sibling].intro is not None and stack[sibling].intro == _intro_of(st, prev)
+        ):
+            # A new list opens under the line that announced it, whatever its numbering.
+            while stack and stack[-1].index > prev.index:
+                stack.pop()
+            if not stack or stack[-1].index != prev.index:
+                stack.append(prev)
+            ln.intro = prev.index
+        elif sibling is not None:
+            ln.intro = stack[sibling].intro
+            del stack[sibling:]
+        ln.parent = stack[-1].index if stack else None
+        ln.depth = len(stack)
+        stack.append(ln)
+    return st
+
+
+_ANNOUNCE = regex.compile(r"(?i)(?::\s*$|\b(?:bao\s+gồm|gồm|như\s+sau|sau)\s*:?\s*$)")
+
+
+def _intro_of(st: Structure, ln: Line) -> int | None:
+    return ln.intro
+
+
+def _announces_list(text: str) -> bool:
+    return bool(_ANNOUNCE.search(text.strip()))
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans inside [start, end): split after . ! ? ; before a capital or digit."""
+    end = len(text) if end is None else end
+    spans = []
+    s = start
+    for m in _SENTENCE_SPLIT.finditer(text, start, end):
+        spans.append((s, m.start()))
+        s = m.end()
+    if s < end:
+        spans.append((s, end))
+    return [(a, b) for a, b in spans if b > a]

@@ -1,0 +1,109 @@
+"""Layout repair: one paragraph, heading or list item per line.
+
+Text exported from Word/PDF is hard-wrapped ("đạt 17/19 tiêu" / "chí"), often
+with blank lines between the wrapped lines, and page breaks fall mid-sentence.
+Lines are joined when the next one continues the previous (it starts in lower
+case, or the previous one fills the line and does not end a sentence), never
+when the next one opens a heading or a list item. Runs of spaces collapse.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from normalize.document import MappedText
+
+# Line openers that start a new block: list bullets, numbered and Roman headings,
+# "Phần thứ …" parts, "Một là:" enumerations, lettered items.
+LIST_OR_HEADING = regex.compile(
+    r"""^(?:
+        [-+*•·–—]\s*                                  # bullets
+      | \d{1,2}(?:\.\d{1,2}){0,3}\s*[.),]?(?=\s|\p{Lu})  # 1. 1.2. 1.2.3 8,
+      | [IVXLC]{1,6}\s*[.)\-–]                          # I. II) IV-
+      | [a-zđ]\s*\)                                   # a) b)
+      | (?i:phần\s+thứ)\b
+      | (?i:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+là)\s*:
+      | (?i:nơi\s+nhận)\b
+    )""",
+    regex.VERBOSE,
+)
+SENTENCE_END = regex.compile(r"[.!?:;…]['\"”’)]*$")
+_SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u3000]")
+_LINE = regex.compile(r"[^\n\f\r]*")
+
+# A line counts as "full" when it reaches this share of the document's typical width.
+FULL_LINE_SHARE = 0.75
+# Documents whose typical line is longer than this are not hard-wrapped.
+MAX_WRAP_WIDTH = 140
+
+
+def _typical_width(lengths: list[int]) -> int:
+    if not lengths:
+        return 0
+    ordered = sorted(lengths)
+    return ordered[int(0.9 * (len(ordered) - 1))]
+
+
+def _is_upper_line(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def continues(prev: str, nxt: str, width: int) -> bool:
+    """Does line `nxt` continue the paragraph of line `prev`?"""
+    if not prev or not nxt or LIST_OR_HEADING.match(nxt):
+        return False
+    first = nxt[0]
+    ends_sentence = bool(SENTENCE_END.search(prev))
+    if first.islower():
+        return not ends_sentence or prev.endswith(",")
+    if ends_sentence or _is_upper_line(prev) or _is_upper_line(nxt):
+        return False
+    wrapped = 0 < width <= MAX_WRAP_WIDTH
+    return wrapped and len(prev) >= FULL_LINE_SHARE * width
+
+
+def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
+    text = mt.text
+    # Content span of every non-blank line (leading/trailing blanks excluded).
+    lines: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        s, e = m.start(), m.end()
+        if s == e and lines and lines[-1][1] == s:
+            continue
+        seg = text[s:e]
+        stripped = seg.strip(" \t\u00a0\u200b\u3000\ufeff")
+        if not stripped:
+            continue
+        lead = len(seg) - len(seg.lstrip(" \t\u00a0\u200b\u3000\ufeff"))
+        lines.append((s + lead, s + lead + len(stripped)))
+    counts: Counter = Counter()
+    if not lines:
+        return MappedText("", (mt.src[0] if mt.src else 0,)), counts
+    width = _typical_width([e - s for s, e in lines])
+    edits: list[tuple[int, int, str]] = []
+    if lines[0][0] > 0:
+        edits.append((0, lines[0][0], ""))
+    for i, (s, e) in enumerate(lines):
+        for m in _SPACE_RUN.finditer(text, s, e):
+            if m.group(0) != " ":
+                edits.append((m.start(), m.end(), " "))
+                counts["space_collapse"] += 1
+        if i + 1 < len(lines):
+            ns = lines[i + 1][0]
+            if continues(_collapse(text[s:e]), _collapse(text[ns:lines[i + 1][1]]), width):
+                edits.append((e, ns, " "))
+                counts["line_join"] += 1
+            elif text[e:ns] != "\n":
+                edits.append((e, ns, "\n"))
+                if text.count("\n", e, ns) > 1:
+                    counts["blank_line"] += 1
+    if lines[-1][1] < len(text):
+        edits.append((lines[-1][1], len(text), ""))
+    edits.sort(key=lambda t: t[0])
+    return mt.edit(edits), +counts
+
+
+def _collapse(s: str) -> str:
+    return _SPACE_RUN.sub(" ", s)
