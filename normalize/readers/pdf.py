@@ -1,0 +1,448 @@
+"""PDF files: page text through pypdfium2, ruled tables through pdfplumber, scans through OCR.
+
+Design, so that offsets stay sane: `RawDocument.text` is built here once, page
+by page, and is the only string offsets refer to.
+
+- Page text comes from pypdfium2 (fast, and the text order Word exports
+  give). Line breaks are kept as "\\n"; pages are joined with "\\f".
+- A page with ruling lines (cheap pre-check: its path objects) is handed to
+  pdfplumber's `find_tables`. Each table's characters are located in
+  pypdfium2's character list by position; the run of characters the table
+  covers is replaced by one line per row, cells joined by " | ", so a row
+  such as "3 | Thủy lợi và phòng, chống thiên tai | Đạt" is one line for the
+  line-based extractors and is not also present as loose cell text. A table
+  whose characters are interleaved with text outside it keeps pypdfium2's
+  text (nothing is duplicated, nothing lost).
+- Running headers, footers and page numbers are kept in the text and listed
+  in `furniture`, found by their repetition at the first or last lines of
+  pages (pypdfium2 puts a Word footer's page number first on the page).
+- Font names (legacy-encoding signal) are read from the page's text objects
+  through pdfium, on every page, at little cost.
+- A page whose text layer is empty or undecodable but which holds a large
+  image or many drawn paths is a scan: it is OCR'd when tesseract is there,
+  otherwise counted in `repairs["page_needs_ocr"]`; a document with no
+  usable page at all raises `ReadError(status="needs_ocr")`.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+import regex
+
+from normalize.raw import RawDocument, ReadError
+from normalize.readers import ocr
+
+PAGE_BREAK = "\f"
+
+# A page needs OCR when it has fewer usable characters than this and a scan-like image or drawing.
+_MIN_WORD_CHARS = 32
+# Share of undecodable characters (controls, private use, U+FFFD) above which a text layer is garbage.
+_MAX_GARBAGE_SHARE = 0.3
+# Share of the page an image must cover to look like a scanned page.
+_SCAN_IMAGE_AREA = 0.4
+# Path objects from which a page without text looks drawn (text converted to outlines).
+_OUTLINED_TEXT_PATHS = 300
+# Path objects from which a page may hold a ruled table.
+_TABLE_MIN_PATHS = 6
+# How many lines at each edge of a page may be running headers, footers or page numbers.
+_EDGE_LINES = 3
+
+_WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
+_GARBAGE_CHAR = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\uFFFD--[\n\t]]", regex.V1)
+_LINE_BREAKS = regex.compile(r"\r\n?|[\f\v\u2028\u2029\x85]")
+_TRAILING_SPACES = regex.compile(r"[ \t]+(?=\n|$)")
+_DIGITS = regex.compile(r"\d+")
+_SPACES = regex.compile(r"\s+")
+# A line that is only a page number: "3", "- 3 -", "Trang 3", "3/12", "Page 3 of 12".
+_PAGE_NUMBER_LINE = regex.compile(
+    r"\s*(?:(?:trang|page)\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?\s*(?:(?:/|of|trên)\s*\d{1,4})?\s*",
+    regex.IGNORECASE,
+)
+_SUBSET_PREFIX = regex.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass
+class PageObjects:
+    """What pdfium tells about a page's objects."""
+
+    paths: int = 0
+    image_area_share: float = 0.0
+    fonts: set[str] = field(default_factory=set)
+
+
+def read_pdf(path: Path) -> RawDocument:
+    _check_signature(path)
+    document = _open(path)
+    try:
+        return _read_document(path, document)
+    finally:
+        document.close()
+
+
+def _check_signature(path: Path) -> None:
+    """Refuse files that are not PDFs with a message that says what they are."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head.strip():
+        raise ReadError("file is empty", status="empty")
+    if b"%PDF-" in head:
+        return
+    kind = describe_content(head)
+    raise ReadError(f"not a PDF: {kind}")
+
+
+def describe_content(head: bytes) -> str:
+    """A clerk's description of a file from its first bytes."""
+    signatures = [
+        (b"PK\x03\x04", "the file is a ZIP archive (a DOCX or XLSX with the wrong extension?)"),
+        (b"\xd0\xcf\x11\xe0", "the file is a legacy Office document (a .doc or .xls with the wrong extension?)"),
+        (b"\x89PNG", "the file is a PNG image"),
+        (b"\xff\xd8\xff", "the file is a JPEG image"),
+        (b"II*\x00", "the file is a TIFF image"),
+        (b"MM\x00*", "the file is a TIFF image"),
+        (b"{\\rtf", "the file is an RTF document"),
+        (b"Rar!", "the file is a RAR archive"),
+        (b"7z\xbc\xaf", "the file is a 7-Zip archive"),
+    ]
+    for magic, description in signatures:
+        if head.startswith(magic):
+            return description
+    stripped = head.lstrip()
+    if stripped[:5].lower() in (b"<html", b"<!doc"):
+        return "the file is a web page (HTML)"
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut by the sample's end is still text.
+        sample = head[: error.start].decode("utf-8") if error.start > len(head) - 4 else None
+    if sample and sum(ch.isprintable() or ch.isspace() for ch in sample) >= 0.95 * len(sample):
+        return "the file starts with text"
+    return "unknown content (first bytes " + head[:8].hex(" ") + ")"
+
+
+def _open(path: Path) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError("PDF is encrypted: a password is needed") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadError("PDF is encrypted with an unsupported security handler: save an unprotected copy") from None
+        if code == pdfium_c.FPDF_ERR_FILE:
+            raise ReadError("PDF cannot be opened: the file is missing or unreadable") from None
+        raise ReadError("PDF is damaged: the file is truncated or corrupt (re-export or re-download it)") from None
+
+
+def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
+    n_pages = len(document)
+    if n_pages == 0:
+        raise ReadError("PDF has no pages", status="empty")
+    repairs: Counter = Counter()
+    fonts: set[str] = set()
+    pages: list[str] = []
+    scans: list[int] = []
+    table_pages: list[int] = []
+    for index in range(n_pages):
+        try:
+            page = document[index]
+        except pypdfium2.PdfiumError:
+            repairs["page_unreadable"] += 1
+            pages.append("")
+            continue
+        try:
+            objects = _scan_objects(page)
+            fonts |= objects.fonts
+            textpage = page.get_textpage()
+            try:
+                text = _clean(textpage.get_text_range())
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+        kind = classify_page(text, objects)
+        if kind in ("garbage", "scan"):
+            scans.append(index)
+            if kind == "garbage":
+                text = ""
+        elif kind == "ruled":
+            table_pages.append(index)
+        pages.append(text)
+
+    lossy = False
+    if scans:
+        problem = ocr.tesseract_problem()
+        if problem is None:
+            for index, text in ocr.ocr_pdf_pages(document, scans).items():
+                if text.strip():
+                    pages[index] = text
+                    repairs["ocr_page"] += 1
+                    lossy = True
+                else:
+                    repairs["page_needs_ocr"] += 1
+        else:
+            repairs["page_needs_ocr"] += len(scans)
+        if not any(_WORD_CHAR.search(text) for text in pages):
+            raise ReadError(problem or "scanned pages could not be read by OCR", status="needs_ocr")
+    if not any(_WORD_CHAR.search(text) for text in pages):
+        raise ReadError("PDF has no text: its pages are blank", status="empty")
+
+    if table_pages:
+        for index, text in _pages_with_tables(path, document, table_pages).items():
+            pages[index] = text
+
+    text = PAGE_BREAK.join(pages)
+    page_starts = _page_starts(pages)
+    return RawDocument(
+        text=text,
+        file_type="pdf",
+        page_starts=page_starts,
+        n_pages=n_pages,
+        fonts=frozenset(fonts),
+        furniture=find_furniture(pages),
+        repairs=repairs,
+        lossy=lossy,
+    )
+
+
+def classify_page(text: str, objects: PageObjects) -> str:
+    """'garbage' (undecodable text layer), 'scan' (an image or drawing with little text),
+    'ruled' (text with enough drawn lines to hold a table) or 'text'.
+
+    Text in a legacy font encoding (TCVN3, VNI) decodes to Latin-1 letters and
+    symbols, not to control or private-use characters, so it is not garbage.
+    """
+    word_chars = len(_WORD_CHAR.findall(text))
+    garbage = len(_GARBAGE_CHAR.findall(text))
+    if garbage > _MAX_GARBAGE_SHARE * max(1, word_chars + garbage):
+        return "garbage"
+    if word_chars < _MIN_WORD_CHARS and (
+        objects.image_area_share >= _SCAN_IMAGE_AREA or objects.paths >= _OUTLINED_TEXT_PATHS
+    ):
+        return "scan"
+    if word_chars and objects.paths >= _TABLE_MIN_PATHS:
+        return "ruled"
+    return "text"
+
+
+def _clean(text: str) -> str:
+    """pdfium text with "\\n" line breaks only (no form feed: it separates pages)."""
+    text = _LINE_BREAKS.sub("\n", text).replace("\x02", "-").replace("\x00", "")
+    return _TRAILING_SPACES.sub("", text)
+
+
+def _page_starts(pages: list[str]) -> tuple[int, ...]:
+    starts = []
+    offset = 0
+    for text in pages[:-1]:
+        offset += len(text) + len(PAGE_BREAK)
+        starts.append(offset)
+    return tuple(starts)
+
+
+# --- page objects -----------------------------------------------------------
+
+def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
+    """Count path objects, measure images and collect font names, through pdfium's raw calls."""
+    scan = PageObjects()
+    width, height = page.get_size()
+    page_area = max(1.0, width * height)
+    seen_fonts: set[int] = set()
+    image_area = 0.0
+
+    def visit(count: int, get_object, depth: int) -> None:
+        nonlocal image_area
+        for i in range(count):
+            obj = get_object(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                scan.paths += 1
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                font = pdfium_c.FPDFTextObj_GetFont(obj)
+                address = ctypes.cast(font, ctypes.c_void_p).value if font else None
+                if address and address not in seen_fonts:
+                    seen_fonts.add(address)
+                    name = _font_name(font)
+                    if name:
+                        scan.fonts.add(name)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                image_area += _object_area(obj)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
+                visit(pdfium_c.FPDFFormObj_CountObjects(obj),
+                      lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j), depth + 1)
+
+    raw_page = page.raw
+    visit(pdfium_c.FPDFPage_CountObjects(raw_page), lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i), 0)
+    scan.image_area_share = min(1.0, image_area / page_area)
+    return scan
+
+
+def _font_name(font) -> str:
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    if size <= 1:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    name = buffer.value.decode("utf-8", errors="replace")
+    return _SUBSET_PREFIX.sub("", name)
+
+
+def _object_area(obj) -> float:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return 0.0
+    return max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+
+
+# --- tables -----------------------------------------------------------------
+
+def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: list[int]) -> dict[int, str]:
+    """Page texts with each ruled table replaced by one " | "-joined line per row."""
+    try:
+        import pdfplumber  # noqa: PLC0415 - only needed for pages with ruling lines
+    except ImportError:
+        return {}
+    results: dict[int, str] = {}
+    try:
+        plumber = pdfplumber.open(path)
+    except Exception:  # noqa: BLE001 - pdfminer fails in many ways on odd files; pdfium's text stands
+        return {}
+    with plumber:
+        for index in indices:
+            try:
+                plumber_page = plumber.pages[index]
+                tables = plumber_page.find_tables()
+                if not tables:
+                    continue
+                rows_by_table = [(table.bbox, _table_lines(table.extract())) for table in tables]
+                height = float(plumber_page.height)
+            except Exception:  # noqa: BLE001 - same: keep pdfium's text for this page
+                continue
+            page = document[index]
+            try:
+                if page.get_rotation() % 360:
+                    continue
+                text = _text_with_tables(page, height, rows_by_table)
+            finally:
+                page.close()
+            if text is not None:
+                results[index] = text
+    return results
+
+
+def _table_lines(rows: list[list[str | None]]) -> list[str]:
+    lines = []
+    for row in rows:
+        cells = [_SPACES.sub(" ", cell).strip() for cell in row if cell is not None]
+        if any(cells):
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables) -> str | None:
+    """Replace each table's run of characters in pdfium's character list with its row lines."""
+    textpage = page.get_textpage()
+    try:
+        n_chars = textpage.count_chars()
+        # pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y.
+        centres = []
+        for i in range(n_chars):
+            left, bottom, right, top = textpage.get_charbox(i)
+            if right <= left and top <= bottom:
+                centres.append(None)  # a generated space or line break
+            else:
+                centres.append(((left + right) / 2, (bottom + top) / 2))
+        regions = []
+        for (x0, top, x1, bottom), lines in tables:
+            y_low, y_high = height - bottom, height - top
+            inside = [
+                i for i, centre in enumerate(centres)
+                if centre and x0 - 1 <= centre[0] <= x1 + 1 and y_low - 1 <= centre[1] <= y_high + 1
+            ]
+            if not inside or not lines:
+                continue
+            first, last = inside[0], inside[-1]
+            outside = sum(1 for i in range(first, last + 1) if centres[i]) - len(inside)
+            if outside > 0.02 * len(inside):
+                continue  # the table's characters are interleaved with other text: keep pdfium's order
+            regions.append((first, last, lines))
+        if not regions:
+            return None
+        regions.sort()
+        parts: list[str] = []
+        position = 0
+        for first, last, lines in regions:
+            if first < position:
+                continue
+            before = _clean(textpage.get_text_range(position, first - position)) if first > position else ""
+            if before and not before.endswith("\n"):
+                before += "\n"
+            parts.append(before + "\n".join(lines) + "\n")
+            position = last + 1
+        after = _clean(textpage.get_text_range(position, n_chars - position)) if position < n_chars else ""
+        parts.append(after.lstrip("\n"))
+        return "".join(parts).rstrip("\n") if not after else "".join(parts)
+    finally:
+        textpage.close()
+
+
+# --- running headers, footers and page numbers ------------------------------
+
+def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
+    """Spans of `"\\f".join(pages)` that are running headers, footers or page numbers.
+
+    A span covers the line and its line break. Lines qualify only among the
+    first and last `_EDGE_LINES` non-empty lines of a page, and only when they
+    repeat: the same text (digits ignored) at the same edge on several pages,
+    or a lone number that follows the page index.
+    """
+    if len(pages) < 2:
+        return []
+    page_offsets = [0, *_page_starts(pages)]
+    edge_lines: list[list[tuple[str, int, int]]] = []  # per page: (edge, start, end) with global offsets
+    for page_index, text in enumerate(pages):
+        lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]*\S[^\n]*", text)]
+        chosen = [("top", *span) for span in lines[:_EDGE_LINES]]
+        top = set(lines[:_EDGE_LINES])
+        chosen += [("bottom", *span) for span in lines[-_EDGE_LINES:] if span not in top]
+        base = page_offsets[page_index]
+        edge_lines.append([(edge, base + start, base + end) for edge, start, end in chosen])
+    text = PAGE_BREAK.join(pages)
+
+    spans: set[tuple[int, int]] = set()
+    # Page numbers: a lone number whose difference to the page index is the same on many pages.
+    numbered = []
+    for page_index, lines in enumerate(edge_lines):
+        for _, start, end in lines:
+            match = _PAGE_NUMBER_LINE.fullmatch(text, start, end)
+            if match:
+                numbered.append((int(match.group(1)) - page_index, start, end))
+    if numbered:
+        shift, support = Counter(shift for shift, _, _ in numbered).most_common(1)[0]
+        if support >= max(2, math.ceil(0.3 * len(pages))):
+            spans |= {(start, end) for s, start, end in numbered if s == shift}
+    # Running headers and footers: the same line, digits ignored, at the same edge of many pages.
+    keyed = Counter()
+    occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for lines in edge_lines:
+        seen_here = set()
+        for edge, start, end in lines:
+            line = _SPACES.sub(" ", text[start:end]).strip()
+            if len(_WORD_CHAR.findall(_DIGITS.sub("", line))) < 4:
+                continue
+            key = (edge, _DIGITS.sub("#", line))
+            occurrences.setdefault(key, []).append((start, end))
+            if key not in seen_here:
+                keyed[key] += 1
+                seen_here.add(key)
+    threshold = max(2, math.ceil(0.3 * len(pages)))
+    for key, count in keyed.items():
+        if count >= threshold:
+            spans |= set(occurrences[key])
+    return sorted((start, end + 1 if text[end:end + 1] == "\n" else end) for start, end in spans)

@@ -1,0 +1,192 @@
+"""PDF reader: page text and page offsets, running headers and page numbers, tables, scans."""
+from __future__ import annotations
+
+import pytest
+import regex
+
+from normalize.raw import ReadError
+from normalize.readers import ocr
+from normalize.readers.pdf import PageObjects, classify_page, describe_content, find_furniture, read_pdf
+from tests.fixtures import build
+
+
+@pytest.fixture(scope="module")
+def font():
+    problem = build.typesetting_problem()
+    if problem:
+        pytest.skip(problem)
+    return build.find_vietnamese_font()
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory, font):
+    folder = tmp_path_factory.mktemp("pdf")
+    return build.typeset_pdf(folder / "plan.pdf", build.sample_paragraphs(), font, min_pages=5)
+
+
+@pytest.fixture(scope="module")
+def plan_raw(plan):
+    return read_pdf(plan.path)
+
+
+@pytest.fixture(scope="module")
+def table_pdf(tmp_path_factory, font):
+    folder = tmp_path_factory.mktemp("pdf_table")
+    return build.typeset_pdf(folder / "table.pdf", build.sample_paragraphs(limit=40), font, table_after=8)
+
+
+@pytest.fixture
+def without_tesseract(monkeypatch):
+    """Behave as on a machine where tesseract is not installed."""
+    real_which = ocr.shutil.which
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None if name == "tesseract" else real_which(name))
+    ocr.tesseract_problem.cache_clear()
+    yield
+    ocr.tesseract_problem.cache_clear()
+
+
+def _pages(raw):
+    bounds = [0, *raw.page_starts, len(raw.text) + 1]
+    return [raw.text[bounds[i]:bounds[i + 1] - 1] for i in range(len(bounds) - 1)]
+
+
+def _without_furniture(raw) -> str:
+    text = raw.text
+    for start, end in sorted(raw.furniture, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+def _collapse(text: str) -> str:
+    return regex.sub(r"\s+", " ", text).strip()
+
+
+def test_every_page_is_read_and_page_starts_point_after_each_form_feed(plan, plan_raw):
+    assert plan_raw.n_pages == plan.n_pages >= 5
+    assert len(plan_raw.page_starts) == plan.n_pages - 1
+    assert plan_raw.text.count("\f") == plan.n_pages - 1
+    assert all(plan_raw.text[start - 1] == "\f" for start in plan_raw.page_starts)
+
+
+def test_each_paragraph_begins_on_the_page_it_was_typeset_on(plan, plan_raw):
+    pages = [_collapse(page) for page in _pages(plan_raw)]
+    for page_number, paragraph in plan.paragraph_pages:
+        opening = " ".join(paragraph.split()[:4])
+        assert opening in pages[page_number - 1], (page_number, opening)
+
+
+def test_text_without_furniture_holds_every_sentence_of_the_sample(plan, plan_raw):
+    body = _collapse(_without_furniture(plan_raw))
+    missing = [p for _, p in plan.paragraph_pages if _collapse(p) not in body]
+    assert missing == []
+
+
+def test_running_header_and_page_numbers_are_furniture_and_nothing_else(plan, plan_raw):
+    found = [plan_raw.text[start:end].strip() for start, end in plan_raw.furniture]
+    expected = [build.RUNNING_HEADER] * (plan.n_pages - 1) + [str(n) for n in range(1, plan.n_pages + 1)]
+    assert sorted(found) == sorted(expected)
+
+
+def test_furniture_spans_stay_inside_their_page(plan_raw):
+    starts = [0, *plan_raw.page_starts]
+    for start, end in plan_raw.furniture:
+        assert "\f" not in plan_raw.text[start:end]
+        assert start in starts or plan_raw.text[start - 1] in "\n\f"
+
+
+def test_font_names_are_reported_without_subset_prefix(plan_raw):
+    assert any(name.startswith("DejaVuSans") for name in plan_raw.fonts)
+
+
+def test_ruled_table_becomes_one_line_per_row(table_pdf):
+    raw = read_pdf(table_pdf.path)
+    lines = raw.text.replace("\f", "\n").split("\n")
+    expected = [" | ".join(row) for row in build.CRITERIA_ROWS]
+    assert [line for line in lines if line in expected] == expected
+    assert " | ".join(build.CRITERIA_HEADER) in lines
+    assert raw.text.count("Thủy lợi và phòng, chống thiên tai") == 1
+
+
+def test_table_rows_sit_between_the_paragraphs_around_the_table(table_pdf):
+    raw = read_pdf(table_pdf.path)
+    paragraphs = build.sample_paragraphs(limit=40)
+    text = _collapse(raw.text)
+    before, after = text.index(_collapse(paragraphs[8])), text.index(_collapse(paragraphs[9]))
+    assert before < text.index("3 | Thủy lợi và phòng, chống thiên tai | Đạt") < after
+
+
+def test_pdf_restricted_only_by_an_owner_password_is_read(tmp_path, font):
+    paragraphs = build.sample_paragraphs(limit=20)
+    made = build.typeset_pdf(tmp_path / "owner.pdf", paragraphs, font, encrypt_owner_password="owner")
+    assert _collapse(paragraphs[-1]) in _collapse(read_pdf(made.path).text)
+
+
+def test_scanned_pdf_without_tesseract_needs_ocr(tmp_path, table_pdf, without_tesseract):
+    scan = build.scan_pdf(table_pdf.path, tmp_path / "scan.pdf")
+    with pytest.raises(ReadError) as caught:
+        read_pdf(scan)
+    assert caught.value.status == "needs_ocr"
+    assert str(caught.value) == "scanned pages need OCR: apt-get install tesseract-ocr tesseract-ocr-vie"
+
+
+def test_mixed_pdf_without_tesseract_keeps_text_pages_and_counts_the_scans(tmp_path, table_pdf, without_tesseract):
+    scan = build.scan_pdf(table_pdf.path, tmp_path / "scan.pdf")
+    mixed = build.mixed_pdf(table_pdf.path, scan, tmp_path / "mixed.pdf")
+    raw = read_pdf(mixed)
+    assert raw.n_pages == 2 * table_pdf.n_pages
+    assert raw.repairs["page_needs_ocr"] == table_pdf.n_pages
+    assert "3 | Thủy lợi và phòng, chống thiên tai | Đạt" in raw.text
+    assert not raw.lossy
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        (["- 1 -\nMở đầu văn bản\nNội dung một", "- 2 -\nNội dung hai\nNội dung ba", "- 3 -\nNội dung bốn"], ["- 1 -", "- 2 -", "- 3 -"]),
+        (["Nội dung một\nTrang 1/3", "Nội dung hai\nTrang 2/3", "Nội dung ba\nTrang 3/3"], ["Trang 1/3", "Trang 2/3", "Trang 3/3"]),
+        (["Báo cáo số 12 năm 2024\nMột", "Báo cáo số 12 năm 2024\nHai", "Ba"], ["Báo cáo số 12 năm 2024", "Báo cáo số 12 năm 2024"]),
+        (["1. Mục tiêu\nNội dung", "2. Nhiệm vụ\nNội dung khác", "Kết luận\nHết"], []),
+        (["12\nchỉ một trang"], []),
+    ],
+    ids=["dashed-numbers-first", "trang-x-of-n-last", "repeated-header", "numbered-headings-are-body", "single-page"],
+)
+def test_find_furniture(pages, expected):
+    text = "\f".join(pages)
+    assert [text[start:end].strip() for start, end in find_furniture(pages)] == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"PK\x03\x04rest", "ZIP archive"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office"),
+        ("Kế hoạch số 12".encode(), "starts with text"),
+        (b"<!DOCTYPE html><html>", "web page"),
+        (b"\x00\x01\x02\x03\xfe\xff", "unknown content"),
+    ],
+)
+def test_describe_content_names_what_a_misnamed_file_is(head, expected):
+    assert expected in describe_content(head)
+
+
+BODY = "Năm 2023 UBND xã đã rà soát các tiêu chí nông thôn mới cụ thể đến từng chỉ tiêu.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "objects", "expected"),
+    [
+        (BODY * 5, PageObjects(), "text"),
+        (BODY * 5, PageObjects(paths=40), "ruled"),
+        ("", PageObjects(image_area_share=0.95), "scan"),
+        ("- 3 -", PageObjects(image_area_share=0.95), "scan"),
+        ("", PageObjects(paths=2000), "scan"),
+        ("", PageObjects(), "text"),
+        (BODY * 5, PageObjects(image_area_share=0.95), "text"),
+        ("\x03\x04\x05\x06\x07\ue001\ue002 ab\n" * 20, PageObjects(), "garbage"),
+        ("KÕ ho¹ch x©y dùng n«ng th«n míi n¨m 2024 cña UBND x·\n" * 5, PageObjects(), "text"),
+    ],
+    ids=["text", "text-with-rules", "blank-scan", "scan-with-page-number", "outlined-text",
+         "blank-page", "text-with-photo", "undecodable-layer", "tcvn3-legacy-text"],
+)
+def test_classify_page(text, objects, expected):
+    assert classify_page(text, objects) == expected
