@@ -1,0 +1,87 @@
+"""Status, time and list cues of plan language (data in `data/cues.yaml`).
+
+Phrases are matched on the length-preserving fold of the text, so "Chưa đạt",
+"chưa đạt" and "chua dat" are one cue and the match offsets are the text's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+import yaml
+
+from gazetteer.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: int
+    end: int
+    kind: str  # a status (met, unmet, target) or a cue family (now, topic, ...)
+
+
+def _load(name: str) -> dict:
+    with resources.files("gazetteer").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=None)
+def cue_data() -> dict:
+    return _load("cues.yaml")
+
+
+@lru_cache(maxsize=None)
+def signer_titles() -> dict:
+    return _load("signer_titles.yaml")
+
+
+def phrase_pattern(phrases: list[str]) -> "regex.Pattern[str]":
+    """A pattern matching any phrase on the folded text, longest first, on word boundaries."""
+    alts = sorted({regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(alts) + r")(?![\p{L}\p{N}])")
+
+
+@lru_cache(maxsize=None)
+def _status_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
+    return [(status, phrase_pattern(words)) for status, words in cue_data()["status"].items()]
+
+
+@lru_cache(maxsize=None)
+def family_pattern(family: str) -> "regex.Pattern[str]":
+    data = cue_data()[family]
+    return phrase_pattern(data if isinstance(data, list) else [w for ws in data.values() for w in ws])
+
+
+def find_status_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """Status cues in text[start:end]; overlapping cues keep the longest ("chưa đạt" over "đạt")."""
+    folded = fold(text)
+    end = len(text) if end is None else end
+    found: list[Cue] = []
+    for status, pat in _status_patterns():
+        for m in pat.finditer(folded, start, end):
+            found.append(Cue(m.start(), m.end(), status))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Cue] = []
+    for c in found:
+        if kept and c.start < kept[-1].end:
+            continue
+        kept.append(c)
+    return kept
+
+
+def find_family(text: str, family: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    folded = fold(text)
+    end = len(text) if end is None else end
+    return [Cue(m.start(), m.end(), family) for m in family_pattern(family).finditer(folded, start, end)]
+
+
+@lru_cache(maxsize=None)
+def count_unit_pattern() -> "regex.Pattern[str]":
+    """Named groups per unit code: `(?P<tieu_chi>…)|(?P<chi_tieu>…)`."""
+    parts = []
+    for unit, words in cue_data()["count_units"].items():
+        alts = sorted({regex.escape(fold(w)).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
+        parts.append(f"(?P<{unit}>" + "|".join(alts) + ")")
+    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(parts) + r")(?![\p{L}\p{N}])")

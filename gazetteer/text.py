@@ -1,0 +1,141 @@
+"""Diacritic folding for matching Vietnamese text.
+
+`fold` maps every character to exactly one character, so a match found in the
+folded text has the same offsets in the original text. Everything else in the
+gazetteer matches on folded text or on keys derived from it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import regex
+
+# Marks that carry a Vietnamese tone (thanh điệu); vowel-shape marks
+# (breve, circumflex, horn) are not tones.
+_TONE_MARKS = {
+    "\u0300": "2",  # huyền
+    "\u0301": "1",  # sắc
+    "\u0303": "3",  # ngã
+    "\u0309": "4",  # hỏi
+    "\u0323": "5",  # nặng
+}
+
+# Letters whose decomposition does not reveal a plain base letter, plus glyphs
+# that broken PDF fonts emit in place of ư/Ư.
+_SPECIAL = {"đ": "d", "Đ": "d", "ƣ": "u", "Ƣ": "u", "ð": "d", "Ð": "d"}
+
+
+class _FoldTable(dict):
+    """Lazy `str.translate` table: each code point folds to one character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    if unicodedata.category(ch) == "Mn":
+        # A stray combining mark has no base letter to fold into; keep it so
+        # that the length is preserved.
+        return ch
+    base = unicodedata.normalize("NFD", ch)[0]
+    lowered = base.lower()
+    if len(lowered) != 1:
+        lowered = ch.lower() if len(ch.lower()) == 1 else ch
+    return lowered
+
+
+_TABLE = _FoldTable()
+
+
+def fold(s: str) -> str:
+    """Lowercase and strip tone and vowel marks, one character per character.
+
+    `len(fold(s)) == len(s)` always holds, so spans found in `fold(s)` are
+    spans of `s`. Expects NFC text (as produced by `normalize`).
+    """
+    folded = s.translate(_TABLE)
+    assert len(folded) == len(s)
+    return folded
+
+
+_EDGE_PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
+_SPACES = regex.compile(r"\s+")
+_INNER_PUNCT = regex.compile(r"[^\p{L}\p{N}\s&]+")
+
+
+def fold_key(s: str) -> str:
+    """Dictionary key: folded, whitespace collapsed, punctuation stripped at the ends."""
+    folded = fold(unicodedata.normalize("NFC", s))
+    folded = "".join(c for c in folded if unicodedata.category(c) != "Mn")
+    folded = _SPACES.sub(" ", folded)
+    return _EDGE_PUNCT.sub("", folded)
+
+
+def words_key(s: str) -> str:
+    """Looser key for names: `fold_key` with inner punctuation turned into spaces.
+
+    "Thủy lợi và phòng, chống thiên tai" and "Thủy lợi và phòng chống thiên tai"
+    share a key. `&` is kept because abbreviations such as "GD&ĐT" use it.
+    """
+    return _SPACES.sub(" ", _INNER_PUNCT.sub(" ", fold_key(s))).strip()
+
+
+@lru_cache(maxsize=65536)
+def tone_key(s: str) -> str:
+    """Key that keeps every mark but ignores where the tone mark sits.
+
+    Each word's tone is moved to the end of the word as a digit, so
+    "Thanh Hoá" and "Thanh Hóa" are equal while "Cẩm" and "Cam" are not.
+    """
+    s = s.replace("ƣ", "ư").replace("Ƣ", "Ư")
+    words = _SPACES.sub(" ", unicodedata.normalize("NFC", s).strip()).lower().split(" ")
+    keyed = []
+    for word in words:
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(_TONE_MARKS[c] for c in decomposed if c in _TONE_MARKS)
+        bare = "".join(c for c in decomposed if c not in _TONE_MARKS)
+        keyed.append(unicodedata.normalize("NFC", bare) + tones)
+    return " ".join(keyed)
+
+
+class _ToneTable(dict):
+    """Lazy `str.translate` table removing only tone marks (one char per char)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in ("ƣ", "Ƣ"):
+            out = "ư"
+        elif unicodedata.category(ch) == "Mn":
+            out = ch
+        else:
+            bare = "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONE_MARKS)
+            out = unicodedata.normalize("NFC", bare).lower()
+            if len(out) != 1:
+                out = ch.lower() if len(ch.lower()) == 1 else ch
+        self[code] = out
+        return out
+
+
+_TONE_TABLE = _ToneTable()
+
+
+def strip_tones(s: str) -> str:
+    """Lowercase and drop tone marks only, one character per character.
+
+    Keeps đ and the vowel-shape marks (ă â ê ô ơ ư), so "điện" and "diện"
+    stay different while "hoá" and "hóa" become equal.
+    """
+    out = s.translate(_TONE_TABLE)
+    assert len(out) == len(s)
+    return out
+
+
+def has_marks(s: str) -> bool:
+    """Whether `s` carries any Vietnamese diacritic (i.e. is not written bare)."""
+    return fold(s) != s.lower()

@@ -1,0 +1,78 @@
+"""gazetteer.text: length-preserving fold and the keys built on it."""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gazetteer.text import fold, fold_key, has_marks, strip_tones, tone_key, words_key
+from tests.gazetteer.cases import cases
+
+VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+vietnamese_text = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + " ,.;:-()%/0123456789\n")
+
+
+@pytest.mark.parametrize("case", cases("text", "fold"))
+def test_fold(case):
+    assert fold(case["text"]) == case["folded"]
+
+
+@pytest.mark.parametrize("case", cases("text", "fold_key_equal"))
+def test_fold_key_equal(case):
+    assert fold_key(case["a"]) == fold_key(case["b"])
+
+
+@pytest.mark.parametrize("case", cases("text", "fold_key"))
+def test_fold_key(case):
+    assert fold_key(case["text"]) == case["key"]
+
+
+@pytest.mark.parametrize("case", cases("text", "words_key"))
+def test_words_key(case):
+    assert words_key(case["text"]) == case["key"]
+
+
+@pytest.mark.parametrize("case", cases("text", "tone_key"))
+def test_tone_key(case):
+    assert (tone_key(case["a"]) == tone_key(case["b"])) is case["equal"]
+
+
+@pytest.mark.parametrize("case", cases("text", "strip_tones"))
+def test_strip_tones(case):
+    assert strip_tones(case["text"]) == case["out"]
+
+
+@given(st.text())
+def test_fold_preserves_length_of_any_text(s):
+    assert len(fold(s)) == len(s)
+    assert len(strip_tones(s)) == len(s)
+
+
+@given(vietnamese_text)
+def test_fold_is_idempotent_and_ascii_on_vietnamese(s):
+    s = unicodedata.normalize("NFC", s)
+    folded = fold(s)
+    assert fold(folded) == folded
+    assert folded.isascii()
+    assert fold_key(fold_key(s)) == fold_key(s)
+
+
+@given(vietnamese_text)
+def test_tone_placement_never_matters(s):
+    # Moving a tone mark between the vowels of "oa", "oe", "uy" keeps the fold.
+    moved = s.replace("oá", "óa").replace("uỷ", "ủy").replace("oè", "òe")
+    assert fold(moved) == fold(s)
+    assert tone_key(moved) == tone_key(s)
+
+
+def test_offsets_in_folded_text_are_offsets_in_original():
+    text = "Tỷ lệ người dân tham gia Bảo hiểm Y tế đạt 90%"
+    start = fold(text).index("bao hiem y te")
+    assert text[start : start + len("bao hiem y te")] == "Bảo hiểm Y tế"
+
+
+def test_has_marks():
+    assert has_marks("Điện") and has_marks("hóa")
+    assert not has_marks("Dien luc 2024")
