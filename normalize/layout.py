@@ -38,8 +38,12 @@ FULL_LINE_SHARE = 0.75
 MAX_WRAP_WIDTH = 140
 
 
+# Fewer lines than this say nothing about a typical width.
+MIN_LINES_FOR_WIDTH = 8
+
+
 def _typical_width(lengths: list[int]) -> int:
-    if not lengths:
+    if len(lengths) < MIN_LINES_FOR_WIDTH:
         return 0
     ordered = sorted(lengths)
     return ordered[int(0.9 * (len(ordered) - 1))]

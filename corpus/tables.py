@@ -1,0 +1,122 @@
+"""Rows into typed tables, and tables onto disk: Parquet, CSV (UTF-8 with BOM), DuckDB.
+
+Outputs are written into a fresh folder beside the target and swapped into
+place at the end, so a run killed at any moment leaves the previous output whole.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.schema import TABLE_NAMES, arrow_schema, columns
+
+OUTPUT_MARKER = ".ntm-output"  # marks a folder as ntm's, so a rerun may replace it
+
+
+@dataclass
+class Tables:
+    """The eight tables of a run as pandas DataFrames, typed as the contract says."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        frames = self.__dict__.get("frames", {})
+        if name in frames:
+            return frames[name]
+        raise AttributeError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.frames)
+
+    def row_counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.frames.items()}
+
+
+def arrow_table(name: str, rows: Iterable[dict]) -> pa.Table:
+    schema = arrow_schema(name)
+    cols = columns(name)
+    data = {c: [] for c in cols}
+    for r in rows:
+        for c in cols:
+            data[c].append(r.get(c))
+    return pa.Table.from_pydict(data, schema=schema)
+
+
+def build_tables(rows_by_table: dict[str, list[dict]]) -> Tables:
+    frames = {}
+    for name in TABLE_NAMES:
+        frames[name] = arrow_table(name, rows_by_table.get(name, [])).to_pandas(types_mapper=pd.ArrowDtype)
+    return Tables(frames)
+
+
+def _write_folder(tables: Tables, folder: Path) -> None:
+    import duckdb
+
+    for name in TABLE_NAMES:
+        df = tables[name]
+        table = pa.Table.from_pandas(df, schema=arrow_schema(name), preserve_index=False)
+        pq.write_table(table, folder / f"{name}.parquet")
+        df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    con = duckdb.connect(str(folder / "ntm.duckdb"))
+    try:
+        for name in TABLE_NAMES:
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(folder / f"{name}.parquet")])
+    finally:
+        con.close()
+    (folder / OUTPUT_MARKER).write_text("ntm output folder\n", encoding="utf-8")
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse to replace a non-empty folder that is not an ntm output (a user's files)."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"output path {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / OUTPUT_MARKER).exists():
+        raise ValueError(f"output folder {out} holds files that ntm did not write; choose another --out")
+    parent = out.resolve().parent
+    if not os.access(parent if parent.exists() else parent.parent, os.W_OK):
+        raise ValueError(f"cannot write to {parent}")
+
+
+def write_tables(tables: Tables, out: Path, extra: Iterable[tuple[str, bytes]] = ()) -> None:
+    """Write every table into `out`, replacing a previous output only once all is written."""
+    out = Path(out)
+    check_output_folder(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        _write_folder(tables, tmp)
+        for name, data in extra:
+            (tmp / name).write_bytes(data)
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_tables(out: Path) -> Tables:
+    out = Path(out)
+    frames = {}
+    for name in TABLE_NAMES:
+        path = out / f"{name}.parquet"
+        if path.exists():
+            frames[name] = pq.read_table(path).to_pandas(types_mapper=pd.ArrowDtype)
+        else:
+            frames[name] = arrow_table(name, []).to_pandas(types_mapper=pd.ArrowDtype)
+    return Tables(frames)

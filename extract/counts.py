@@ -1,0 +1,146 @@
+"""Counts claimed in the text: "đạt 17/19 tiêu chí", "chưa đạt có 10 tiêu chí", "05 tiêu chí còn lại".
+
+A count is a number (digits, "02", or words like "hai") or a fraction or a range
+("từ 02 đến 03"), followed by a counted noun (tiêu chí, chỉ tiêu, thôn, xã,
+huyện). Its kind follows from its form and place: "còn lại" after it is
+`remaining`; a count in a line that announces a list ("… gồm:", "… bao gồm") is
+`declared_list`; a fraction of criteria is `met_total` (or `target_total` when
+aimed at); of indicators `indicators`; of villages `villages`. Comparisons and
+averages ("tăng 01 tiêu chí so với năm 2020", "13,3 tiêu chí/xã") are not claims.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.numbers import find_fractions, find_ranges, parse_number_words, parse_vn_number
+from extract.records import CountClaim
+from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
+from gazetteer.text import fold
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+
+UNIT_GAP = 3  # at most this many chars between the number and its noun
+STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
+
+_NUMBER_WORDS = r"một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?"
+_PLAIN = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<num>\d{{1,3}}|(?i:{_NUMBER_WORDS}))(?![\p{{L}}\d])")
+_ANNOUNCES = regex.compile(r"(?i)(?:\bbao\s+gồm|\bgồm(?:\s+có)?|\bđó\s+là|\bsau)\s*:?|:")
+
+
+def _unit_at(folded: str, pos: int) -> regex.Match | None:
+    m = count_unit_pattern().match(folded, pos)
+    return m
+
+
+def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
+    """(start, end, value, total, value_max, unit, unit_end) for every count-like phrase."""
+    text = ctx.text
+    folded = fold(text)
+    out = []
+    taken: list[tuple[int, int]] = []
+
+    def unit_after(end: int):
+        gap = regex.match(r"[ \t]{0,%d}" % UNIT_GAP, folded[end:end + UNIT_GAP + 1])
+        pos = end + (gap.end() if gap else 0)
+        m = _unit_at(folded, pos)
+        if not m:
+            return None
+        return m.lastgroup, m.end()
+
+    for fr in find_fractions(text):
+        u = unit_after(fr.end)
+        if u and fr.numerator <= fr.denominator:
+            out.append((fr.start, u[1], int(fr.numerator), int(fr.denominator), None, u[0], u[1]))
+            taken.append((fr.start, fr.end))
+    for rg in find_ranges(text):
+        u = unit_after(rg.end)
+        if u and not any(s <= rg.start < e for s, e in taken):
+            out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
+            taken.append((rg.start, rg.end))
+    for m in _PLAIN.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        raw = m.group("num")
+        value = parse_vn_number(raw) if raw[0].isdigit() else parse_number_words(raw)
+        if value is None or not float(value).is_integer():
+            continue
+        u = unit_after(m.end())
+        if not u:
+            continue
+        out.append((m.start(), u[1], int(value), None, None, u[0], u[1]))
+    out.sort()
+    return out
+
+
+def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
+    folded = fold(ctx.text)
+    ex = cue_data()["count_exclusions"]
+    before = folded[max(0, start - 12):start]
+    if phrase_pattern(ex["before"]).search(before):
+        return True
+    after = folded[unit_end:unit_end + 14]
+    return any(after.lstrip().startswith(fold(w)) for w in ex["after"])
+
+
+def extract_counts(ctx: "DocContext") -> list[CountClaim]:
+    text = ctx.text
+    folded = fold(text)
+    rows: list[CountClaim] = []
+    remaining = phrase_pattern(["còn lại"])
+    village_std = phrase_pattern(cue_data()["village_standard"])
+    for start, end, value, total, value_max, unit, unit_end in _count_candidates(ctx):
+        if _excluded(ctx, start, unit_end):
+            continue
+        s, e = ctx.sentence_at(start)
+        after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
+        after_cues = [c for c in find_status_cues(text, unit_end, min(e, unit_end + STATUS_AFTER_WINDOW))]
+        before = ctx.status_before(s, start)
+        status = None
+        if after_cues:
+            status = after_cues[0].kind
+        elif before:
+            status = before[0]
+        rest_of_sentence = text[unit_end:e]
+        if remaining.match(after.lstrip()) and total is None:
+            kind, status = "remaining", "target" if (before is None or before[0] == "target") else (status or "unmet")
+        elif unit == "thon":
+            if not (village_std.search(folded, unit_end, min(e, unit_end + 25)) or total is not None):
+                continue
+            kind = "villages"
+        elif unit == "chi_tieu" and total is not None:
+            kind = "indicators"
+        elif total is None and value_max is None and _ANNOUNCES.search(rest_of_sentence[:60]) and _list_follows(ctx, e):
+            kind = "declared_list"
+        elif total is not None or value_max is not None or status is not None:
+            kind = "target_total" if status == "target" else "met_total"
+        else:
+            continue
+        if status is None:
+            if total is None and kind != "villages":
+                continue
+            status = "met"
+        if kind == "met_total" and status == "target":
+            kind = "target_total"
+        if unit not in ("tieu_chi", "chi_tieu", "thon", "xa", "huyen"):
+            continue
+        period = ctx.resolve_period(start, status)
+        rows.append(CountClaim(
+            start=start, end=end, rule=f"counts.{kind}", kind=kind, value=value, total=total,
+            unit=unit, status=status, period=period, value_max=value_max,
+        ))
+    return rows
+
+
+def _list_follows(ctx: "DocContext", sentence_end: int) -> bool:
+    """The sentence ends in a colon or "gồm"-phrase and items follow (inline or as lines)."""
+    line = ctx.line_at(sentence_end - 1 if sentence_end else 0)
+    tail = ctx.text[sentence_end - 1:line.end] if sentence_end else ""
+    nxt_idx = line.index + 1
+    if nxt_idx < len(ctx.structure.lines) and ctx.structure.lines[nxt_idx].intro == line.index:
+        return True
+    # Inline enumeration: text after the colon on the same line.
+    colon = ctx.text.rfind(":", line.start, line.end)
+    return colon >= 0 and bool(ctx.text[colon + 1:line.end].strip()) or bool(tail.strip())

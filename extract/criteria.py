@@ -1,0 +1,287 @@
+"""Criteria (tiêu chí) named with a status: met, unmet or targeted, in a period.
+
+A criterion is written as "tiêu chí (số) N", often with its name ("Tiêu chí số
+15: Y tế", "tiêu chí 15 về Y tế"), sometimes only by its indicator ("Mục 15.1")
+or by name inside a list of shortfalls ("… chưa hoàn thành …: bảo hiểm y tế, hộ
+nghèo"). Its status comes from the words right after it ("… tiêu chí 17 chưa
+đạt"), else from its sentence before it, else from the line that introduced its
+list ("Các tiêu chí chưa đạt có 10 tiêu chí bao gồm:"); a criterion merely
+named as a topic ("Đối với tiêu chí số 15 …") has no status and gives no row.
+The set (whose name goes with which number) is inferred from the names written
+next to the numbers, the decisions cited, the programme and the year.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.records import CriterionMention
+from gazetteer.criteria import TERM_VARIANTS, canonical_name, criteria_sets, find_criterion_names, sets_for_name
+from gazetteer.cues import find_family, find_status_cues
+from gazetteer.text import fold
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+
+MAX_NAME_WORDS = 12  # a criterion's written name is at most this many words
+LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"đã đạt"
+TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
+
+_INDICATOR = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+_NAME_SEP = regex.compile(r"\s*(?:[:\-–—]|\bve\b)?\s*")
+_NAME_END = regex.compile(r"[;(\n]|\.(?:\s|$)|\s+va\s+tieu\s+(?:chi|tri)\b|,\s*(?:noi\s+dung|muc|chi\s+tieu)\b")
+_OBJECTIVE = regex.compile(r"^\s*(?:muc\s+tieu|phan\s+dau|phan\s+đau)\b")
+
+
+@lru_cache(maxsize=1)
+def _mention_pattern() -> "regex.Pattern[str]":
+    terms = sorted({fold(t) for t in TERM_VARIANTS} | {"tieu chi"}, key=len, reverse=True)
+    alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
+    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:so\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
+
+
+@dataclass
+class NumberedMention:
+    start: int  # start of "tiêu chí"
+    end: int  # end of the written name (or of the number)
+    number: int
+    name: str | None
+    name_start: int
+    sets: frozenset[str]
+
+
+def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | None, int, int, frozenset[str]]:
+    """The name written after "tiêu chí N" at `pos`: the longest word prefix some set accepts."""
+    sep = _NAME_SEP.match(folded, pos)
+    start = sep.end() if sep else pos
+    stop = _NAME_END.search(folded, start)
+    limit = stop.start() if stop else len(text)
+    window = text[start:limit]
+    words = list(regex.finditer(r"\S+", window))[:MAX_NAME_WORDS]
+    for k in range(len(words), 0, -1):
+        end = start + words[k - 1].end()
+        cand = text[start:end].rstrip(" ,.:;")
+        sets = sets_for_name(number, cand)
+        if sets:
+            return cand, start, start + len(cand), frozenset(sets)
+    cand = text[start:limit].rstrip(" ,.:;")
+    if cand and cand[0].isalpha() and len(cand.split()) <= 8:
+        return cand, start, start + len(cand), frozenset()
+    return None, pos, pos, frozenset()
+
+
+def numbered_mentions(ctx: "DocContext") -> list[NumberedMention]:
+    cached = getattr(ctx, "_numbered_mentions", None)
+    if cached is not None:
+        return cached
+    text = ctx.text
+    folded = fold(text)
+    out = []
+    for m in _mention_pattern().finditer(folded):
+        number = int(m.group("no"))
+        if not 1 <= number <= 19:
+            continue
+        name, ns, ne, sets = _written_name(text, folded, number, m.end())
+        out.append(NumberedMention(m.start(), max(ne, m.end()), number, name, ns, sets))
+    ctx._numbered_mentions = out
+    return out
+
+
+def infer_criteria_set(ctx: "DocContext") -> str | None:
+    """Votes: each written name for its sets, then the decisions cited, programme and year."""
+    sets = criteria_sets()
+    votes: dict[str, float] = defaultdict(float)
+    mentions = numbered_mentions(ctx)
+    named = 0
+    for mn in mentions:
+        if mn.sets:
+            named += 1
+            for s in mn.sets - {"ntm-km-2021"}:  # kiểu mẫu shares nâng cao's names
+                votes[s] += 1.0
+    if not mentions and "tieu chi" not in fold(ctx.text):
+        return None
+    folded = fold(ctx.text)
+    folded_compact = regex.sub(r"\s+", "", folded)
+    for sid, cs in sets.items():
+        if cs.decision and fold(cs.decision) in folded_compact:
+            votes[sid] += 0.5
+    title = fold(ctx.meta.title or "") if "meta" in ctx.__dict__ else ""
+    if "nang cao" in title or "nang cao" in folded[:3000]:
+        votes["ntm-nc-2021"] += 0.5
+    year = _document_year(ctx)
+    if year is not None:
+        for sid, cs in sets.items():
+            if cs.period and cs.period[0] <= year <= cs.period[1] + 1:
+                votes[sid] += 0.25
+    if not votes:
+        return None
+    best = max(votes.items(), key=lambda kv: (kv[1], kv[0] == "ntm-2021"))[0]
+    if best == "ntm-nc-2021" and "kieu mau" in title:
+        return "ntm-km-2021"
+    return best
+
+
+def _document_year(ctx: "DocContext") -> int | None:
+    from extract.dates import find_periods
+
+    head = ctx.text[:1500]
+    years = [int(p.period[:4]) for p in find_periods(head) if getattr(p, "kind", "single") != "range" and p.period]
+    return max(years) if years else None
+
+
+def _indicator_for(ctx: "DocContext", folded: str, number: int, lo: int, hi: int) -> str | None:
+    ids = {m.group("id") for m in _INDICATOR.finditer(folded, lo, hi) if int(m.group("id").split(".")[0]) == number}
+    return ids.pop() if len(ids) == 1 else None
+
+
+def _local_status(ctx: "DocContext", start: int, limit: int) -> str | None:
+    """A met/unmet cue right after the mention, in its clause."""
+    end = min(limit, start + LOCAL_STATUS_WINDOW)
+    clause = regex.search(r"[;(.:]", ctx.text[start:end])
+    if clause:
+        end = start + clause.start()
+    for c in find_status_cues(ctx.text, start, end):
+        if c.kind in ("met", "unmet"):
+            return c.kind
+    return None
+
+
+def _is_topic(ctx: "DocContext", start: int) -> bool:
+    lo = max(0, start - TOPIC_WINDOW)
+    return any(c.end >= start - 2 for c in find_family(ctx.text, "topic_markers", lo, start))
+
+
+def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
+    text = ctx.text
+    folded = fold(text)
+    cset = ctx.criteria_set
+    sets = criteria_sets()
+    level = sets[cset].level if cset else None
+    rows: list[CriterionMention] = []
+    mentions = numbered_mentions(ctx)
+    for i, mn in enumerate(mentions):
+        if _is_topic(ctx, mn.start):
+            continue
+        s_start, s_end = ctx.sentence_at(mn.start)
+        prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end > s_start else s_start
+        next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
+        status = _local_status(ctx, mn.end, next_start)
+        rule = "criteria.local_status"
+        label_start = s_start
+        if status is None:
+            st = ctx.status_before(s_start, mn.start)
+            if st:
+                status, rule = st[0], "criteria.sentence_status"
+        line = ctx.line_at(mn.start)
+        intro = ctx.intro_line(line)
+        if status is None and intro is not None and line.start <= s_start:
+            st = ctx.status_before(intro.start, intro.end)
+            if st:
+                status, rule = st[0], "criteria.list_intro"
+        if status is None:
+            continue
+        period = ctx.resolve_period(mn.start, status)
+        ctx.remember_status_period(mn.start, status, period)
+        if intro is not None and rule == "criteria.list_intro":
+            label = intro.text.strip()
+        else:
+            label = text[label_start:mn.start].strip(" -+*:") or None
+        rows.append(CriterionMention(
+            start=mn.start, end=mn.end, rule=rule,
+            criterion_no=mn.number, name_as_written=mn.name,
+            canonical_name=canonical_name(cset, mn.number) if cset else None,
+            criteria_set=cset, level=level, status=status, period=period,
+            indicator_id=_indicator_for(ctx, folded, mn.number, prev_end, next_start),
+            list_label=label,
+        ))
+    rows.extend(_objective_rows(ctx, rows, cset, level))
+    rows.extend(_named_list_rows(ctx, cset, level))
+    rows.sort(key=lambda r: r.start)
+    return rows
+
+
+def _objective_rows(ctx: "DocContext", found: list[CriterionMention], cset, level) -> list[CriterionMention]:
+    """"Mục tiêu: …" paragraphs under an item about one criterion target that criterion."""
+    st = ctx.structure
+    folded = fold(ctx.text)
+    by_line: dict[int, list[CriterionMention]] = defaultdict(list)
+    for r in found:
+        by_line[ctx.line_at(r.start).index].append(r)
+    out = []
+    for ln in st.lines:
+        if ln.scheme is not None or not _OBJECTIVE.match(folded, ln.start, ln.end):
+            continue
+        owner, indicator = None, None
+        for anc in st.ancestors(ln.index):
+            ind = _indicator_for_line(folded, anc)
+            if indicator is None and ind:
+                indicator = ind
+            if by_line.get(anc.index):
+                numbers = {r.criterion_no for r in by_line[anc.index]}
+                if len(numbers) == 1:
+                    owner = by_line[anc.index][0]
+                break
+        if owner is None:
+            continue
+        if indicator and int(indicator.split(".")[0]) != owner.criterion_no:
+            indicator = None
+        period = ctx.period_in_span(ln.start, ln.end, ln.start) or ctx.default_period("target")
+        out.append(CriterionMention(
+            start=ln.start, end=ln.end, rule="criteria.objective_paragraph",
+            criterion_no=owner.criterion_no, name_as_written=owner.name_as_written,
+            canonical_name=owner.canonical_name, criteria_set=cset, level=level,
+            status="target", period=period, indicator_id=indicator or owner.indicator_id,
+            list_label=ctx.text[owner.start:owner.end],
+        ))
+    return out
+
+
+def _indicator_for_line(folded: str, line) -> str | None:
+    ids = {m.group("id") for m in _INDICATOR.finditer(folded, line.start, line.end)}
+    return ids.pop() if len(ids) == 1 else None
+
+
+_LIST_OF_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac\s+)?tieu\s+(?:chi|tri)\b")
+
+
+def _named_list_rows(ctx: "DocContext", cset, level) -> list[CriterionMention]:
+    """Criteria named without numbers in a list of shortfalls or targets, e.g.
+    "các tiêu chí chưa hoàn thành …: bảo hiểm y tế, hộ nghèo"."""
+    if not cset:
+        return []
+    text = ctx.text
+    folded = fold(text)
+    numbered_starts = [m.start for m in numbered_mentions(ctx)]
+    out = []
+    for s, e in ctx.sentence_spans:
+        if any(s <= x < e for x in numbered_starts):
+            continue
+        head = _LIST_OF_CRITERIA.search(folded, s, e)
+        if not head:
+            continue
+        colon = text.find(":", head.end(), e)
+        if colon < 0:
+            continue
+        st = ctx.status_before(head.start(), colon)
+        if not st:
+            continue
+        status = st[0]
+        seen = set()
+        for nm in find_criterion_names(text[colon:e], cset):
+            number = nm.number_by_set.get(cset)
+            if number is None or number in seen:
+                continue
+            seen.add(number)
+            start, end = colon + nm.start, colon + nm.end
+            out.append(CriterionMention(
+                start=start, end=end, rule="criteria.named_list",
+                criterion_no=number, name_as_written=text[start:end],
+                canonical_name=canonical_name(cset, number), criteria_set=cset, level=level,
+                status=status, period=ctx.resolve_period(start, status),
+                indicator_id=None, list_label=text[s:colon].strip(),
+            ))
+    return out

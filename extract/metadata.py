@@ -1,0 +1,190 @@
+"""The `documents` fields written in the text: kind, number, date, place, programme, signer.
+
+A Vietnamese administrative document has a fixed frame (Nghị định 30/2020/NĐ-CP):
+issuing body and "Số: …" at the top left, place and date at the top right, the
+kind in capitals ("KẾ HOẠCH") over its title, and the signature block last
+("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name"). Each field is
+read from its place in that frame, and places are checked against the gazetteer.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.dates import find_periods, parse_issued_line
+from extract.records import DocumentMeta
+from gazetteer import admin
+from gazetteer.cues import signer_titles
+from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
+from gazetteer.text import fold, fold_key
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+
+HEADER_LINES = 14  # the frame's top lines come before this many lines, at most
+_DOC_NUMBER = regex.compile(r"^\s*(?i:số)\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
+_NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
+_PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|\d+)){{0,3}})"
+_UNIT_PREFIX = {
+    "commune": r"xã|thị\s+trấn|phường",
+    "district": r"huyện|thị\s+xã|quận|thành\s+phố",
+    "province": r"tỉnh|thành\s+phố",
+}
+_UNIT_MENTION = {
+    level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+{_PLACE_NAME}") for level, prefix in _UNIT_PREFIX.items()
+}
+_PERSON = regex.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
+
+
+def _title_case(s: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
+
+
+def extract_metadata(ctx: "DocContext") -> DocumentMeta:
+    st = ctx.structure
+    lines = st.lines
+    head = lines[: max(min(st.first_section, HEADER_LINES), 1)]
+    meta = DocumentMeta()
+
+    kind_line = None
+    for ln in head:
+        kind = doc_kind_of_title(ln.text)
+        if kind:
+            meta.doc_kind, kind_line = kind, ln
+            break
+    place = None
+    for ln in head:
+        if meta.doc_number is None:
+            m = _DOC_NUMBER.match(ln.text)
+            if m and "/" in m.group("n"):
+                meta.doc_number = m.group("n")
+        if meta.issued_date is None:
+            parsed = parse_issued_line(ln.text)
+            if parsed:
+                meta.issued_date, place = parsed
+    if meta.doc_kind is None and meta.doc_number:
+        meta.doc_kind = _kind_from_number(meta.doc_number)
+    if meta.doc_kind is None:
+        meta.doc_kind = "other"
+
+    if kind_line is not None and kind_line.index + 1 < len(lines):
+        nxt = lines[kind_line.index + 1]
+        if nxt.scheme not in ("roman", "part"):
+            meta.title = nxt.text.strip()
+    meta.plan_year = _plan_year(meta)
+
+    _resolve_places(ctx, meta, head, place)
+    _resolve_programme(ctx, meta)
+    meta.signer, meta.signer_title = _signature(lines)
+    return meta
+
+
+def _kind_from_number(number: str) -> str | None:
+    kind = doc_type_of_code(number.strip("/ "))
+    return kind if kind in {"ke_hoach", "bao_cao", "nghi_quyet", "to_trinh", "quyet_dinh"} else None
+
+
+def _plan_year(meta: DocumentMeta) -> int | None:
+    if meta.title:
+        years = [p for p in find_periods(meta.title) if getattr(p, "kind", "single") != "range" and p.period]
+        if years:
+            return int(years[-1].period[:4])
+    if meta.issued_date:
+        return int(meta.issued_date[:4])
+    return None
+
+
+def _mentions(text: str, level: str) -> Counter:
+    found: Counter = Counter()
+    for m in _UNIT_MENTION[level].finditer(text):
+        found[m.group("name")] += 1
+    return found
+
+
+def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | None) -> None:
+    text = ctx.text
+    provinces = _mentions(text, "province")
+    districts = _mentions(text, "district")
+    communes = _mentions(text, "commune")
+    # The issuing body's line ("XÃ THẠCH CẨM", "UBND XÃ …") names the commune in capitals.
+    head_names = []
+    for ln in head:
+        m = regex.match(r"^(?:(?i:ủy\s+ban\s+nhân\s+dân|ubnd)\s+)?(?:XÃ|THỊ TRẤN|PHƯỜNG)\s+(?P<n>[\p{Lu}\s]+)$", ln.text.strip())
+        if m:
+            head_names.append(_title_case(m.group("n")))
+    commune_cands = head_names + ([place] if place else []) + [n for n, _ in communes.most_common()]
+
+    province_unit = None
+    for name, _ in provinces.most_common():
+        province_unit = admin.lookup_province(name)
+        if province_unit:
+            break
+    district_unit = None
+    for name, _ in districts.most_common():
+        found = admin.lookup_district(name, province=province_unit.name if province_unit else None)
+        if len(found) == 1:
+            district_unit = found[0]
+            break
+    commune_unit = None
+    for name in commune_cands:
+        found = admin.lookup_commune(
+            name,
+            district=district_unit.name if district_unit else None,
+            province=province_unit.name if province_unit else None,
+        )
+        if len(found) == 1:
+            commune_unit = found[0]
+            break
+    if commune_unit is not None:
+        meta.commune, meta.commune_code = commune_unit.name, commune_unit.code
+        meta.district, meta.district_code = commune_unit.district, commune_unit.district_code
+        meta.province, meta.province_code = commune_unit.province, commune_unit.province_code
+        return
+    if commune_cands:
+        meta.commune = commune_cands[0]
+    if district_unit is not None:
+        meta.district, meta.district_code = district_unit.name, district_unit.code
+        meta.province, meta.province_code = district_unit.province, district_unit.province_code
+    elif province_unit is not None:
+        meta.province, meta.province_code = province_unit.name, province_unit.code
+
+
+def _resolve_programme(ctx: "DocContext", meta: DocumentMeta) -> None:
+    from gazetteer.criteria import criteria_sets
+
+    title = fold(meta.title or "")
+    cset = ctx.criteria_set
+    meta.criteria_set = cset
+    if "kieu mau" in title and "thon" not in title.split("kieu mau")[0][-12:]:
+        meta.programme = "ntm_kieu_mau"
+    elif "nang cao" in title:
+        meta.programme = "ntm_nang_cao"
+    elif cset:
+        meta.programme = criteria_sets()[cset].programme
+    else:
+        meta.programme = "ntm" if "nong thon moi" in fold(ctx.text[:5000]) or "ntm" in fold(ctx.text[:5000]) else None
+
+
+def _signature(lines) -> tuple[str | None, str | None]:
+    """The signer is the last person-like line; the title, the last title line above it."""
+    titles = signer_titles()["titles"]
+    title_keys = [(fold_key(t), t) for t in titles]
+    tail = lines[-12:]
+    signer, title = None, None
+    for k in range(len(tail) - 1, -1, -1):
+        text = tail[k].text.strip()
+        if signer is None:
+            if _PERSON.match(text) and not text.isupper():
+                signer = text
+                # Title lines sit right above the name.
+                for j in range(k - 1, max(k - 5, -1), -1):
+                    key = fold_key(tail[j].text)
+                    key = regex.sub(r"^(?:tm|kt|tl|tuq|q|t/m|k/t)\.?\s+", "", key)
+                    hit = next((t for tk, t in title_keys if key == tk), None)
+                    if hit:
+                        title = hit
+                        break
+                break
+    return signer, title
