@@ -1,0 +1,299 @@
+"""Vietnamese dates, periods and deadline relations in normalized text.
+
+Dates are written day-first (`08/3/2022`, "ngày 08 tháng 3 năm 2022"), months as
+"tháng 10/2024" or "tháng 12 năm 2024", quarters as "quý III/2024" or "quý I năm
+2024", years as "năm 2024". Every match carries `(start, end)` offsets into the
+given text, `text == input[start:end]`, an ISO value that may be partial
+(`2022-03-08`, `2024-10`, `2024-Q3`, `2024`) and its precision.
+
+Period phrases ("6 tháng đầu năm 2023", "cuối năm 2023") are returned with the
+year as ISO value, precision 'year' and a `part` naming the part of the year
+(first_half, second_half, first_9_months, start, middle, end; see
+data/date_words.yaml), so callers that want a single year keep working.
+
+A bare "10/2024" (no "tháng") is read as month/year only when the month is
+1..12 and the year 1990..2100. Impossible dates (32/13/2022) are dropped.
+Day/month without a year ("ngày 30/9") is not returned: it has no ISO value.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from extract.numbers import load_data, words_alternation
+
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+_BARE_YEAR_MIN, _BARE_YEAR_MAX = 1990, 2100
+
+
+@dataclass(slots=True, frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    iso: str
+    precision: str  # day | month | quarter | year
+    text: str
+    part: str | None = None  # part of the year for period phrases ("first_half", "end", ...)
+
+
+@dataclass(slots=True, frozen=True)
+class PeriodMatch:
+    start: int
+    end: int
+    period: str  # "2023", "2024-Q1", "2024-12", or "2021-2025" for a range
+    kind: str = "year"  # year | quarter | month | range
+    low: int | None = None  # first year of a range
+    high: int | None = None  # last year of a range
+    part: str | None = None
+    text: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class _DateGrammar:
+    dates: regex.Pattern[str]
+    ranges: regex.Pattern[str]
+    relation_before: regex.Pattern[str]
+    issued: regex.Pattern[str]
+    quarters: dict[str, int]
+    parts: dict[str, str]
+    relations: dict[str, str]
+    by_parts: frozenset[str]
+
+
+def _key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@lru_cache(maxsize=None)
+def _grammar() -> _DateGrammar:
+    data = load_data("date_words")
+    parts = {_key(k): v for k, v in data["year_parts"].items()}
+    relations = {_key(k): v for k, v in data["relations"].items()}
+    quarters = {str(k).upper(): int(v) for k, v in data["quarter_numerals"].items()}
+    part_alt = words_alternation(parts)
+    quarter_alt = words_alternation(sorted(quarters, key=len, reverse=True))
+    boundary_end = r"(?!\d)(?!\s?/\s?[\p{L}\d])"
+    dates = regex.compile(
+        rf"""
+        (?P<dmy_words>(?<!\p{{L}})(?i:ngày)\s+(?P<d1>\d{{1,2}})\s+(?i:tháng)\s+(?P<m1>\d{{1,2}})\s+(?i:năm)\s+(?P<y1>\d{{4}}){boundary_end})
+        |(?P<dmy>(?:(?<!\p{{L}})(?i:ngày)\s+)?(?<![\p{{L}}\d.,/-])
+              (?:(?P<d2>\d{{1,2}})\s?/\s?(?P<m2>\d{{1,2}})\s?/\s?(?P<y2>\d{{4}}|\d{{2}})
+                |(?P<d3>\d{{1,2}})(?P<sep>[.-])(?P<m3>\d{{1,2}})(?P=sep)(?P<y3>\d{{4}})){boundary_end})
+        |(?P<part_year>(?<![\p{{L}}\d.,])(?P<part>(?i:{part_alt}))\s+(?i:năm)\s+(?P<yp>\d{{4}}){boundary_end})
+        |(?P<my>(?<!\p{{L}})(?i:tháng)\s+(?P<m4>\d{{1,2}})(?:\s?[/-]\s?|\s+(?i:năm)\s+)(?P<y4>\d{{4}}){boundary_end})
+        |(?P<quarter>(?<!\p{{L}})(?i:quý)\s+(?P<q>(?i:{quarter_alt}))(?!\p{{L}})(?:\s?[/-]\s?|\s+(?i:năm)\s+)(?P<yq>\d{{4}}){boundary_end})
+        |(?P<year>(?<!\p{{L}})(?i:năm)\s+(?P<y5>\d{{4}})(?!\d)(?![.,]\d)(?!\s?/\s?[\p{{L}}\d]))
+        |(?P<bare_my>(?<![\p{{L}}\d.,/])(?<!\p{{L}}-)(?P<m6>\d{{1,2}})/(?P<y6>\d{{4}}){boundary_end})
+        """,
+        regex.VERBOSE,
+    )
+    range_lead = words_alternation(data["range_lead"])
+    ranges = regex.compile(
+        rf"""
+        (?:(?<!\p{{L}})(?i:{range_lead})\s+)?
+        (?:(?<!\p{{L}})(?i:từ)\s+(?:(?i:năm)\s+)?(?P<lo_w>(?:19|20)\d\d)\s+(?i:đến|tới)\s+(?:(?i:năm)\s+)?(?P<hi_w>(?:19|20)\d\d)
+          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?[-–—]\s?(?:(?i:năm)\s+)?(?P<hi>(?:19|20)\d\d))
+        (?![\d/])
+        """,
+        regex.VERBOSE,
+    )
+    relation_before = regex.compile(
+        rf"(?<!\p{{L}})(?P<rel>(?i:{words_alternation(relations)}))\s+\Z"
+    )
+    issued = regex.compile(
+        r"""
+        (?<!\p{L})(?P<place>(?:(?:\p{Lu}\p{Ll}+|\p{Lu}{1,3}\.)\s*){1,5}?)\s*,\s*
+        (?i:ngày)
+        (?:\s*(?P<d>\d{1,2})\s?/\s?(?P<m_slash>\d{1,2})\s?/\s?(?P<y_slash>\d{4})
+          |[\s.…_]*(?P<d_w>\d{1,2})?[\s.…_]*(?i:tháng)[\s.…_]*(?P<m_w>\d{1,2})?[\s.…_]*(?i:năm)\s*(?P<y_w>\d{4}))
+        (?!\d)
+        """,
+        regex.VERBOSE,
+    )
+    return _DateGrammar(
+        dates=dates,
+        ranges=ranges,
+        relation_before=relation_before,
+        issued=issued,
+        quarters=quarters,
+        parts=parts,
+        relations=relations,
+        by_parts=frozenset(data["by_parts"]),
+    )
+
+
+def _iso_day(d: str, m: str, y: str) -> str | None:
+    """ISO date of day/month/year strings, None if impossible (32/13/2022)."""
+    year = int(y)
+    if len(y) == 2:
+        year += 2000
+    if not _YEAR_MIN <= year <= _YEAR_MAX:
+        return None
+    try:
+        return _dt.date(year, int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _iso_month(m: str, y: str, *, year_min: int = _YEAR_MIN) -> str | None:
+    month, year = int(m), int(y)
+    if 1 <= month <= 12 and year_min <= year <= _YEAR_MAX:
+        return f"{year:04d}-{month:02d}"
+    return None
+
+
+def _iso_year(y: str) -> str | None:
+    return y if _YEAR_MIN <= int(y) <= _YEAR_MAX else None
+
+
+def _date_of(m: regex.Match[str], g: _DateGrammar) -> tuple[str, str, str | None] | None:
+    """(iso, precision, part) of one match of the date pattern, None if invalid."""
+    kind = m.lastgroup
+    if kind == "dmy_words":
+        iso = _iso_day(m["d1"], m["m1"], m["y1"])
+        return (iso, "day", None) if iso else None
+    if kind == "dmy":
+        iso = _iso_day(m["d2"], m["m2"], m["y2"]) if m["d2"] else _iso_day(m["d3"], m["m3"], m["y3"])
+        return (iso, "day", None) if iso else None
+    if kind == "part_year":
+        iso = _iso_year(m["yp"])
+        return (iso, "year", g.parts[_key(m["part"])]) if iso else None
+    if kind == "my":
+        iso = _iso_month(m["m4"], m["y4"])
+        return (iso, "month", None) if iso else None
+    if kind == "quarter":
+        iso = _iso_year(m["yq"])
+        quarter = g.quarters.get(m["q"].upper())
+        return (f"{iso}-Q{quarter}", "quarter", None) if iso and quarter else None
+    if kind == "year":
+        iso = _iso_year(m["y5"])
+        return (iso, "year", None) if iso else None
+    if kind == "bare_my":
+        iso = _iso_month(m["m6"], m["y6"], year_min=_BARE_YEAR_MIN)
+        return (iso, "month", None) if iso else None
+    return None
+
+
+# Every date ends in a year: four digits, or two after "d/m/". Scanning only a
+# short window before each year keeps the word-led date pattern off most text.
+_YEAR_ANCHOR_RE = regex.compile(r"(?=\d)(?:(?<!\d)\d{4}(?!\d)|\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{2}(?!\d))")
+_WINDOW_BEFORE = 48  # longer than any written prefix ("ngày 08 tháng 3 năm ", "sáu tháng cuối năm ")
+_WINDOW_AFTER = 8  # room for the lookaheads after a year ("/ TT-…" makes it a document number)
+
+
+def _year_windows(text: str) -> list[tuple[int, int]]:
+    """Merged spans [year - 48, year end] that contain every possible date or year range."""
+    windows: list[tuple[int, int]] = []
+    for m in _YEAR_ANCHOR_RE.finditer(text):
+        start = max(0, m.start() - _WINDOW_BEFORE)
+        end = min(len(text), m.end() + _WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """Every calendar date, month, quarter and year in text, left to right."""
+    g = _grammar()
+    out: list[DateMatch] = []
+    for m in (m for ws, we in _year_windows(text) for m in g.dates.finditer(text, ws, we)):
+        parsed = _date_of(m, g)
+        if parsed is not None:
+            iso, precision, part = parsed
+            out.append(DateMatch(m.start(), m.end(), iso, precision, m.group(), part))
+    return out
+
+
+_ISO_RE = regex.compile(r"(?P<y>\d{4})(?:-Q(?P<q>[1-4])|-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
+
+
+def parse_date_partial(s: str) -> tuple[str, str] | None:
+    """(iso, precision) of a string that is one date: "08/3/2022", "quý III/2024", "2024-10"."""
+    s = s.strip()
+    iso = _ISO_RE.fullmatch(s)
+    if iso:
+        if iso["q"]:
+            return (s, "quarter") if _iso_year(iso["y"]) else None
+        if iso["d"]:
+            day = _iso_day(iso["d"], iso["m"], iso["y"])
+            return (day, "day") if day else None
+        if iso["m"]:
+            month = _iso_month(iso["m"], iso["y"])
+            return (month, "month") if month else None
+        return (s, "year") if _iso_year(s) else None
+    found = find_dates(s)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(s):
+        return found[0].iso, found[0].precision
+    return None
+
+
+def parse_issued_line(line: str) -> tuple[str, str] | None:
+    """(partial ISO date, place) of a "Place, ngày … tháng … năm YYYY" line; blanks allowed.
+
+    "Thạch Cẩm, ngày   tháng   năm 2024" → ('2024', 'Thạch Cẩm');
+    "Cẩm Thành, ngày tháng 7 năm 2023" → ('2023-07', 'Cẩm Thành').
+    """
+    m = _grammar().issued.search(line)
+    if m is None:
+        return None
+    place = " ".join(m["place"].split())
+    if m["y_slash"]:
+        iso = _iso_day(m["d"], m["m_slash"], m["y_slash"])
+    elif m["d_w"] and m["m_w"]:
+        iso = _iso_day(m["d_w"], m["m_w"], m["y_w"])
+    elif m["m_w"]:
+        iso = _iso_month(m["m_w"], m["y_w"])
+    else:
+        iso = _iso_year(m["y_w"])
+    return (iso, place) if iso else None
+
+
+def find_periods(text: str) -> list[PeriodMatch]:
+    """Years, quarters, months and year ranges ("giai đoạn 2021-2025", kind='range').
+
+    Full dates (day precision) are not periods and are left out.
+    """
+    g = _grammar()
+    ranges: list[PeriodMatch] = []
+    for m in (m for ws, we in _year_windows(text) for m in g.ranges.finditer(text, ws, we)):
+        lo = int(m["lo"] or m["lo_w"])
+        hi = int(m["hi"] or m["hi_w"])
+        if lo < hi:
+            ranges.append(PeriodMatch(m.start(), m.end(), f"{lo}-{hi}", "range", lo, hi, None, m.group()))
+    out = list(ranges)
+    kind_of = {"year": "year", "quarter": "quarter", "month": "month"}
+    for d in find_dates(text):
+        if d.precision not in kind_of:
+            continue
+        if any(r.start < d.end and d.start < r.end for r in ranges):
+            continue
+        year = int(d.iso[:4])
+        out.append(PeriodMatch(d.start, d.end, d.iso, kind_of[d.precision], year, year, d.part, d.text))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def relation_words() -> dict[str, str]:
+    """Deadline relation phrases → before | by | during (data/date_words.yaml)."""
+    return dict(_grammar().relations)
+
+
+def relation_before(text: str, date_match: DateMatch) -> tuple[str, int] | None:
+    """(relation, start of the relation phrase) for the words right before a date.
+
+    "trước tháng 10/2024" → before, "chậm nhất đến 30/9/2022" → by, "trong năm
+    2023" → during. A date that is itself an end-of-year phrase ("cuối năm 2023")
+    reads as 'by' from its own start when no word precedes it.
+    """
+    g = _grammar()
+    m = g.relation_before.search(text, max(0, date_match.start - 40), date_match.start)
+    if m:
+        return g.relations[_key(m["rel"])], m.start("rel")
+    if date_match.part in g.by_parts:
+        return "by", date_match.start
+    return None

@@ -1,0 +1,106 @@
+"""extract.dates: golden cases (tests/cases/dates.yaml) and invariants."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extract import dates as D
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "cases"
+SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+
+
+def load_cases(name: str) -> list:
+    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
+    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))["cases"]
+    params = []
+    for i, case in enumerate(cases):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        params.append(pytest.param(case, id=f"{i:03d}-{case['fn']}-{case['text'][:40]}", marks=marks))
+    return params
+
+
+def run_case(case: dict):
+    """The function's result in the shape the YAML `expect` uses."""
+    fn, text = case["fn"], case["text"]
+    if fn == "find_dates":
+        return [[m.text, m.iso, m.precision] + ([m.part] if m.part else []) for m in D.find_dates(text)]
+    if fn == "parse_date_partial":
+        got = D.parse_date_partial(text)
+        return None if got is None else list(got)
+    if fn == "parse_issued_line":
+        got = D.parse_issued_line(text)
+        return None if got is None else list(got)
+    if fn == "find_periods":
+        return [[m.text, m.period, m.kind] for m in D.find_periods(text)]
+    if fn == "relation_before":
+        found = D.find_dates(text)
+        assert found, f"no date in {text!r}"
+        got = D.relation_before(text, found[0])
+        return None if got is None else [got[0], text[got[1]:found[0].start].strip()]
+    raise AssertionError(f"unknown fn {fn}")
+
+
+@pytest.mark.parametrize("case", load_cases("dates.yaml"))
+def test_golden_case(case):
+    assert run_case(case) == case["expect"]
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_day_month_year_round_trip(day):
+    written = f"ngày {day.day:02d}/{day.month}/{day.year}"
+    found = D.find_dates(f"ban hành {written} của UBND")
+    assert [(m.text, m.iso, m.precision) for m in found] == [(written, day.isoformat(), "day")]
+
+
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=1990, max_value=2100))
+def test_month_year_round_trip(month, year):
+    assert D.parse_date_partial(f"tháng {month}/{year}") == (f"{year}-{month:02d}", "month")
+    assert D.parse_date_partial(f"tháng {month} năm {year}") == (f"{year}-{month:02d}", "month")
+
+
+@given(st.integers(min_value=13, max_value=99), st.integers(min_value=1990, max_value=2100))
+def test_impossible_month_rejected(month, year):
+    assert D.find_dates(f"đạt {month}/{year} hộ") == []
+
+
+@pytest.fixture(scope="module")
+def sample_texts() -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in SAMPLES}
+
+
+def test_match_text_is_its_span(sample_texts):
+    assert sample_texts
+    for text in sample_texts.values():
+        for m in D.find_dates(text):
+            assert m.text == text[m.start:m.end]
+        for p in D.find_periods(text):
+            assert p.text == text[p.start:p.end]
+            if p.kind == "range":
+                assert p.low < p.high
+
+
+def test_windowed_scan_equals_full_scan(sample_texts):
+    """Scanning only near years finds exactly what a scan of the whole text finds."""
+    g = D._grammar()
+    for text in sample_texts.values():
+        full = [(m.start(), m.end()) for m in g.dates.finditer(text) if D._date_of(m, g)]
+        assert [(m.start, m.end) for m in D.find_dates(text)] == full
+
+
+def test_relation_start_precedes_date():
+    text = "Thời gian thực hiện xong trước tháng 10/2024."
+    date = D.find_dates(text)[0]
+    relation, start = D.relation_before(text, date)
+    assert relation == "before" and start < date.start and text[start:date.start] == "xong trước "
+
+
+def test_relation_words_from_data():
+    words = D.relation_words()
+    assert words["chậm nhất đến"] == "by" and words["trong năm"] == "during"

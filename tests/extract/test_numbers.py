@@ -1,0 +1,154 @@
+"""extract.numbers: golden cases (tests/cases/numbers.yaml, money.yaml) and invariants."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extract import numbers as N
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "cases"
+SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+
+
+def load_cases(name: str) -> list:
+    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
+    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))["cases"]
+    params = []
+    for i, case in enumerate(cases):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        params.append(pytest.param(case, id=f"{i:03d}-{case['fn']}-{case['text'][:40]}", marks=marks))
+    return params
+
+
+def first_percentage(text: str):
+    found = N.find_percentages(text)
+    assert found, f"no percentage in {text!r}"
+    return found[0]
+
+
+def run_case(case: dict):
+    """The function's result in the shape the YAML `expect` uses."""
+    fn, text = case["fn"], case["text"]
+    if fn in ("parse_vn_number", "parse_number_words", "parse_vnd_amount"):
+        return getattr(N, fn)(text)
+    if fn == "find_numbers":
+        kinds = case.get("kinds")
+        return [[m.text, m.value, m.kind] for m in N.find_numbers(text) if not kinds or m.kind in kinds]
+    if fn == "find_fractions":
+        return [[m.text, m.numerator, m.denominator] for m in N.find_fractions(text)]
+    if fn == "find_percentages":
+        return [[m.text, m.value, m.comparator_hint] for m in N.find_percentages(text)]
+    if fn == "find_comparator":
+        return N.find_comparator(text, first_percentage(text))
+    if fn == "find_ranges":
+        return [[m.text, m.low, m.high] for m in N.find_ranges(text)]
+    if fn == "find_vnd_amounts":
+        return [[m.text, m.amount_vnd, m.per_unit] for m in N.find_vnd_amounts(text)]
+    raise AssertionError(f"unknown fn {fn}")
+
+
+@pytest.mark.parametrize("case", load_cases("numbers.yaml") + load_cases("money.yaml"))
+def test_golden_case(case):
+    got = run_case(case)
+    assert got == case["expect"]
+    if isinstance(got, (int, float)) and not isinstance(got, bool):
+        assert type(got) is type(case["expect"]), "int for integers, float for decimals"
+
+
+def test_money_is_exact_integer():
+    amount = N.parse_vnd_amount("1,123456789 tỷ đồng")
+    assert isinstance(amount, int) and amount == 1_123_456_789
+
+
+def _vn_grouped(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+@given(st.integers(min_value=1000, max_value=10**15))
+def test_grouped_thousands_round_trip(n):
+    assert N.parse_vn_number(_vn_grouped(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=999))
+def test_decimal_comma_round_trip(whole, frac):
+    written = f"{_vn_grouped(whole) if whole >= 1000 else whole},{frac:03d}"
+    assert N.parse_vn_number(written) == float(Decimal(f"{whole}.{frac:03d}"))
+
+
+@given(st.integers(min_value=0, max_value=9999), st.integers(min_value=0, max_value=99),
+       st.sampled_from([("triệu", 10**6), ("tỷ", 10**9), ("nghìn", 10**3)]))
+def test_money_decimal_scale_exact(whole, frac, scale):
+    word, factor = scale
+    written = f"{whole},{frac:02d} {word} đồng"
+    expected = int(Decimal(f"{whole}.{frac:02d}") * factor)
+    assert N.parse_vnd_amount(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("một", 1), ("mười một", 11), ("hai mươi", 20), ("bốn mươi tư", 44), ("năm mươi lăm", 55),
+     ("một trăm", 100), ("ba trăm linh tám", 308), ("một nghìn", 1000), ("hai triệu", 2_000_000),
+     ("một trăm hai", 120), ("hai nghìn ba", 2300), ("mười nghìn", 10_000)],
+)
+def test_number_words(words, value):
+    assert N.parse_number_words(words) == value
+
+
+@pytest.fixture(scope="module")
+def sample_texts() -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in SAMPLES}
+
+
+FINDERS = [N.find_numbers, N.find_fractions, N.find_percentages, N.find_ranges, N.find_vnd_amounts]
+
+
+@pytest.mark.parametrize("finder", FINDERS, ids=lambda f: f.__name__)
+def test_match_text_is_its_span(sample_texts, finder):
+    assert sample_texts
+    for text in sample_texts.values():
+        for m in finder(text):
+            assert m.text == text[m.start:m.end]
+
+
+def test_number_matches_do_not_overlap(sample_texts):
+    for text in sample_texts.values():
+        found = N.find_numbers(text)
+        assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+
+
+def test_numbers_never_inside_fractions(sample_texts):
+    for text in sample_texts.values():
+        fractions = N.find_fractions(text)
+        for n in N.find_numbers(text):
+            assert not any(f.start <= n.start < f.end for f in fractions), n
+
+
+def test_money_matches_reparse(sample_texts):
+    """Every found amount is also what parse_vnd_amount reads from its own text."""
+    for text in sample_texts.values():
+        for m in N.find_vnd_amounts(text):
+            core = m.text.split("/")[0]
+            assert N.parse_vnd_amount(core) == m.amount_vnd
+
+
+def test_data_loaded_once():
+    N.find_numbers("đạt 18/19 tiêu chí, hai tiêu chí")
+    N.find_vnd_amounts("7 tỷ đồng")
+    before = N.load_data.cache_info().misses
+    N.find_numbers("năm 2024 đạt 02 tiêu chí")
+    N.find_vnd_amounts("500 triệu đồng")
+    N.find_percentages("≤ 6,5%")
+    assert N.load_data.cache_info().misses == before
+
+
+def test_comparator_words_from_data():
+    words = N.comparator_words()
+    assert words["after"]["trở lên"] == "ge"
+    assert words["before"]["dưới"] == "lt"
+    assert words["symbols"]["≤"] == "le"
