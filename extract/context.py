@@ -17,6 +17,9 @@ from gazetteer.cues import find_family, find_status_cues
 from normalize.document import NormalizedDoc
 
 
+COMPARISON_GAP = 6  # chars between "so với" and the period it compares with
+
+
 class DocContext:
     def __init__(self, doc: NormalizedDoc):
         self.doc = doc
@@ -106,7 +109,9 @@ class DocContext:
     def period_in_span(self, start: int, end: int, anchor: int) -> str | None:
         """The period written in [start, end) nearest before `anchor`, else the first after it;
         a "now" phrase ("đến thời điểm báo cáo", "hiện nay") counts as the time of writing."""
-        cands = [(p.start, p.period) for p in self.periods_in(start, end)]
+        compared = [c.end for c in find_family(self.text, "comparison", start, end)]
+        cands = [(p.start, p.period) for p in self.periods_in(start, end)
+                 if not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
         cands += [(c.start, self.now_period()) for c in find_family(self.text, "now", start, end)]
         cands = [(s, p) for s, p in cands if p]
         before = [c for c in cands if c[0] < anchor]
@@ -124,9 +129,13 @@ class DocContext:
             if anc.is_heading:
                 span_end = anc.end
                 # A part heading's title continues on the capitalised line after it.
-                nxt = self.structure.lines[anc.index + 1] if anc.index + 1 < len(self.structure.lines) else None
-                if nxt is not None and nxt.is_heading and nxt.parent == anc.index and nxt.scheme is None:
+                k = anc.index + 1
+                while k < len(self.structure.lines):
+                    nxt = self.structure.lines[k]
+                    if not (nxt.is_heading and nxt.parent == anc.index and nxt.scheme is None):
+                        break
                     span_end = nxt.end
+                    k += 1
                 p = self.period_in_span(anc.start, span_end, span_end)
                 if p:
                     return p

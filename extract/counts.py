@@ -96,7 +96,9 @@ def extract_counts(ctx: "DocContext") -> list[CountClaim]:
             continue
         s, e = ctx.sentence_at(start)
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
-        after_cues = [c for c in find_status_cues(text, unit_end, min(e, unit_end + STATUS_AFTER_WINDOW))]
+        clause = regex.search(r"[,;:.()]", after)
+        clause_end = unit_end + (clause.start() if clause else len(after))
+        after_cues = find_status_cues(text, unit_end, clause_end)
         before = ctx.status_before(s, start)
         status = None
         if after_cues:

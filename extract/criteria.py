@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.records import CriterionMention
-from gazetteer.criteria import TERM_VARIANTS, canonical_name, criteria_sets, find_criterion_names, sets_for_name
+from gazetteer.criteria import (
+    TERM_VARIANTS,
+    canonical_name,
+    criteria_sets,
+    find_criterion_names,
+    name_scores,
+    sets_for_name,
+)
 from gazetteer.cues import find_family, find_status_cues
 from gazetteer.text import fold
 
@@ -34,12 +41,13 @@ TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối
 _INDICATOR = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
 _NAME_SEP = regex.compile(r"\s*(?:[:\-–—]|\bve\b)?\s*")
 _NAME_END = regex.compile(r"[;(\n]|\.(?:\s|$)|\s+va\s+tieu\s+(?:chi|tri)\b|,\s*(?:noi\s+dung|muc|chi\s+tieu)\b")
-_OBJECTIVE = regex.compile(r"^\s*(?:muc\s+tieu|phan\s+dau|phan\s+đau)\b")
+_OBJECTIVE = regex.compile(r"\s*(?:muc\s+tieu|phan\s+dau)\b")
 
 
 @lru_cache(maxsize=1)
 def _mention_pattern() -> "regex.Pattern[str]":
-    terms = sorted({fold(t) for t in TERM_VARIANTS} | {"tieu chi"}, key=len, reverse=True)
+    variants = {"tiêu chí", *TERM_VARIANTS.get("tiêu chí", ())}
+    terms = sorted({fold(t) for t in variants}, key=len, reverse=True)
     alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
     return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:so\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
 
@@ -48,6 +56,7 @@ def _mention_pattern() -> "regex.Pattern[str]":
 class NumberedMention:
     start: int  # start of "tiêu chí"
     end: int  # end of the written name (or of the number)
+    number_end: int
     number: int
     name: str | None
     name_start: int
@@ -62,14 +71,21 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     limit = stop.start() if stop else len(text)
     window = text[start:limit]
     words = list(regex.finditer(r"\S+", window))[:MAX_NAME_WORDS]
+    best: tuple[float, int, str] | None = None
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
         cand = text[start:end].rstrip(" ,.:;")
+        scores = name_scores(number, cand)
+        top = max(scores.values(), default=0.0)
+        if top > 0 and (best is None or top > best[0]):
+            best = (top, k, cand)
+    if best is not None:
+        cand = best[2]
         sets = sets_for_name(number, cand)
         if sets:
             return cand, start, start + len(cand), frozenset(sets)
     cand = text[start:limit].rstrip(" ,.:;")
-    if cand and cand[0].isalpha() and len(cand.split()) <= 8:
+    if cand and cand[0].isalpha() and len(cand.split()) <= 8 and not find_status_cues(cand):
         return cand, start, start + len(cand), frozenset()
     return None, pos, pos, frozenset()
 
@@ -86,7 +102,7 @@ def numbered_mentions(ctx: "DocContext") -> list[NumberedMention]:
         if not 1 <= number <= 19:
             continue
         name, ns, ne, sets = _written_name(text, folded, number, m.end())
-        out.append(NumberedMention(m.start(), max(ne, m.end()), number, name, ns, sets))
+        out.append(NumberedMention(m.start(), max(ne, m.end()), m.end(), number, name, ns, sets))
     ctx._numbered_mentions = out
     return out
 
@@ -169,7 +185,7 @@ def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
         s_start, s_end = ctx.sentence_at(mn.start)
         prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end > s_start else s_start
         next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
-        status = _local_status(ctx, mn.end, next_start)
+        status = _local_status(ctx, mn.number_end, next_start)
         rule = "criteria.local_status"
         label_start = s_start
         if status is None:

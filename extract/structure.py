@@ -157,7 +157,11 @@ def parse_structure(text: str) -> Structure:
     for ln in st.lines:
         if ln.scheme is None:
             # A capitalised title line right after a part heading continues it.
-            if stack and stack[-1].index == ln.index - 1 and stack[-1].scheme == "part" and _UPPER_LINE.match(ln.text):
+            prev_line = st.lines[ln.index - 1] if ln.index else None
+            continues_title = prev_line is not None and (
+                prev_line.scheme == "part" or (prev_line.is_heading and prev_line.scheme is None)
+            )
+            if stack and stack[-1].scheme == "part" and continues_title and _UPPER_LINE.match(ln.text):
                 ln.parent = stack[-1].index
                 ln.is_heading = True
                 continue

@@ -21,7 +21,7 @@ _ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$%])")
 _EMPHASIS = regex.compile(r"(?<!\\)(?:\*{1,3}|_{2,3})")
 _BULLET_STAR = regex.compile(r"(?m)^[ \t]*\*(?=[ \t])")
 _MATH_SPAN = regex.compile(r"(?<![\\$])\$(?!\$)([^$\n]{1,400}?)(?<!\\)\$")
-_MATH_TOKEN = regex.compile(r"\\([A-Za-z]+)\s?|\\(.)|[{}]")
+_MATH_TOKEN = regex.compile(r"\\([A-Za-z]+)|\\(.)|[{}]")
 
 
 @lru_cache(maxsize=1)
