@@ -171,8 +171,9 @@ class DocContext:
             self._last_status_period[self.section_of(self.line_at(offset))] = period
 
     def section_of(self, line: Line) -> int:
+        """The heading a line belongs to (list members are not sections)."""
         for anc in self.structure.ancestors(line.index):
-            if anc.is_heading:
+            if anc.is_heading and anc.intro is None:
                 return anc.index
         return -1
 

@@ -185,7 +185,7 @@ def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
         s_start, s_end = ctx.sentence_at(mn.start)
         prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end > s_start else s_start
         next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
-        status = _local_status(ctx, mn.number_end, next_start)
+        status = _local_status(ctx, mn.end, next_start)
         rule = "criteria.local_status"
         label_start = s_start
         if status is None:

@@ -166,7 +166,7 @@ def parse_structure(text: str) -> Structure:
                 ln.is_heading = True
                 continue
             # A paragraph that announces a new list closes the list before it.
-            while _announces_list(ln.text) and stack and stack[-1].intro is not None and not stack[-1].is_heading and stack[-1].scheme not in ("part", "roman"):
+            while _announces_list(ln.text) and stack and stack[-1].intro is not None and stack[-1].scheme not in ("part", "roman"):
                 stack.pop()
             ln.parent = stack[-1].index if stack else None
             ln.depth = len(stack)
