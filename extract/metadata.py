@@ -114,7 +114,10 @@ def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | No
         m = regex.match(r"^(?:(?i:ủy\s+ban\s+nhân\s+dân|ubnd)\s+)?(?:XÃ|THỊ TRẤN|PHƯỜNG)\s+(?P<n>[\p{Lu}\s]+)$", ln.text.strip())
         if m:
             head_names.append(_title_case(m.group("n")))
-    commune_cands = head_names + ([place] if place else []) + [n for n, _ in communes.most_common()]
+    # Then the title's "xã …", the commune named most often, and last the date line's place
+    # (which may be the district town).
+    title_communes = [n for n, _ in _mentions(meta.title or "", "commune").most_common()]
+    commune_cands = head_names + title_communes + [n for n, _ in communes.most_common()] + ([place] if place else [])
 
     province_unit = None
     for name, _ in provinces.most_common():
