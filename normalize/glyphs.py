@@ -1,0 +1,107 @@
+"""Single-glyph repairs for Vietnamese PDF text layers (ƣ → ư, Ð → Đ, stray tone marks).
+
+Every confusion is a data entry in `data/glyphs.yaml`; this module only applies
+them, keeps offsets through `MappedText.edit`, and counts each repair by kind.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from normalize.document import MappedText
+from normalize.syllables import TONE_MARKS, VOWELS, is_valid_syllable
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Letters only Vietnamese uses among Latin scripts: a text holding them is Vietnamese context.
+VIETNAMESE_LETTERS_RE = regex.compile(r"[ăâêôơưđĂÂÊÔƠƯĐ\u1EA0-\u1EF9]")
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    data = yaml.safe_load((DATA_DIR / "glyphs.yaml").read_text(encoding="utf-8"))
+    data["by_glyph"] = {e["glyph"]: e for e in data["glyphs"]}
+    data["spacing"] = {e["glyph"]: e["mark"] for e in data["spacing_marks"]}
+    chars = "".join(data["by_glyph"]) + "".join(data["spacing"]) + "".join(data["combining_marks"])
+    data["suspect_re"] = regex.compile("[" + regex.escape(chars) + "]")
+    spacing = regex.escape("".join(data["spacing"]))
+    data["spacing_word_re"] = regex.compile(rf"\p{{L}}+[{spacing}]\p{{L}}*")
+    data["marked_word_re"] = regex.compile(r"[\p{L}\p{M}]*\p{M}[\p{L}\p{M}]*")
+    return data
+
+
+def repair_glyphs(mt: MappedText) -> tuple[MappedText, Counter]:
+    """Replace look-alike glyphs and reattach stray tone marks; returns the text and repair counts."""
+    counts: Counter = Counter()
+    table = _table()
+    if not table["suspect_re"].search(mt.text):
+        return mt, counts
+    vietnamese = bool(VIETNAMESE_LETTERS_RE.search(mt.text.replace("\u01A3", "ư").replace("\u01A2", "Ư")))
+    edits = []
+    for i, ch in enumerate(mt.text):
+        entry = table["by_glyph"].get(ch)
+        if entry and (entry["context"] == "always" or vietnamese):
+            edits.append((i, i + 1, entry["replacement"]))
+            counts[entry["kind"]] += 1
+    if edits:
+        mt = mt.edit(edits)
+    mt = _spacing_marks(mt, counts)
+    mt = _stray_combining_marks(mt, counts)
+    return mt, counts
+
+
+def _spacing_marks(mt: MappedText, counts: Counter) -> MappedText:
+    """'tie˜n' style: a spacing tone mark after a vowel becomes the combining mark."""
+    table = _table()
+    edits = []
+    for m in table["spacing_word_re"].finditer(mt.text):
+        word = m.group()
+        fixed = unicodedata.normalize("NFC", "".join(table["spacing"].get(ch, ch) for ch in word))
+        if is_valid_syllable(fixed) and not any(unicodedata.combining(ch) for ch in fixed):
+            edits.append((m.start(), m.end(), fixed))
+    if edits:
+        counts["glyph_spacing_mark"] += len(edits)
+        mt = mt.edit(edits)
+    return mt
+
+
+def _stray_combining_marks(mt: MappedText, counts: Counter) -> MappedText:
+    """A tone mark NFC cannot attach (on a consonant, doubled) moves to the one vowel that makes a syllable."""
+    table = _table()
+    edits = []
+    for m in table["marked_word_re"].finditer(mt.text):
+        word = m.group()
+        composed = unicodedata.normalize("NFC", word)
+        if is_valid_syllable(composed) or not composed.isalpha() and not any(unicodedata.combining(c) for c in composed):
+            continue
+        fixed = _place_tone(word)
+        if fixed is not None and fixed != word:
+            edits.append((m.start(), m.end(), fixed))
+    if edits:
+        counts["glyph_combining_mark"] += len(edits)
+        mt = mt.edit(edits)
+    return mt
+
+
+def _place_tone(word: str) -> str | None:
+    """The single syllable reached by putting the word's one tone (however often typed) on one of its vowels."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = {ch for ch in decomposed if ch in TONE_MARKS}
+    if len(tones) > 1:
+        return None
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+    if not tones:
+        return bare if is_valid_syllable(bare) else None
+    tone = tones.pop()
+    options = []
+    for k, ch in enumerate(bare):
+        if unicodedata.normalize("NFD", ch)[0].lower() in VOWELS:
+            cand = unicodedata.normalize("NFC", bare[:k + 1] + tone + bare[k + 1:])
+            if is_valid_syllable(cand):
+                options.append(cand)
+    return options[0] if len(options) == 1 else None

@@ -1,0 +1,74 @@
+"""Vietnamese syllable grammar and repair of text broken by bad converters."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from normalize.document import MappedText
+from normalize.glyphs import repair_glyphs
+from normalize.syllables import is_valid_syllable, lexicon, repair_broken_text
+
+SAMPLES = sorted((Path(__file__).parents[2] / "corpus" / "samples").glob("*.txt"))
+
+VALID = ("nông thôn mới xã đạt tiêu chí hoá hóa thuỷ thủy khuya khuỷu giếng giết gì gìn già quốc quyết quyền "
+         "quý quả người nghĩa yêu uyên oằn ngoẹo Việt NAM ĐỘC tiểu luôn còn toàn hoà hòa ấy ấp kênh "
+         "ghi nghề kỹ kĩ xoong thơn").split()
+INVALID = "nơng ln cịn ngia ce kà càp tóan tiể tyên iên khơng cợng ghà ngo̧ xãhội hóà abc 123 q".split()
+
+
+@pytest.mark.parametrize("syllable", VALID)
+def test_valid_syllables(syllable):
+    assert is_valid_syllable(syllable)
+
+
+@pytest.mark.parametrize("word", INVALID)
+def test_invalid_syllables(word):
+    assert not is_valid_syllable(word)
+
+
+@pytest.mark.parametrize("broken, repaired, kind", [
+    ("xây dựng nơng thơn mới, khơng đạt", "xây dựng nông thôn mới, không đạt", "syllable_repair"),
+    ("ln ln bám sát", "luôn luôn bám sát", "syllable_repair"),
+    ("vẫn cịn khó khăn, cơng tác", "vẫn còn khó khăn, công tác", "syllable_repair"),
+    ("phát triển tồn diện, cịn hạn chế, nơng dân", "phát triển toàn diện, còn hạn chế, nông dân", "syllable_repair"),
+    ("thực hiện ti ểu dự án", "thực hiện tiểu dự án", "syllable_split"),
+    ("xây dựng nông thônmới", "xây dựng nông thôn mới", "syllable_join"),
+    ("ý nghi \u0303a", "ý nghĩa", "syllable_dangling_mark"),
+])
+def test_repairs(broken, repaired, kind):
+    mt, counts = repair_broken_text(MappedText.identity(broken))
+    assert mt.text == repaired
+    assert counts[kind] >= 1
+    assert len(mt.src) == len(mt.text) + 1 and mt.src[-1] == len(broken)
+
+
+@pytest.mark.parametrize("text", [
+    "tồn tại, thơn thớt, sớm, tơ lụa",          # real syllables that a confusion could have made
+    "hợp tác xã Lũng Cú, Thạch Cẩm",           # names
+    "ời, ừ, ạ",                                  # interjections
+    "UBND, HĐND, VietGAP, Covid-19, TTg",        # acronyms and foreign words
+])
+def test_real_text_is_left_alone(text):
+    mt, counts = repair_broken_text(MappedText.identity(text))
+    assert mt.text == text and not counts
+
+
+def test_one_confusion_does_not_license_context_changes():
+    """A single non-word is repaired; a real word nearby stays without more evidence of the broken font."""
+    mt, _ = repair_broken_text(MappedText.identity("nơng dân bán tồn bộ"))
+    assert mt.text == "nông dân bán tồn bộ"
+
+
+def test_samples_are_left_alone():
+    for path in SAMPLES:
+        text = repair_glyphs(MappedText.identity(path.read_text(encoding="utf-8")))[0].text
+        mt, counts = repair_broken_text(MappedText.identity(text))
+        assert mt.text == text and not counts, (path.name, counts)
+
+
+def test_lexicon_is_vietnamese():
+    syllables, pairs = lexicon()
+    assert len(syllables) > 5000 and len(pairs) > 50_000
+    assert all(is_valid_syllable(s) for s in list(syllables)[::50])
+    assert "nông thôn" in pairs
