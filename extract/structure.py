@@ -166,7 +166,8 @@ def parse_structure(text: str) -> Structure:
                 ln.is_heading = True
                 continue
             # A paragraph that announces a new list closes the list before it.
-            while _announces_list(ln.text) and stack and stack[-1].intro is not None and stack[-1].scheme not in ("part", "roman"):
+            next_is_item = ln.index + 1 < len(st.lines) and st.lines[ln.index + 1].scheme is not None
+            while next_is_item and _announces_list(ln.text) and stack and stack[-1].intro is not None and stack[-1].scheme not in ("part", "roman"):
                 stack.pop()
             ln.parent = stack[-1].index if stack else None
             ln.depth = len(stack)

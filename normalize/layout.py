@@ -34,6 +34,8 @@ _LINE = regex.compile(r"[^\n\f\r]*")
 
 # A line counts as "full" when it reaches this share of the document's typical width.
 FULL_LINE_SHARE = 0.75
+# A line ending in a colon continues only when it is this full (an intro line rarely is).
+FULL_COLON_LINE_SHARE = 0.9
 # Documents whose typical line is longer than this are not hard-wrapped.
 MAX_WRAP_WIDTH = 140
 
@@ -61,10 +63,13 @@ def continues(prev: str, nxt: str, width: int) -> bool:
     first = nxt[0]
     ends_sentence = bool(SENTENCE_END.search(prev))
     if first.islower():
-        return not ends_sentence or prev.endswith(",")
-    if ends_sentence or _is_upper_line(prev) or _is_upper_line(nxt):
+        return not ends_sentence or prev.endswith((",", ":", ";"))
+    if _is_upper_line(prev) or _is_upper_line(nxt):
         return False
     wrapped = 0 < width <= MAX_WRAP_WIDTH
+    if ends_sentence:
+        # A colon that happens to end a full wrapped line ("… như:" / "Trường …") is mid-sentence.
+        return wrapped and prev.endswith(":") and len(prev) >= FULL_COLON_LINE_SHARE * width
     return wrapped and len(prev) >= FULL_LINE_SHARE * width
 
 
