@@ -1,0 +1,270 @@
+"""Cited documents (văn bản được viện dẫn): one `LegalRef` per distinct document.
+
+A citation is a document number (số hiệu văn bản) in one of the two official
+shapes, optionally led by its type word and "số":
+
+- state documents "số[/năm]/loại-cơ quan": "Quyết định số 318/QĐ-TTg",
+  "Nghị quyết số 25/2021/QH15", "Công văn số 2251/BTNMT-KSONMT";
+- Party documents "số-loại/cơ quan": "Nghị quyết số 09-NQ/ĐU".
+
+What follows the number is read in the order Vietnamese writes it: the date
+("ngày 08/3/2022"), the issuer ("của Thủ tướng Chính phủ") and the subject
+("về việc ban hành …", "phê duyệt …"). A number without a type word counts
+only when its code names a known document type or issuer (gazetteer), and the
+document's own number line ("Số: 12/KH-UBND") is not a citation. Repeated
+citations of one document give one row: the first mention's span, with fields
+missing there filled in from later mentions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from extract.context import DocContext
+from extract.dates import find_dates
+from extract.records import LegalRef
+from gazetteer.doccodes import (
+    doc_type_of_code,
+    doc_type_of_word,
+    issuer_name,
+    issuer_of_code,
+    legal_ref_type,
+    type_word_pattern,
+)
+
+# A code part as written: capital first ("QĐ", "TTg", "QH15", "BNN&PTNT"); validated in code.
+_CODE_PART = r"\p{Lu}[\p{L}\d&]*"
+_SEP_SLASH = r"\s?/\s?"
+_SEP_DASH = r"\s?[-–]\s?"
+_NUMBER_RE = regex.compile(
+    rf"""
+    (?<![\p{{L}}\d.,/])(?<!\p{{L}}-)
+    (?:
+      (?P<num>\d{{1,6}})(?:{_SEP_SLASH}(?P<year>(?:19|20)\d\d))?{_SEP_SLASH}
+        (?P<code>{_CODE_PART}(?:(?:{_SEP_DASH}|{_SEP_SLASH}){_CODE_PART})*)
+      |(?P<pnum>\d{{1,6}}){_SEP_DASH}(?P<pcode>{_CODE_PART}(?:{_SEP_SLASH}{_CODE_PART})+)
+    )
+    """,
+    regex.VERBOSE,
+)
+_PART_SPLIT = regex.compile(r"(\s?[-–/]\s?)")
+
+# Grammar words of a citation (what comes between and after its parts).
+_NUMBER_WORD = r"(?i:số)(?:\s*[:.])?"
+_OWN_NUMBER_LINE = regex.compile(rf"^\s*{_NUMBER_WORD}\s*\Z")
+_DATE_GAP = regex.compile(r"[\s,;(]*(?:(?i:ban\s+hành|ký)\s+)?(?:(?i:ngày)\s*)?\Z")
+_ISSUER_LEAD = regex.compile(r"[\s,]*(?i:của)\s+")
+_ISSUER_STOP = regex.compile(
+    r"\s*[,;:.()\n]|\s+(?=(?i:về|v/v|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện"
+    r"|tại|theo|đối\s+với|nhằm|với|trong|để|đã|đến|từ)(?!\p{L}))"
+    r"|\s+(?=và\s+\p{Ll})"
+)
+# An issuer ends with its place name: "UBND tỉnh Thanh Hóa", "Đảng bộ xã Cẩm Thạch".
+_ISSUER_PLACE = regex.compile(
+    r"(?<!\p{L})(?i:xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\s+"
+    r"(?:\p{Lu}[\p{L}]*|\d+)(?:\s+(?:\p{Lu}[\p{L}]*|\d+)){0,3}"
+)
+_SUBJECT_LEAD = regex.compile(r"[\s,]*(?:(?i:về\s+việc|v/v|về)\s*:?\s*)")
+_SUBJECT_VERB = regex.compile(
+    r"[\s,]*(?=(?i:ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện|công\s+nhận)(?!\p{L}))"
+)
+_SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
+# A subject ends at a clause end, or where the sentence's own subject takes over
+# (", UBND xã báo cáo như sau:"): a comma before an issuer abbreviation.
+_SUBJECT_END = regex.compile(r";|\n|\.(?=\s|\Z)|:(?=\s|\Z)|,(?=\s+(?P<abbr>\p{Lu}{2,})(?!\p{L}))|\Z")
+_SUBJECT_MAX = 250
+_LOOKBACK = 90
+# Types cited by a name between the type word and "số": "Luật Bảo vệ môi trường số 72/2020/QH14".
+_NAMED_TYPES = frozenset({"luat"})
+
+
+@lru_cache(maxsize=None)
+def _lead_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]", "regex.Pattern[str]"]:
+    """Type word right before the number; type word + a name + "số" (laws); a code abbreviation + "số"."""
+    words = type_word_pattern()
+    direct = regex.compile(rf"(?<!\p{{L}})(?P<type>{words})\s*(?:{_NUMBER_WORD}\s*)?\Z")
+    named = regex.compile(
+        rf"(?<!\p{{L}})(?P<type>{words})(?:\s+[\p{{L}}\d]+,?){{1,8}}?\s+{_NUMBER_WORD}\s*\Z"
+    )
+    abbreviation = regex.compile(rf"(?<!\p{{L}})(?P<type>\p{{Lu}}[\p{{L}}]{{0,4}})\s+{_NUMBER_WORD}\s*\Z")
+    return direct, named, abbreviation
+
+
+def _is_code_part(part: str) -> bool:
+    """A code part has two capitals ("QĐ", "TTg", "QH15") or is a known type or issuer code."""
+    if sum(1 for c in part if c.isupper()) >= 2:
+        return True
+    return doc_type_of_code(part) is not None or issuer_name(part) is not None
+
+
+def _is_known_part(part: str) -> bool:
+    return doc_type_of_code(part) is not None or issuer_name(part) is not None
+
+
+@dataclass(slots=True)
+class _Number:
+    start: int
+    end: int
+    ref_id: str
+    number: str
+    year: int | None
+
+
+def _valid_prefix(code: str) -> tuple[str, int] | None:
+    """Longest run of valid code parts from the start: (normalized code, written length)."""
+    pieces = _PART_SPLIT.split(code)  # part, sep, part, sep, ...
+    kept, length = "", 0
+    for i in range(0, len(pieces), 2):
+        part = pieces[i]
+        sep = pieces[i - 1] if i else ""
+        spaced = sep != sep.strip()
+        if not _is_code_part(part) or (spaced and not _is_known_part(part)):
+            break
+        kept += sep.strip().replace("–", "-") + part
+        length += len(sep) + len(part)
+    return (kept, length) if kept else None
+
+
+def find_document_numbers(text: str) -> list[_Number]:
+    """Document numbers with stray spaces removed: "40/2014/ TT - BNNPTNT" → "40/2014/TT-BNNPTNT"."""
+    out: list[_Number] = []
+    for m in _NUMBER_RE.finditer(text):
+        if m["num"]:
+            valid = _valid_prefix(m["code"])
+            if valid is None:
+                continue
+            code, length = valid
+            year = m["year"]
+            ref_id = f"{m['num']}/{year}/{code}" if year else f"{m['num']}/{code}"
+            out.append(_Number(m.start(), m.start("code") + length, ref_id, m["num"], int(year) if year else None))
+        else:
+            valid = _valid_prefix(m["pcode"])
+            if valid is None or "/" not in valid[0]:
+                continue
+            code, length = valid
+            out.append(_Number(m.start(), m.start("pcode") + length, f"{m['pnum']}-{code}", m["pnum"], None))
+    return out
+
+
+def ref_key(ref_id: str) -> str:
+    """Identity of a document number: no spaces, đ folded, upper case ("09-NQ/ĐU" → "09-NQ/DU")."""
+    return "".join(ref_id.split()).replace("đ", "d").replace("Đ", "D").replace("–", "-").upper()
+
+
+def _type_lead(text: str, start: int) -> tuple[int, str] | None:
+    """(start, type id) of the type word leading the number at `start`, if any."""
+    line_start = text.rfind("\n", 0, start) + 1
+    window_start = max(line_start, start - _LOOKBACK)
+    direct, named, abbreviation = _lead_patterns()
+    m = direct.search(text, window_start, start)
+    if m and doc_type_of_word(m["type"]):
+        return m.start(), doc_type_of_word(m["type"])
+    m = named.search(text, window_start, start)
+    if m and doc_type_of_word(m["type"]) in _NAMED_TYPES:
+        return m.start(), doc_type_of_word(m["type"])
+    m = abbreviation.search(text, window_start, start)
+    if m:
+        t = doc_type_of_code(m["type"])
+        if t:
+            return m.start(), t
+    return None
+
+
+def _issued_date(text: str, end: int) -> tuple[str | None, int | None, int]:
+    """(ISO date, year, end) of the date written right after a number ("ngày 08/3/2022")."""
+    window = text[end:end + 60]
+    for d in find_dates(window):
+        if not _DATE_GAP.match(window[: d.start]):
+            break
+        year = int(d.iso[:4])
+        iso = d.iso if d.precision in ("day", "month") else None
+        return iso, year, end + d.end
+    return None, None, end
+
+
+def _issuer(text: str, pos: int) -> tuple[str | None, int]:
+    """Issuer written as "của …" at `pos`, cut at the subject or after its place name."""
+    lead = _ISSUER_LEAD.match(text, pos)
+    if lead is None:
+        return None, pos
+    start = lead.end()
+    limit = min(len(text), start + 160)
+    stop = _ISSUER_STOP.search(text, start, limit)
+    end = stop.start() if stop else limit
+    place = _ISSUER_PLACE.search(text, start, end)
+    if place:
+        end = place.end()
+    written = text[start:end].strip()
+    if not written or not written[0].isupper():
+        return None, pos
+    return " ".join(written.split()), start + len(text[start:end].rstrip())
+
+
+def _subject(text: str, pos: int, after_date: bool, numbers_after: list[_Number]) -> str | None:
+    """Subject as written after the citation: "về việc ban hành …", "phê duyệt …"."""
+    m = _SUBJECT_LEAD.match(text, pos) or _SUBJECT_VERB.match(text, pos)
+    if m is None and after_date:
+        m = _SUBJECT_BARE.match(text, pos)
+    if m is None:
+        return None
+    start = m.end()
+    end = start
+    for stop in _SUBJECT_END.finditer(text, start):
+        if stop["abbr"] is None or issuer_name(stop["abbr"]) is not None:
+            end = stop.start()
+            break
+    for n in numbers_after:  # a nested citation ends the subject after its number
+        if start <= n.start < end:
+            end = n.end
+            break
+    if end - start > _SUBJECT_MAX:
+        cut = text.rfind(" ", start, start + _SUBJECT_MAX)
+        end = cut if cut > start else start + _SUBJECT_MAX
+    written = " ".join(text[start:end].split()).rstrip(" ,")
+    return written or None
+
+
+def extract_legal_refs(ctx: DocContext) -> list[LegalRef]:
+    text = ctx.text
+    numbers = find_document_numbers(text)
+    own_number = ref_key(ctx.meta.doc_number) if ctx.meta.doc_number else None
+    refs: dict[str, LegalRef] = {}
+    for i, n in enumerate(numbers):
+        lead = _type_lead(text, n.start)
+        key = ref_key(n.ref_id)
+        if lead is None:
+            line_start = text.rfind("\n", 0, n.start) + 1
+            if _OWN_NUMBER_LINE.match(text[line_start:n.start]) or key == own_number:
+                continue  # the document's own number ("Số: 12/KH-UBND")
+            if doc_type_of_code(n.ref_id) is None and issuer_of_code(n.ref_id) is None and not any(
+                issuer_name(p) for p in regex.split(r"[-/]", n.ref_id) if not p.isdigit()
+            ):
+                continue
+        start, doc_type = lead if lead else (n.start, doc_type_of_code(n.ref_id))
+        iso, date_year, end = _issued_date(text, n.end)
+        issuer, issuer_end = _issuer(text, end)
+        subject = _subject(text, issuer_end if issuer else end, issuer is None and iso is not None, numbers[i + 1:])
+        ref = LegalRef(
+            start=start,
+            end=issuer_end if issuer else end,
+            rule="legal_refs.cited_with_type" if lead else "legal_refs.bare_code",
+            ref_id=n.ref_id,
+            ref_type=legal_ref_type(doc_type),
+            number=n.number,
+            year=n.year or date_year,
+            issuer=issuer or issuer_of_code(n.ref_id),
+            issued_date=iso,
+            subject=subject,
+        )
+        if key not in refs:
+            refs[key] = ref
+            continue
+        first = refs[key]
+        for name in ("year", "issuer", "issued_date", "subject"):
+            if getattr(first, name) is None and getattr(ref, name) is not None:
+                setattr(first, name, getattr(ref, name))
+        if first.ref_type == "other" and ref.ref_type != "other":
+            first.ref_type = ref.ref_type
+    return sorted(refs.values(), key=lambda r: r.start)
