@@ -1,0 +1,407 @@
+"""Deadlines: every dated commitment ("hoàn thành trước 30/9/2022", "phấn đấu trong năm 2024").
+
+A date (day, month, quarter, year or part of a year, from `extract.dates`) is a
+deadline when its statement commits to it: a relation that commits by itself
+("trước", "chậm nhất đến") or a commitment cue in its sentence ("phấn đấu",
+"mục tiêu", "hoàn thành", "thời gian thực hiện" …; gazetteer/data/deadline_words.yaml).
+Not deadlines: the document's date line, dates of cited documents ("Quyết định
+số … ngày 08/3/2022", sentences that open with "Căn cứ"/"Thực hiện" + a
+document), year ranges ("giai đoạn 2021-2025"), dates before the time of
+writing (past results), a year that only labels a plan or target set ("Kế
+hoạch … năm 2022", "chỉ tiêu xây dựng NTM năm 2024"), and a weakly related date
+("Đến quý I năm 2024 xã đạt …") whose sentence has no commitment cue.
+
+The relation is read from the words before the date ("trước" before, "đến"/"vào"
+by, "trong" during); without one a year or quarter is the period during which
+the aim falls, a day or month the date by which it is due, and a part of a year
+("cuối năm 2023") the year by which it is due.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import regex
+import yaml
+
+from extract.criteria import _INDICATOR, numbered_mentions
+from extract.dates import DateMatch, find_dates, find_periods, parse_issued_line, relation_before
+from extract.records import Deadline
+from gazetteer.criteria import find_criterion_names
+from gazetteer.cues import phrase_pattern
+from gazetteer.doccodes import type_word_pattern
+from gazetteer.text import fold
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+    from extract.structure import Line
+
+CITATION_GAP = 24  # max chars between a document number (or type word) and its date
+TASK_MAX_CHARS = 140
+MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") takes the item's text
+
+_DEFAULT_RELATION = {"year": "during", "quarter": "during", "month": "by", "day": "by"}
+_DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\p{L}\d]*(?:\s?[-/]\s?\p{L}[\p{L}\d]*)*")
+_PLURAL_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:tieu\s+(?:chi|tri)|chi\s+tieu)(?![\p{L}])")
+
+
+@lru_cache(maxsize=None)
+def deadline_words() -> dict:
+    """The word lists of `gazetteer/data/deadline_words.yaml`."""
+    with resources.files("gazetteer").joinpath("data/deadline_words.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _folded(ctx: "DocContext") -> str:
+    """The document's fold, computed once per document."""
+    cached = getattr(ctx, "_folded_text", None)
+    if cached is None:
+        cached = fold(ctx.text)
+        ctx._folded_text = cached
+    return cached
+
+
+@lru_cache(maxsize=None)
+def _pattern(key: str) -> "regex.Pattern[str]":
+    return phrase_pattern(deadline_words()[key])
+
+
+@lru_cache(maxsize=None)
+def _type_words() -> "regex.Pattern[str]":
+    return regex.compile(rf"(?<![\p{{L}}]){type_word_pattern(folded=True)}(?![\p{{L}}])")
+
+
+@lru_cache(maxsize=None)
+def _actor_pattern() -> "regex.Pattern[str]":
+    heads = sorted(deadline_words()["actor_heads"], key=len, reverse=True)
+    alts = "|".join(r"\s+".join(regex.escape(w) for w in h.split()) for h in heads)
+    # the head, then its name: capitalised words, "xã"/"huyện", joined by spaces or " - "
+    name = r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|xã|huyện|thôn|xóm|y\s+tế)"
+    return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")
+
+
+@dataclass
+class _Candidate:
+    date: DateMatch
+    relation: str
+    relation_start: int
+    strong: bool
+
+
+# --------------------------------------------------------------- exclusions
+
+
+def _is_date_line(ctx: "DocContext", line: "Line") -> bool:
+    return line.index < ctx.structure.first_section and parse_issued_line(line.text) is not None
+
+
+def _is_citation(ctx: "DocContext", d: DateMatch) -> bool:
+    """A date right after a document number or type word ("… số 31/QĐ-UBND ngày 08/01/2024")."""
+    text = ctx.text
+    window_start = max(0, d.start - CITATION_GAP - 40)
+    before = text[window_start:d.start]
+    for m in _DOC_NUMBER.finditer(before):
+        gap = before[m.end():]
+        if len(gap) <= CITATION_GAP and regex.fullmatch(r"[\s,;]*(?:(?i:ngày|ban\s+hành\s+ngày))?[\s,]*", gap):
+            return True
+    folded_before = fold(before)
+    for m in _type_words().finditer(folded_before):
+        gap = folded_before[m.end():]
+        if regex.fullmatch(r"[\s,]*(?:so\s+)?[\s,]*ngay\s*", gap):
+            return True
+    return False
+
+
+def _is_citation_sentence(ctx: "DocContext", start: int) -> bool:
+    """A sentence that opens with "Căn cứ"/"Thực hiện" + a cited document."""
+    folded = _folded(ctx)
+    s, e = ctx.sentence_at(start)
+    lead = regex.match(r"[\s\-+*•]*", folded[s:e])
+    pos = s + (lead.end() if lead else 0)
+    opener = _pattern("citation_openers").match(folded, pos)
+    if opener is None:
+        return False
+    rest = regex.match(r"\s*(?:cac\s+|theo\s+)?", folded[opener.end():e])
+    return _type_words().match(folded, opener.end() + (rest.end() if rest else 0)) is not None
+
+
+def _in_range(ranges: list[tuple[int, int]], d: DateMatch) -> bool:
+    return any(a < d.end and d.start < b for a, b in ranges)
+
+
+def _is_past(ctx: "DocContext", d: DateMatch) -> bool:
+    """Before the time of writing: the year (or month) of the issued date, else the plan year."""
+    meta = ctx.meta
+    ref = meta.issued_date or (str(meta.plan_year) if meta.plan_year else None)
+    if not ref:
+        return False
+    year, ref_year = int(d.iso[:4]), int(ref[:4])
+    if year != ref_year:
+        return year < ref_year
+    if len(ref) >= 7 and d.precision in ("month", "day"):
+        return d.iso[:7] < ref[:7]
+    return False
+
+
+# ------------------------------------------------------------- commitment
+
+
+def _cues(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
+    excluded = [(m.start(), m.end()) for m in _pattern("cue_exclusions").finditer(folded, start, end)]
+    return [m for m in _pattern(key).finditer(folded, start, end)
+            if not any(a <= m.start() < b for a, b in excluded)]
+
+
+def _clause_start(text: str, s: int, pos: int) -> int:
+    """Start of the clause holding `pos`: after the last ".;:(" of its sentence before it."""
+    cut = max(text.rfind(ch, s, pos) for ch in ".;:(")
+    return cut + 1 if cut >= s else s
+
+
+def _labels_a_plan(ctx: "DocContext", d: DateMatch) -> bool:
+    """A bare year right after a label noun ("Kế hoạch … năm 2022"), no achievement verb between."""
+    text = ctx.text
+    folded = _folded(ctx)
+    s, _ = ctx.sentence_at(d.start)
+    c = _clause_start(text, s, d.start)
+    labels = _cues(folded, c, d.start, "label_nouns")
+    if not labels:
+        return False
+    verbs = _cues(folded, c, d.start, "achievement_verbs")
+    return not verbs or verbs[-1].start() < labels[-1].start()
+
+
+def _commits(ctx: "DocContext", cand: _Candidate) -> bool:
+    """A strong relation commits; otherwise a commitment cue in the sentence must be nearer
+    the date than any mark of a finished action ("đã hoàn thành")."""
+    if cand.strong:
+        return True
+    folded = _folded(ctx)
+    s, e = ctx.sentence_at(cand.date.start)
+    past = _cues(folded, s, e, "past_markers")
+    cues = [m for m in _cues(folded, s, e, "commitment_cues")
+            if not any(p.start() <= m.start() < p.end() for p in past)]
+    if not cues and cand.date.part != "end":
+        return False
+    if past:
+        def distance(m) -> int:
+            return min(abs(m.start() - cand.date.start), abs(m.end() - cand.date.end))
+
+        nearest_past = min(distance(m) for m in past)
+        if not cues or nearest_past < min(distance(m) for m in cues):
+            return False
+    return True
+
+
+def _candidates(ctx: "DocContext") -> list[_Candidate]:
+    text = ctx.text
+    folded = _folded(ctx)
+    ranges = [(p.start, p.end) for p in find_periods(text) if p.kind == "range"]
+    strong_words = _pattern("strong_relations")
+    strong_leads = _pattern("strong_relation_leads")
+    out = []
+    for d in find_dates(text):
+        if _in_range(ranges, d):
+            continue
+        line = ctx.line_at(d.start)
+        if _is_date_line(ctx, line) or _is_citation(ctx, d) or _is_citation_sentence(ctx, d.start):
+            continue
+        if _is_past(ctx, d):
+            continue
+        rel = relation_before(text, d)
+        if rel is not None and rel[1] < d.start:
+            relation, rel_start = rel
+            written = folded[rel_start:d.start]
+            lead = folded[max(0, rel_start - 20):rel_start]
+            strong = relation == "before" or bool(strong_words.match(written)) or any(
+                m.end() >= len(lead.rstrip()) for m in strong_leads.finditer(lead)
+            )
+        else:
+            relation = "by" if d.part is not None else _DEFAULT_RELATION[d.precision]
+            rel_start, strong = d.start, False
+            if d.precision == "year" and _labels_a_plan(ctx, d):
+                continue
+        out.append(_Candidate(d, relation, rel_start, strong))
+    return out
+
+
+# ------------------------------------------------------------------ fields
+
+
+def _parenthesis(ctx: "DocContext", cand: _Candidate) -> tuple[int, int, int] | None:
+    """(start of the words it qualifies, "(" offset, ")" offset) for a deadline written in
+    parentheses after what it applies to: "trường lớp học MN, THCS (Phấn đấu hoàn thành trước …)"."""
+    text = ctx.text
+    s, e = ctx.sentence_at(cand.date.start)
+    open_at = text.rfind("(", s, cand.relation_start)
+    if open_at < 0 or text.find(")", open_at, cand.relation_start) >= 0:
+        return None
+    close = text.find(")", cand.date.end, e)
+    if close < 0:
+        close = e
+    prev = max(text.rfind(")", s, open_at), *(text.rfind(ch, s, open_at) for ch in ":;."))
+    return (prev + 1 if prev >= s else s), open_at, close
+
+
+def _segment(ctx: "DocContext", cand: _Candidate, dates: list[_Candidate]) -> tuple[int, int]:
+    """The part of the sentence that belongs to this date: its clause, split at commas
+    between neighbouring dates of the same clause."""
+    text = ctx.text
+    paren = _parenthesis(ctx, cand)
+    if paren is not None:
+        return paren[0], paren[2]
+    s, e = ctx.sentence_at(cand.date.start)
+    a = _clause_start(text, s, cand.relation_start)
+    nxt = [text.find(ch, cand.date.end, e) for ch in ";."]
+    b = min([x for x in nxt if x >= 0] or [e])
+    for other in dates:
+        if other is cand:
+            continue
+        if a <= other.date.start < cand.date.start:
+            comma = text.rfind(",", other.date.end, cand.relation_start)
+            a = max(a, comma + 1 if comma >= 0 else other.date.end)
+        elif cand.date.end <= other.date.start < b:
+            comma = text.rfind(",", cand.date.end, other.relation_start)
+            b = min(b, comma if comma >= 0 else other.relation_start)
+    return a, b
+
+
+def _task(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> str | None:
+    """What must be done, as written: the statement around the date without the date, its
+    relation and lead cue words; a parenthesised deadline takes the words before the
+    parenthesis; a statement that says only when ("Thời gian thực hiện xong …") takes its item."""
+    text = ctx.text
+    folded = _folded(ctx)
+    a, b = seg
+    paren = _parenthesis(ctx, cand)
+    if paren is not None:
+        inner = " ".join(f"{text[paren[1] + 1:cand.relation_start]} {text[cand.date.end:paren[2]]}".split())
+        inner = _strip_lead_words(_strip_lead_words(inner.strip(" ,.;:-–*")))
+        outer = " ".join(text[paren[0]:paren[1]].split()).strip(" ,.;:-–*")
+        task = f"{outer}: {inner}" if len(inner.split()) >= MIN_TASK_WORDS else outer
+        return task[:TASK_MAX_CHARS].rsplit(" ", 1)[0] if len(task) > TASK_MAX_CHARS else (task or None)
+    before_start = a
+    cues = [m for m in _cues(folded, a, cand.relation_start, "commitment_cues")]
+    if cues:
+        comma = text.rfind(",", a, cues[-1].start())
+        if comma >= 0:
+            before_start = comma + 1
+    parts = [text[before_start:cand.relation_start], text[cand.date.end:b]]
+    remainder = " ".join(" ".join(p.split()) for p in parts)
+    remainder = _strip_lead_words(remainder.strip(" ,.;:()-–*"))
+    if len(remainder.split()) < MIN_TASK_WORDS:
+        line = ctx.line_at(cand.date.start)
+        for anc in ctx.structure.ancestors(line.index):
+            body = " ".join(ctx.text[anc.body_start:anc.end].split()).strip(" ,.;:")
+            if body:
+                remainder = f"{body}: {remainder}" if remainder else body
+                break
+    remainder = remainder.strip(" ,.;:()-–*")
+    if len(remainder) > TASK_MAX_CHARS:
+        remainder = remainder[:TASK_MAX_CHARS].rsplit(" ", 1)[0]
+    return remainder or None
+
+
+def _strip_lead_words(task: str) -> str:
+    """Drop cue words that open a task ("Phấn đấu", "Thời gian thực hiện xong") and say only when."""
+    pattern = _pattern("task_lead_words")
+    while True:
+        folded = fold(task)
+        m = pattern.match(folded)
+        if m is None:
+            return task
+        task = task[m.end():].strip(" ,.;:()-–*")
+
+
+def _criterion(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> int | None:
+    """The one criterion the statement is about; None when it names several or none."""
+    folded = _folded(ctx)
+    s, e = ctx.sentence_at(cand.date.start)
+
+    def written(a: int, b: int) -> set[int] | None:
+        numbers = {mn.number for mn in numbered_mentions(ctx) if a <= mn.start < b}
+        numbers |= {int(m.group("id").split(".")[0]) for m in _INDICATOR.finditer(folded, a, b)}
+        return numbers or None
+
+    numbers = written(s, e)
+    if numbers:
+        return numbers.pop() if len(numbers) == 1 else None
+    if _PLURAL_CRITERIA.search(folded, s, e):
+        return None
+    cset = ctx.criteria_set
+    if cset:
+        names = {m.number_by_set[cset] for m in find_criterion_names(ctx.text[seg[0]:seg[1]], cset)
+                 if cset in m.number_by_set}
+        if names:
+            return names.pop() if len(names) == 1 else None
+    line = ctx.line_at(cand.date.start)
+    for anc in ctx.structure.ancestors(line.index):
+        numbers = written(anc.start, anc.end)
+        if numbers:
+            return numbers.pop() if len(numbers) == 1 else None
+        if _PLURAL_CRITERIA.search(folded, anc.start, anc.end):
+            return None
+    return None
+
+
+def _actor_at(ctx: "DocContext", start: int, end: int) -> str | None:
+    """An actor's name opening text[start:end] (after lead words such as "Riêng")."""
+    text = ctx.text
+    folded = _folded(ctx)
+    pos = start + len(text[start:end]) - len(text[start:end].lstrip(" -+*•:"))
+    lead = _pattern("actor_lead_words").match(folded, pos)
+    if lead:
+        pos = lead.end() + len(text[lead.end():end]) - len(text[lead.end():end].lstrip())
+    m = _actor_pattern().match(text, pos, end)
+    if m is None:
+        return None
+    return m.group("actor").strip(" -–")
+
+
+def _responsible(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> str | None:
+    """The subject of the statement when it is an actor, else the numbered item heading
+    (an officer or body) the statement sits under."""
+    text = ctx.text
+    s, e = ctx.sentence_at(cand.date.start)
+    c = _clause_start(text, s, cand.relation_start)
+    for start in (c, s):
+        actor = _actor_at(ctx, start, e)
+        if actor:
+            return actor
+    line = ctx.line_at(cand.date.start)
+    for anc in ctx.structure.ancestors(line.index):
+        if anc.scheme is None or not anc.is_heading:
+            continue
+        body = text[anc.body_start:anc.end].strip(" .:")
+        if _actor_at(ctx, anc.body_start, anc.end) is not None:
+            return body
+    return None
+
+
+# ------------------------------------------------------------------- rows
+
+
+def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
+    cands = [c for c in _candidates(ctx) if _commits(ctx, c)]
+    rows: list[Deadline] = []
+    seen: set[tuple[int, str]] = set()
+    for cand in cands:
+        d = cand.date
+        sentence = ctx.sentence_at(d.start)
+        due = d.iso if d.part is None else d.iso[:4]
+        if (sentence[0], due) in seen:
+            continue  # one row per statement and date
+        seen.add((sentence[0], due))
+        same_sentence = [o for o in cands if ctx.sentence_at(o.date.start) == sentence]
+        seg = _segment(ctx, cand, same_sentence)
+        precision = "year" if d.part is not None else d.precision
+        rows.append(Deadline(
+            start=min(cand.relation_start, d.start), end=d.end,
+            rule="deadlines.strong_relation" if cand.strong else "deadlines.commitment_cue",
+            due=due, precision=precision, relation=cand.relation,
+            task=_task(ctx, cand, seg), criterion_no=_criterion(ctx, cand, seg),
+            responsible=_responsible(ctx, cand, seg),
+        ))
+    return rows

@@ -1,0 +1,97 @@
+"""extract.indicators: golden cases (tests/cases/indicators.yaml) and invariants on the samples."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extract.context import DocContext
+from extract.indicators import extract_indicators
+from extract.records import DocumentMeta
+from normalize.document import NormalizedDoc
+from normalize.pipeline import normalize_path, normalize_text
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "cases"
+SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+
+
+def load_cases(name: str) -> list:
+    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
+    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))["cases"]
+    params = []
+    for i, case in enumerate(cases):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        params.append(pytest.param(case, id=f"{i:03d}-{case['text'][:40]}", marks=marks))
+    return params
+
+
+def context_of(case: dict) -> DocContext:
+    """A context for a short passage; `set` and `meta` stand in for what a whole document says."""
+    text = normalize_text(case["text"])
+    ctx = DocContext(NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=text))
+    ctx.meta  # computed from the passage, then overridden below
+    if "meta" in case:
+        ctx.__dict__["meta"] = DocumentMeta(**case["meta"])
+    if "set" in case:
+        ctx.__dict__["criteria_set"] = case["set"]
+    return ctx
+
+
+def as_checked(row, expected: dict) -> dict:
+    """The row's fields that the expectation names, numbers rounded as the scorer does."""
+    out = {}
+    for key in expected:
+        value = getattr(row, key)
+        out[key] = round(value, 4) if isinstance(value, float) else value
+    return out
+
+
+@pytest.mark.parametrize("case", load_cases("indicators.yaml"))
+def test_golden_case(case):
+    rows = extract_indicators(context_of(case))
+    expected = case["expect"]
+    got = [as_checked(r, e) for r, e in zip(rows, expected)]
+    assert len(rows) == len(expected), [(r.value, r.unit, r.subject) for r in rows]
+    assert got == expected
+
+
+@pytest.fixture(scope="module")
+def sample_rows() -> list[tuple[DocContext, list]]:
+    out = []
+    for p in SAMPLES:
+        ctx = DocContext(normalize_path(p))
+        out.append((ctx, extract_indicators(ctx)))
+    return out
+
+
+def test_samples_have_rates(sample_rows):
+    assert sum(len(rows) for _, rows in sample_rows) > 0
+
+
+def test_span_holds_the_value(sample_rows):
+    for ctx, rows in sample_rows:
+        for r in rows:
+            quote = ctx.text[r.start:r.end]
+            assert "%" in quote or "/" in quote, quote
+
+
+def test_fields_are_in_the_contract(sample_rows):
+    for _, rows in sample_rows:
+        for r in rows:
+            assert r.unit in ("%", "ratio")
+            assert r.comparator in ("eq", "ge", "le", "gt", "lt")
+            assert r.role in ("actual", "target", "threshold")
+            assert r.criterion_no is None or 1 <= r.criterion_no <= 19
+            if r.indicator_id is not None:
+                assert int(r.indicator_id.split(".")[0]) == r.criterion_no
+            if r.unit == "ratio":
+                assert r.value == round(r.numerator / r.denominator, 4)
+
+
+def test_counts_of_criteria_are_not_rates(sample_rows):
+    for ctx, rows in sample_rows:
+        for r in rows:
+            after = ctx.text[r.end:r.end + 12].lower()
+            assert not after.lstrip().startswith(("tiêu chí", "chỉ tiêu", "thôn")), after
