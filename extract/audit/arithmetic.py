@@ -1,0 +1,383 @@
+"""Written computations recomputed: `arithmetic` and `denominator_mismatch`.
+
+Reports show their sums: "hộ nghèo: 100 - 29 = 71/1.784 = 3,97%", "3,97% +
+8,24% = 12,21%". A chain of expressions joined by "=" is read the way it is
+written: each side after an "=" restates the result before it, so in
+"100 - 29 = 71/1.784 = 3,97%" the checks are 100 - 29 = 71 (the first operand
+of the next side) and 71/1.784 = 3,97%. A result is compared at the precision
+it is written with, rounded half up (3,9798% is 3,98%, not 3,97%); a count of
+people computed from a rate ("90% x 1.784 = 1.606") may also be rounded down
+or up, as thresholds are.
+
+Also here: a funding total against the sum of its parts (the funding records),
+shares of one whole ("trong đó … chiếm 40%") that add up to more than 100%,
+and `denominator_mismatch`: rates whose written results are then added
+together in one computation must share one base; two different denominators
+are one population given two totals.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
+from extract.numbers import parse_vn_decimal
+from extract.records import Finding
+from gazetteer.cues import phrase_pattern
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_TERM = rf"(?:{_NUM})(?:\s?%)?"
+_OP = r"\s*(?:[+\-−–*×/]|\s[xX](?=\s))\s*"
+_TOKEN = regex.compile(rf"(?P<term>{_TERM})|(?P<op>[+\-−–*×/xX])|(?P<eq>=)")
+
+
+@lru_cache(maxsize=1)
+def _chain_pattern() -> "regex.Pattern[str]":
+    units = audit_data()["arithmetic"]["max_unit_words"]
+    unit = rf"(?:[ \t]+\p{{Ll}}+){{0,{units}}}"
+    expr = rf"{_TERM}{unit}(?:{_OP}{_TERM}{unit})*"
+    return regex.compile(rf"(?<![\p{{L}}\d.,/])(?:{expr})(?:\s*=\s*{expr})+(?![\d])")
+
+
+@dataclass
+class Term:
+    start: int
+    end: int
+    value: Decimal
+    percent: bool
+    decimals: int
+
+
+@dataclass
+class Side:
+    """One side of an "=": terms joined by operators."""
+
+    terms: list[Term] = field(default_factory=list)
+    ops: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.terms[0].start
+
+    @property
+    def end(self) -> int:
+        return self.terms[-1].end
+
+    @property
+    def scales_a_rate(self) -> bool:
+        """A rate multiplied by a quantity: its integer result may be rounded either way."""
+        return any(t.percent for t in self.terms) and any(o in "*×xX" for o in self.ops)
+
+    def value(self) -> tuple[Decimal, bool] | None:
+        """(value, is a percentage), or None when the side mixes kinds it cannot add.
+
+        Products bind before sums; a rate times a quantity is a quantity
+        ("90% x 1.784" = 1605,6), a rate alone stays a rate.
+        """
+        total, kinds = Decimal(0), set()
+        try:
+            for sign, factors, ops in self._products():
+                value = factors[0].value
+                for op, t in zip(ops, factors[1:]):
+                    value = value / t.value if op == "/" else value * t.value
+                n_pct = sum(t.percent for t in factors)
+                if n_pct > 1:
+                    return None
+                if n_pct and len(factors) > 1:
+                    value, pct = value / 100, False
+                else:
+                    pct = bool(n_pct)
+                kinds.add(pct)
+                total += sign * value
+        except (InvalidOperation, ZeroDivisionError):
+            return None
+        if len(kinds) != 1:
+            return None
+        return total, kinds.pop()
+
+    def _products(self) -> list[tuple[int, list[Term], list[str]]]:
+        out = [(1, [self.terms[0]], [])]
+        for op, t in zip(self.ops, self.terms[1:]):
+            if op in "+-−–":
+                out.append((1 if op == "+" else -1, [t], []))
+            else:
+                out[-1][1].append(t)
+                out[-1][2].append(op)
+        return out
+
+
+@dataclass
+class Computation:
+    start: int
+    end: int
+    sides: list[Side]
+
+
+def _term(text: str, m: regex.Match) -> Term | None:
+    raw = m.group("term")
+    percent = raw.endswith("%")
+    digits = raw.rstrip("%").strip()
+    value = parse_vn_decimal(digits)
+    if value is None:
+        return None
+    decimals = len(digits.partition(",")[2])
+    return Term(m.start(), m.end(), value, percent, decimals)
+
+
+def find_computations(text: str) -> list[Computation]:
+    """Every written chain "a op b = c …" whose numbers all read unambiguously."""
+    out = []
+    for m in _chain_pattern().finditer(text):
+        sides, side, ok = [], Side(), True
+        for tok in _TOKEN.finditer(text, m.start(), m.end()):
+            if tok.group("eq"):
+                sides.append(side)
+                side = Side()
+            elif tok.group("op"):
+                if len(side.ops) >= len(side.terms):
+                    ok = False
+                    break
+                side.ops.append(tok.group("op"))
+            else:
+                t = _term(text, tok)
+                if t is None or len(side.terms) > len(side.ops):
+                    ok = False
+                    break
+                side.terms.append(t)
+        sides.append(side)
+        if ok and all(s.terms and len(s.ops) == len(s.terms) - 1 for s in sides):
+            out.append(Computation(m.start(), m.end(), sides))
+    return out
+
+
+def _round(value: Decimal, decimals: int, mode=ROUND_HALF_UP) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=mode)
+
+
+def _agrees(left: Side, right_value: Decimal, right_pct: bool, decimals: int) -> tuple[bool, Decimal] | None:
+    """Does `left` equal the written right value at its precision? None when not comparable."""
+    got = left.value()
+    if got is None:
+        return None
+    value, pct = got
+    if pct and not right_pct:
+        return None
+    if right_pct and not pct:
+        value = value * 100
+    rounded = _round(value, decimals)
+    if rounded == right_value:
+        return True, value
+    if abs(right_value - value) < _rounding_slack(left):
+        return True, value
+    if decimals == 0 and left.scales_a_rate and right_value in (
+            _round(value, 0, ROUND_FLOOR), _round(value, 0, ROUND_CEILING)):
+        return True, value
+    return False, value
+
+
+def _rounding_slack(side: Side) -> Decimal:
+    """A sum of three or more rounded addends may have been made from their unrounded values:
+    its result can then differ by less than half a unit of their last digit per addend."""
+    if len(side.terms) < 3 or set(side.ops) - set("+-−–"):
+        return Decimal(0)
+    decimals = max(t.decimals for t in side.terms)
+    if decimals == 0:
+        return Decimal(0)
+    return len(side.terms) * Decimal(5).scaleb(-decimals - 1)
+
+
+def _side_text(text: str, side: Side) -> str:
+    return text[side.start:side.end]
+
+
+def _wrong_steps(comp: Computation) -> list[tuple[Side, Term, Decimal]]:
+    """(left side, written result, computed value) of every step that does not hold."""
+    wrong = []
+    for left, right in zip(comp.sides, comp.sides[1:]):
+        if len(left.terms) == 1:
+            continue  # "71 = 71/1.784": a restatement, nothing computed
+        res = right.terms[0]
+        if len(right.terms) > 1:
+            # "a - b = c/d": the next side restates the result as its first operand,
+            # unless the whole side already equals it ("5 + 5 = 2 x 5").
+            whole = right.value()
+            if whole is not None:
+                decimals = max(t.decimals for t in right.terms)
+                verdict = _agrees(left, _round(whole[0], decimals), whole[1], decimals)
+                if verdict and verdict[0]:
+                    continue
+        verdict = _agrees(left, res.value, res.percent, res.decimals)
+        if verdict is not None and not verdict[0]:
+            wrong.append((left, res, verdict[1]))
+    return wrong
+
+
+def check_arithmetic(ctx: "DocContext", records: dict) -> list[Finding]:
+    text = ctx.text
+    findings = []
+    for comp in find_computations(text):
+        for left, res, computed in _wrong_steps(comp):
+            d = res.decimals
+            written = text[res.start:res.end]
+            rounded = fmt_number(_round(computed, d), d) + ("%" if res.percent else "")
+            exact = fmt_number(computed, max(d + 2, 0)) + ("%" if res.percent else "")
+            precision = f"{d} decimal{'s' if d != 1 else ''}" if d else "whole number"
+            findings.append(Finding(
+                "arithmetic", "warning",
+                f"{_side_text(text, left)} is written as {written} but computes to {exact} → {rounded} "
+                f"({precision}, rounded half up).",
+                [trimmed(text, left.start, res.end)],
+            ))
+    findings.extend(_funding_sums(ctx, records))
+    findings.extend(_share_sums(ctx))
+    return findings
+
+
+# -- funding totals --------------------------------------------------------------------
+
+_SCALE_WORDS = regex.compile(r"(?i)\b(?:tỷ|tỉ|triệu|nghìn|ngàn)\b")
+
+
+def _tolerance(amount: int, amount_text: str) -> int:
+    """Half a unit of the last written digit when the amount is written with a scale word."""
+    if not _SCALE_WORDS.search(amount_text or ""):
+        return 0
+    zeros = len(str(amount)) - len(str(amount).rstrip("0"))
+    return (10 ** zeros) // 2
+
+
+def _funding_sums(ctx: "DocContext", records: dict) -> list[Finding]:
+    funding = records.get("funding") or []
+    by_start = {f.start: f for f in funding}
+    parts: dict[int, list] = defaultdict(list)
+    for f in funding:
+        if f.parent_start is not None and f.parent_start in by_start:
+            parts[f.parent_start].append(f)
+    findings = []
+    for start, comps in sorted(parts.items()):
+        total = by_start[start]
+        if len(comps) < 2:
+            continue
+        summed = sum(c.amount_vnd for c in comps)
+        if abs(summed - total.amount_vnd) <= _tolerance(total.amount_vnd, total.amount_text):
+            continue
+        findings.append(Finding(
+            "arithmetic", "warning",
+            f"The total {total.amount_text} ({fmt_number(total.amount_vnd)} đồng) is not the sum of its "
+            f"{len(comps)} parts, which is {fmt_number(summed)} đồng (difference "
+            f"{fmt_number(summed - total.amount_vnd)}).",
+            [(total.start, total.end)] + [(c.start, c.end) for c in comps],
+        ))
+    return findings
+
+
+# -- shares of one whole ----------------------------------------------------------------
+
+_SHARE_PERCENT = regex.compile(r"\s*(?P<n>\d+(?:,\d+)?)\s?%")  # right after the share word
+
+
+def _share_sums(ctx: "DocContext") -> list[Finding]:
+    """Shares ("chiếm 40%") of one whole, inline or as the items of one list, above 100%."""
+    cfg = audit_data()["arithmetic"]
+    share = phrase_pattern(cfg["share_words"])
+    context = phrase_pattern(cfg["share_context"])
+    text, folded = ctx.text, folded_text(ctx)
+    groups: dict[tuple, list[tuple[int, int, Decimal, int]]] = defaultdict(list)
+    for m in share.finditer(folded):
+        pct = _SHARE_PERCENT.match(text, m.end())
+        if not pct:
+            continue
+        line = ctx.line_at(m.start())
+        if line.intro is not None:
+            intro = ctx.structure.lines[line.intro]
+            if not context.search(folded, intro.start, intro.end):
+                continue
+            key = ("list", line.intro)
+        else:
+            s, _ = ctx.sentence_at(m.start())
+            ctx_m = context.search(folded, s, m.start())
+            if not ctx_m:
+                continue
+            key = ("inline", s)
+        value = parse_vn_decimal(pct.group("n"))
+        if value is not None:
+            groups[key].append((m.start(), pct.end(), value, len(pct.group("n").partition(",")[2])))
+    findings = []
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        total = sum(v for _, _, v, _ in items)
+        decimals = max(d for *_, d in items)
+        slack = Decimal(len(items)) * Decimal(5).scaleb(-decimals - 1)
+        if total <= 100 + slack:
+            continue
+        findings.append(Finding(
+            "arithmetic", "warning",
+            f"{len(items)} shares of one whole add up to {fmt_number(total, decimals)}%, more than 100%.",
+            [(s, e) for s, e, _, _ in items],
+        ))
+    return findings
+
+
+# -- denominators -------------------------------------------------------------------------
+
+@dataclass
+class Rate:
+    numerator: Term
+    denominator: Term
+    result: Term
+    line: int
+
+
+def _rates(ctx: "DocContext", comps: list[Computation]) -> list[Rate]:
+    """Every "a/b = p%" step: a rate with its written base."""
+    out = []
+    for comp in comps:
+        for left, right in zip(comp.sides, comp.sides[1:]):
+            if len(left.terms) == 2 and left.ops == ["/"] and not any(t.percent for t in left.terms):
+                res = right.terms[0]
+                if res.percent and len(right.terms) == 1:
+                    out.append(Rate(left.terms[0], left.terms[1], res, ctx.line_at(left.start).index))
+    return out
+
+
+def check_denominators(ctx: "DocContext", records: dict) -> list[Finding]:
+    text = ctx.text
+    comps = find_computations(text)
+    rates = _rates(ctx, comps)
+    findings = []
+    for comp in comps:
+        for side in comp.sides:
+            if len(side.terms) < 2 or set(side.ops) - {"+"} or not all(t.percent for t in side.terms):
+                continue
+            line = ctx.line_at(side.start).index
+            used = []
+            for t in side.terms:
+                match = [r for r in rates if r.result.value == t.value and r.result.end <= t.start
+                         and 0 <= line - r.line <= 2]
+                if match:
+                    used.append(match[-1])
+            bases = {r.denominator.value for r in used}
+            if len(used) < 2 or len(bases) < 2:
+                continue
+            a, b = used[0], next(r for r in used if r.denominator.value != used[0].denominator.value)
+            da, db = a.denominator.value, b.denominator.value
+            fa = text[a.numerator.start:a.denominator.end]
+            fb = text[b.numerator.start:b.denominator.end]
+            findings.append(Finding(
+                "denominator_mismatch", "warning",
+                f"Rates on two different bases are added as if on one: {fa} and {fb} "
+                f"(totals {fmt_number(da)} and {fmt_number(db)}, a difference of {fmt_number(abs(da - db))}) "
+                f"then {text[side.start:comp.end]}.",
+                [(a.numerator.start, a.denominator.end), (b.numerator.start, b.denominator.end),
+                 (side.start, side.end)],
+            ))
+    return findings

@@ -1,0 +1,50 @@
+"""What the audit checks share: their tunables and how a span is quoted."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import regex
+import yaml
+
+
+@lru_cache(maxsize=1)
+def audit_data() -> dict:
+    """gazetteer/data/audit.yaml, loaded once."""
+    with resources.files("gazetteer").joinpath("data/audit.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def folded_text(ctx) -> str:
+    """The document folded (lowercase, no marks) once per document, for word patterns."""
+    cached = getattr(ctx, "_audit_folded", None)
+    if cached is None:
+        from gazetteer.text import fold
+
+        cached = ctx._audit_folded = fold(ctx.text)
+    return cached
+
+
+_SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without surrounding blanks."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def first_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the first sentence in [start, end): a list item's evidence."""
+    m = _SENTENCE_END.search(text, start, end)
+    stop = m.end() if m else end
+    return trimmed(text, start, stop)
+
+
+def fmt_number(value, decimals: int = 0) -> str:
+    """A number the Vietnamese way: 1.784, 3,98."""
+    s = f"{value:,.{decimals}f}"
+    return s.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")

@@ -1,0 +1,259 @@
+"""Counts that do not add up: `count_mismatch` and `count_sum`.
+
+`count_mismatch`: a count of criteria followed by the words that announce its
+items ("chưa đạt có 10 tiêu chí bao gồm:", "02 tiêu chí còn lại: …") and the
+items themselves, as list lines introduced by that line or inline after the
+announcer on the same line. Items are counted as lines and as distinct
+criterion numbers (an indicator "Mục 15.1" names criterion 15); only when the
+declared number matches neither is it a finding, so a list whose items carry
+sub-points or explanations stays silent.
+
+`count_sum`: met + unmet, or met + remaining, must make the whole set (the
+total written in "đạt 16/19", else the size of the document's set). Met and
+unmet are compared within one period; a remaining count ("05 tiêu chí còn
+lại", what is left to do) with the latest met count at or before its period.
+A period holding two different met counts (a district report naming several
+communes) is ambiguous and not checked.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.audit.common import audit_data, folded_text, trimmed
+from extract.criteria import numbered_mentions
+from extract.records import CountClaim, Finding
+from gazetteer.criteria import criteria_sets
+from gazetteer.cues import phrase_pattern
+from gazetteer.text import fold
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+
+_INDICATOR_OF = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
+_MORE_NUMBERS = regex.compile(r"\s*(?:[,;&]|va)\s*(?:so\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
+_ENUM_SEPARATOR = regex.compile(r"[;,]\s+|\s+(?:va|cung)\s+")
+_SENTENCE_BREAK = regex.compile(r"\.\s+(?=\p{Lu})")
+
+
+@lru_cache(maxsize=1)
+def _announcer_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]"]:
+    cfg = audit_data()["counts"]
+    return phrase_pattern(cfg["announcers"]), phrase_pattern(cfg["announcers_before_colon"])
+
+
+def _criteria_counts(records: dict) -> list[CountClaim]:
+    return [c for c in records.get("counts", []) if c.unit == "tieu_chi" and c.value_max is None]
+
+
+def _announcer_end(ctx: "DocContext", count: CountClaim, others: list[CountClaim]) -> int | None:
+    """End of the words announcing the count's items, in its clause, else None."""
+    text, folded = ctx.text, folded_text(ctx)
+    line = ctx.line_at(count.start)
+    window_end = min(line.end, count.end + audit_data()["counts"]["announce_window"])
+    brk = _SENTENCE_BREAK.search(text, count.end, window_end)
+    if brk:
+        window_end = brk.start()
+    strong, weak = _announcer_patterns()
+    found = []
+    m = strong.search(folded, count.end, window_end)
+    if m:
+        found.append(m.end())
+    for w in weak.finditer(folded, count.end, window_end):
+        after = text[w.end():line.end].lstrip()
+        if not after or after.startswith(":"):
+            found.append(w.end())
+            break
+    colon = text.find(":", count.end, window_end)
+    if colon >= 0:
+        found.append(colon + 1)
+    if not found:
+        return None
+    end = min(found)
+    if any(count.end <= o.start < end for o in others if o is not count):
+        return None
+    while end < line.end and text[end] in " \t:":
+        end += 1
+    return end
+
+
+def _criteria_in(ctx: "DocContext", start: int, end: int) -> set[int]:
+    """Criteria named in [start, end): "tiêu chí số 6, 12 và 17" names three, "Mục 15.1" names 15."""
+    folded = folded_text(ctx)
+    numbers = set()
+    for mn in numbered_mentions(ctx):
+        if start <= mn.start < end:
+            numbers.add(mn.number)
+            pos = mn.number_end
+            while (more := _MORE_NUMBERS.match(folded, pos, end)) is not None:
+                if 1 <= int(more.group("no")) <= 19:
+                    numbers.add(int(more.group("no")))
+                pos = more.end()
+    numbers |= {int(m.group("no")) for m in _INDICATOR_OF.finditer(folded, start, end)
+                if 1 <= int(m.group("no")) <= 19}
+    return numbers
+
+
+def listed_items(ctx: "DocContext", records: dict, start: int) -> tuple[set[int], str, int, set[int]] | None:
+    """What follows an announcer ending at `start`: (item counts, how, end of the list, criteria named).
+
+    Item counts are the measures that agree with a reader: list lines and
+    distinct criteria for a list of lines; distinct criteria (or named criteria
+    when as many as the separated parts) for an inline enumeration.
+    """
+    text = ctx.text
+    line = ctx.line_at(start)
+    if not text[start:line.end].strip():
+        items = [ln for ln in ctx.structure.lines if ln.intro == line.index and ln.parent == line.index]
+        if not items:
+            return None
+        measures = {len(items)}
+        numbers = set()
+        for ln in items:
+            first = next((mn.number for mn in numbered_mentions(ctx) if ln.start <= mn.start < ln.end), None)
+            if first is not None:
+                numbers.add(first)
+        if numbers:
+            measures.add(len(numbers))
+        return measures, "lines", items[-1].end, numbers
+    end = line.end
+    brk = _SENTENCE_BREAK.search(text, start, end)
+    if brk:
+        end = brk.start() + 1
+    numbers = _criteria_in(ctx, start, end)
+    if numbers and _first_item_start(ctx, start, end) - start > audit_data()["counts"]["inline_first_item_window"]:
+        return None  # criteria named further on are discussed, not enumerated
+    if numbers:
+        return {len(numbers)}, "inline", end, numbers
+    named = {r.criterion_no for r in records.get("criteria", [])
+             if r.rule == "criteria.named_list" and start <= r.start < end}
+    parts = [p for p in _ENUM_SEPARATOR.split(fold(text[start:end]).strip(" .;")) if p.strip()]
+    if named and len(named) == len(parts):
+        return {len(named)}, "inline", end, named
+    return None
+
+
+def _first_item_start(ctx: "DocContext", start: int, end: int) -> int:
+    starts = [mn.start for mn in numbered_mentions(ctx) if start <= mn.start < end]
+    starts += [m.start() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
+    return min(starts, default=end)
+
+
+def _first_item_end(ctx: "DocContext", start: int, end: int) -> int:
+    """End of the first criterion named in an inline enumeration (the evidence stops there)."""
+    ends = [mn.number_end for mn in numbered_mentions(ctx) if start <= mn.start < end]
+    ends += [m.end() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
+    return min(ends, default=end)
+
+
+def check_count_mismatch(ctx: "DocContext", records: dict) -> list[Finding]:
+    counts = _criteria_counts(records)
+    findings = []
+    for c in counts:
+        if c.total is not None:
+            continue
+        ann = _announcer_end(ctx, c, counts)
+        if ann is None:
+            continue
+        listed = listed_items(ctx, records, ann)
+        if listed is None:
+            continue
+        measures, how, list_end, numbers = listed
+        if c.value in measures:
+            continue
+        found = min(measures, key=lambda n: abs(n - c.value))
+        lead = trimmed(ctx.text, c.start, ann)
+        quote = ctx.text[lead[0]:lead[1]]
+        where = "as lines" if how == "lines" else "after it"
+        if numbers:
+            where += f" (tiêu chí {', '.join(str(n) for n in sorted(numbers))})"
+        evidence_end = ctx.line_at(ann).end if how == "lines" else _first_item_end(ctx, ann, list_end)
+        findings.append(Finding(
+            "count_mismatch", "error",
+            f"'{quote}' declares {c.value} criteria ({c.status or 'status unknown'}, {c.period or 'no period'}) "
+            f"but {found} {'is' if found == 1 else 'are'} listed {where}.",
+            [trimmed(ctx.text, c.start, evidence_end)],
+        ))
+    return findings
+
+
+def _period_key(period: str | None) -> tuple[int, int] | None:
+    """Order of periods: a quarter before the end of its year ("2024-Q1" < "2024")."""
+    if not period:
+        return None
+    m = regex.match(r"(\d{4})(?:-Q([1-4]))?", period)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else 5
+
+
+def _set_size(ctx: "DocContext") -> int | None:
+    cset = ctx.criteria_set
+    return len(criteria_sets()[cset].criteria) if cset else None
+
+
+def _met_counts(counts: list[CountClaim], set_size: int | None) -> list[tuple[CountClaim, int]]:
+    """Statements of how many criteria are met, each with the whole they are part of."""
+    out = []
+    for c in counts:
+        if c.status != "met":
+            continue
+        if c.kind == "met_total" and c.total:
+            out.append((c, c.total))
+        elif c.kind == "declared_list" and c.total is None and set_size:
+            out.append((c, set_size))
+    return out
+
+
+def _quote(ctx: "DocContext", c: CountClaim) -> str:
+    return ctx.text[c.start:c.end]
+
+
+def check_count_sum(ctx: "DocContext", records: dict) -> list[Finding]:
+    counts = _criteria_counts(records)
+    met = _met_counts(counts, _set_size(ctx))
+    by_period: dict[tuple, list[tuple[CountClaim, int]]] = defaultdict(list)
+    for c, whole in met:
+        key = _period_key(c.period)
+        if key:
+            by_period[key].append((c, whole))
+
+    def single_met(key) -> tuple[CountClaim, int] | None:
+        rows = by_period.get(key, [])
+        if len({(c.value, whole) for c, whole in rows}) != 1:
+            return None
+        return rows[0]
+
+    findings = []
+    seen = set()
+    for c in counts:
+        key = _period_key(c.period)
+        if key is None or c.total is not None:
+            continue
+        if c.kind == "declared_list" and c.status == "unmet":
+            m = single_met(key)
+            label = "unmet"
+        elif c.kind == "remaining" and c.status in ("target", "unmet"):
+            earlier = [k for k in by_period if k <= key]
+            m = single_met(max(earlier)) if earlier else None
+            label = "remaining"
+        else:
+            continue
+        if m is None:
+            continue
+        mc, whole = m
+        pair = (mc.value, whole, c.value)
+        if mc.value + c.value == whole or pair in seen:
+            continue
+        seen.add(pair)
+        findings.append(Finding(
+            "count_sum", "error",
+            f"{mc.value} criteria met in {mc.period} ('{_quote(ctx, mc)}') + {c.value} {label} "
+            f"('{_quote(ctx, c)}') = {mc.value + c.value} ≠ {whole}; with {mc.value} of {whole} met, "
+            f"{whole - mc.value} can be {label}.",
+            [(mc.start, mc.end), (c.start, c.end)],
+        ))
+    return findings

@@ -1,0 +1,138 @@
+"""`list_numbering`: an outline or list whose numbering skips or repeats.
+
+Siblings are the items of one numbering scheme under the same parent line and
+the same introducing line (and, for "2.1"-style labels, the same prefix), in
+document order. Their numbers should go up by one. A return to 1 starts a new
+list and is not a finding; a number at or below one already used (III after
+III, 7 after 9) is a repeat; a number more than one above the previous, and
+not where its position says (6 after 4), is a skip, unless the missing item's
+marker sits inside the previous item's text (a line join, not the author's
+numbering).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.audit.common import audit_data, first_sentence
+from extract.records import Finding
+from extract.structure import Line, roman_value
+from gazetteer.text import fold
+
+if TYPE_CHECKING:
+    from extract.context import DocContext
+
+_ROMAN_OF = {v: k for k, v in {
+    "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+    "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}.items()}
+
+
+def item_number(line: Line) -> int | None:
+    """The ordinal an item's marker says: 3 for "1.2.3.", 2 for "II", "b)", "Hai là", "Phần thứ hai"."""
+    if line.scheme is None or line.label is None:
+        return None
+    if line.scheme == "roman":
+        return roman_value(line.label)
+    if line.scheme.startswith("number"):
+        return int(line.label.split(".")[-1])
+    cfg = audit_data()["numbering"]
+    if line.scheme == "letter":
+        letters = cfg["letters_vi"]
+        return letters.index(line.label) + 1 if line.label in letters else None
+    word = fold(line.label).split()
+    if line.scheme == "ordinal_word" and word:
+        return _word_value(line.label.split()[0])
+    if line.scheme == "part" and len(word) >= 3:
+        return _word_value(line.label.split()[2].rstrip(":."))
+    return None
+
+
+def _word_value(word: str) -> int | None:
+    ordinals = {k.lower(): v for k, v in audit_data()["numbering"]["ordinal_words"].items()}
+    return ordinals.get(word.lower())
+
+
+def _label_of(line: Line, number: int) -> str:
+    """How the expected item would be written in this scheme (for messages and the join test)."""
+    if line.scheme == "roman":
+        return _ROMAN_OF.get(number, str(number))
+    if line.scheme and line.scheme.startswith("number"):
+        prefix = line.label.rsplit(".", 1)[0] + "." if "." in line.label else ""
+        return f"{prefix}{number}"
+    if line.scheme == "letter":
+        letters = audit_data()["numbering"]["letters_vi"]
+        return letters[number - 1] if 0 < number <= len(letters) else str(number)
+    return str(number)
+
+
+def sibling_groups(ctx: "DocContext") -> list[list[tuple[Line, int]]]:
+    """Numbered items grouped as siblings, each with its number, in document order."""
+    groups: dict[tuple, list[tuple[Line, int]]] = defaultdict(list)
+    for ln in ctx.structure.lines:
+        n = item_number(ln)
+        if n is None:
+            continue
+        prefix = ln.label.rsplit(".", 1)[0] if ln.scheme.startswith("number") and "." in ln.label else ""
+        groups[(ln.scheme, ln.parent, ln.intro, prefix)].append((ln, n))
+    return sorted((g for (scheme, _, _, prefix), g in groups.items()
+                   if not prefix or _under_label(ctx, g[0][0], prefix)), key=lambda g: g[0][0].index)
+
+
+def _under_label(ctx: "DocContext", line: Line, prefix: str) -> bool:
+    """"2.1" is an outline number only under an item numbered "2" (else an id such as 15.1)."""
+    return any(a.label == prefix for a in ctx.structure.ancestors(line.index)
+               if a.scheme and a.scheme.startswith("number"))
+
+
+def _joined_marker(ctx: "DocContext", prev: Line, cur: Line, label: str) -> bool:
+    """The missing item's marker written inside the text between two items (a joined line)."""
+    pattern = regex.compile(rf"\s{regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
+    return bool(pattern.search(ctx.text, prev.body_start, cur.start))
+
+
+def _latin_successor(prev: Line, cur: Line) -> bool:
+    """"d)" then "e)": the Latin alphabet's order, which many writers use instead of "đ)"."""
+    return cur.scheme == "letter" and len(prev.label) == len(cur.label) == 1 and ord(cur.label) == ord(prev.label) + 1
+
+
+def _item_span(text: str, line: Line) -> tuple[int, int]:
+    """An item's marker and its first sentence."""
+    start, end = first_sentence(text, line.body_start, line.end)
+    return line.start + (len(line.text) - len(line.text.lstrip())), end
+
+
+def check_list_numbering(ctx: "DocContext", records: dict) -> list[Finding]:
+    max_skip = audit_data()["numbering"]["max_skip"]
+    text = ctx.text
+    findings = []
+    for group in sibling_groups(ctx):
+        first = group[0][1]
+        for k in range(1, len(group)):
+            (prev, p), (cur, n) = group[k - 1], group[k]
+            seen = [m for _, m in group[:k]]
+            where = [_item_span(text, cur), _item_span(text, prev)]
+            if n != 1 and n <= max(seen):
+                earlier = next(ln for ln, m in group[:k] if m == n) if n in seen else prev
+                if earlier is not prev:
+                    where.append(_item_span(text, earlier))
+                expected = _label_of(cur, p + 1)
+                what = "used twice" if n in seen else "out of order"
+                findings.append(Finding(
+                    "list_numbering", "info",
+                    f"Item '{cur.label}' is {what} in its list: it follows '{prev.label}', "
+                    f"so '{expected}' was expected.",
+                    where,
+                ))
+            elif n > p + 1 and n != first + k and n - p - 1 <= max_skip and not _latin_successor(prev, cur):
+                missing = [_label_of(cur, m) for m in range(p + 1, n)]
+                if any(_joined_marker(ctx, prev, cur, lab) for lab in missing):
+                    continue
+                findings.append(Finding(
+                    "list_numbering", "info",
+                    f"The list goes from '{prev.label}' to '{cur.label}': "
+                    f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} skipped.",
+                    where,
+                ))
+    return findings
