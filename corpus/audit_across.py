@@ -1,0 +1,245 @@
+"""The audit across documents: one commune's plans over time must tell one story.
+
+Documents are grouped by commune (its official code, else its name with its
+district) and by criteria set (counts under different sets are not
+comparable: a commune met 19/19 of the 2016 set and may meet 11/19 of the 2021
+one). Each document is compared with the most recent earlier document of its
+group that says something comparable:
+
+- the same period given different met totals ("18/19" and "17/19" for 2023):
+  the counts cannot both hold;
+- fewer criteria met for a later period than the earlier document gave for an
+  earlier one (18/19 for 2023, then 17/19 for 2024-Q1): a regression;
+- a criterion met in an earlier period and unmet in a later one, or met in one
+  document and unmet in the other for the same period.
+
+Where the line is: a single document that itself reports a change between two
+periods (18/19 in 2023, 17/19 by 2024-Q1) is narrating it, not contradicting
+itself, and is not flagged; only statements of two different documents are
+set against each other. Findings carry the doc_id of the later document, cite
+the earlier one by file name, and are warnings.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import regex
+
+from gazetteer.text import fold
+
+SEVERITY = "warning"
+
+
+def _records(table) -> list[dict]:
+    """Rows of a DataFrame or a list of dicts, with missing values as None."""
+    if table is None:
+        return []
+    if hasattr(table, "to_dict"):
+        rows = table.astype(object).to_dict("records")
+    else:
+        rows = [dict(r) for r in table]
+    for r in rows:
+        for k, v in r.items():
+            if v is not None and v != v:  # NaN / NA
+                r[k] = None
+            elif type(v).__name__ in ("NAType", "NaTType"):
+                r[k] = None
+    return rows
+
+
+def _period_key(period) -> tuple[int, int] | None:
+    """Order of periods: a quarter before the end of its year ("2024-Q1" < "2024")."""
+    if period is None:
+        return None
+    m = regex.match(r"(\d{4})(?:-Q([1-4]))?", str(period))
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else 5
+
+
+def commune_key(doc: dict) -> tuple | None:
+    if doc.get("commune_code"):
+        return ("code", str(doc["commune_code"]))
+    if doc.get("commune"):
+        return ("name", fold(str(doc["commune"])), fold(str(doc.get("district") or "")),
+                fold(str(doc.get("province") or "")))
+    return None
+
+
+def _doc_order(doc: dict) -> tuple:
+    date = doc.get("issued_date") or (str(doc["plan_year"]) if doc.get("plan_year") else "")
+    return (str(date), str(doc.get("path") or ""), str(doc.get("doc_id")))
+
+
+def _file_name(doc: dict) -> str:
+    return Path(str(doc.get("path") or doc.get("doc_id"))).name
+
+
+def _finding(doc_id: str, check: str, message: str, rows: list[dict]) -> dict:
+    spans = [[int(r["char_start"]), int(r["char_end"])] for r in rows
+             if r.get("char_start") is not None and r.get("char_end") is not None]
+    first = rows[0] if rows else {}
+    return {
+        "doc_id": doc_id,
+        "check": check,
+        "severity": SEVERITY,
+        "message": message,
+        "evidence": json.dumps(spans),
+        "quote": first.get("quote"),
+        "page": first.get("page"),
+        "char_start": spans[0][0] if spans else None,
+        "char_end": spans[0][1] if spans else None,
+    }
+
+
+def _met_totals(counts: list[dict]) -> dict[tuple, tuple[int, int, dict]]:
+    """period → (met, total, row) for periods with one unambiguous met total of criteria."""
+    by_period: dict[tuple, list[dict]] = defaultdict(list)
+    for c in counts:
+        if c.get("kind") == "met_total" and c.get("status") == "met" and c.get("unit") == "tieu_chi" \
+                and c.get("total") is not None and c.get("value_max") is None:
+            key = _period_key(c.get("period"))
+            if key:
+                by_period[key].append(c)
+    out = {}
+    for key, rows in by_period.items():
+        values = {(int(r["value"]), int(r["total"])) for r in rows}
+        if len(values) == 1:
+            met, total = values.pop()
+            out[key] = (met, total, rows[0])
+    return out
+
+
+def _criterion_states(criteria: list[dict]) -> dict[tuple[int, tuple], tuple[str, dict]]:
+    """(criterion, period) → (status, row), whole-criterion statements with one status only."""
+    seen: dict[tuple[int, tuple], list[dict]] = defaultdict(list)
+    for r in criteria:
+        if r.get("status") in ("met", "unmet") and r.get("indicator_id") is None and r.get("criterion_no"):
+            key = _period_key(r.get("period"))
+            if key:
+                seen[(int(r["criterion_no"]), key)].append(r)
+    return {k: (rows[0]["status"], rows[0]) for k, rows in seen.items()
+            if len({r["status"] for r in rows}) == 1}
+
+
+def _label(key: tuple[int, int]) -> str:
+    return f"{key[0]}" if key[1] == 5 else f"{key[0]}-Q{key[1]}"
+
+
+def compare_counts(earlier: dict, later: dict, a: dict, b: dict) -> list[dict]:
+    """Met totals of two documents of one commune: same period disagreeing, or a regression."""
+    out = []
+    name = _file_name(earlier)
+    for key in sorted(set(a) & set(b)):
+        (ma, ta, _), (mb, tb, row) = a[key], b[key]
+        if (ma, ta) != (mb, tb):
+            out.append(_finding(later["doc_id"], "other",
+                f"{_label(key)}: this document gives {mb}/{tb} criteria met, {name} gave {ma}/{ta} "
+                f"for the same period; both cannot hold.", [row]))
+    if out:
+        return out
+    last_a = max(a)
+    ma, ta, _ = a[last_a]
+    for key in sorted(k for k in b if k > last_a):
+        mb, tb, row = b[key]
+        narrated = any(last_a <= k < key and b[k][0] >= ma for k in b)
+        if tb == ta and mb < ma and not narrated:  # a drop the later document reports itself is narrated
+            out.append(_finding(later["doc_id"], "other",
+                f"Regression: this document gives {mb}/{tb} criteria met for {_label(key)}, "
+                f"fewer than the {ma}/{ta} that {name} gave for {_label(last_a)}.", [row]))
+            break
+    return out
+
+
+def compare_criteria(earlier: dict, later: dict, a: dict, b: dict) -> list[dict]:
+    """Criterion statuses of two documents: met then unmet later, or both for one period."""
+    name = _file_name(earlier)
+    lost, conflict = [], []
+    for (number, key), (status, row) in sorted(b.items(), key=lambda kv: kv[1][1].get("char_start") or 0):
+        if status != "unmet":
+            continue
+        same = a.get((number, key))
+        if same and same[0] == "met":
+            conflict.append((number, key, row))
+            continue
+        before = [k for (n, k), (s, _) in a.items() if n == number and s == "met" and k < key]
+        if before and (number, max(before)) not in b:  # not narrated by the later document itself
+            lost.append((number, max(before), key, row))
+    out = []
+    if conflict:
+        nums = ", ".join(f"{n} ({_label(k)})" for n, k, _ in conflict)
+        out.append(_finding(later["doc_id"], "status_conflict",
+            f"Criteria stated unmet here but met in {name} for the same period: {nums}.",
+            [r for *_, r in conflict]))
+    if lost:
+        nums = ", ".join(f"{n} (met {_label(k0)}, unmet {_label(k1)})" for n, k0, k1, _ in lost)
+        out.append(_finding(later["doc_id"], "other",
+            f"Criteria met in {name} are unmet in this later document: {nums}.",
+            [r for *_, r in lost]))
+    return out
+
+
+def audit_across(documents_df, criteria_df, counts_df) -> list[dict]:
+    """Finding rows (the `findings` table's columns) comparing the documents of one run."""
+    docs = [d for d in _records(documents_df) if d.get("status") in (None, "ok")]
+    counts_by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in _records(counts_df):
+        counts_by_doc[c.get("doc_id")].append(c)
+    criteria_by_doc: dict[str, list[dict]] = defaultdict(list)
+    for r in _records(criteria_df):
+        criteria_by_doc[r.get("doc_id")].append(r)
+
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for d in docs:
+        key = commune_key(d)
+        if key is not None and d.get("criteria_set"):
+            groups[(key, d["criteria_set"])].append(d)
+
+    findings: list[dict] = []
+    for members in groups.values():
+        members = sorted(members, key=_doc_order)
+        totals = {d["doc_id"]: _met_totals(counts_by_doc[d["doc_id"]]) for d in members}
+        states = {d["doc_id"]: _criterion_states(criteria_by_doc[d["doc_id"]]) for d in members}
+        for i, later in enumerate(members):
+            for kind, data, compare in (("counts", totals, compare_counts), ("criteria", states, compare_criteria)):
+                if not data[later["doc_id"]]:
+                    continue
+                earlier = next((e for e in reversed(members[:i])
+                                if data[e["doc_id"]] and e["doc_id"] != later["doc_id"]), None)
+                if earlier is not None:
+                    findings.extend(compare(earlier, later, data[earlier["doc_id"]], data[later["doc_id"]]))
+    return findings
+
+
+def audit_rows(rows: dict) -> list[dict]:
+    """The cross-document findings of a run's collected rows (table name → rows or DataFrame)."""
+    return audit_across(rows.get("documents"), rows.get("criteria"), rows.get("counts"))
+
+
+# The columns each cross-document check reads: all a streaming run needs to keep.
+ACROSS_COLUMNS = {
+    "documents": ("doc_id", "path", "status", "commune", "district", "province", "commune_code",
+                  "criteria_set", "issued_date", "plan_year"),
+    "criteria": ("doc_id", "criterion_no", "status", "period", "indicator_id", "char_start", "char_end",
+                 "quote", "page"),
+    "counts": ("doc_id", "kind", "value", "total", "unit", "status", "period", "value_max", "char_start",
+               "char_end", "quote", "page"),
+}
+
+
+class AcrossAudit:
+    """Keeps the few columns the cross-document checks read while a run streams its rows,
+    then gives the findings: `add(table, rows)` per document, `findings()` at the end."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {t: [] for t in ACROSS_COLUMNS}
+
+    def add(self, table: str, rows: list[dict]) -> None:
+        keep = ACROSS_COLUMNS.get(table)
+        if keep is not None:
+            self.rows[table].extend({k: r.get(k) for k in keep} for r in rows)
+
+    def findings(self) -> list[dict]:
+        return audit_rows(self.rows)

@@ -1,0 +1,54 @@
+"""`ntm audit`: the findings of a run, grouped by document, readable in a terminal."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from corpus.audit_view import print_findings
+
+
+def _plain_console() -> tuple[Console, io.StringIO]:
+    buf = io.StringIO()
+    return Console(file=buf, width=200, color_system=None, highlight=False), buf
+
+
+def test_samples_print_grouped_by_document(sample_run):
+    out, tables = sample_run
+    console, buf = _plain_console()
+    n = print_findings(out, console=console)
+    text = buf.getvalue()
+    assert n == len(tables.findings) > 0
+    for path in tables.documents["path"]:
+        if (tables.findings["doc_id"] == tables.documents.loc[tables.documents["path"] == path, "doc_id"].iloc[0]).any():
+            assert str(path).rsplit("/", 1)[-1] in text
+    assert "ERROR" in text and "count_mismatch" in text
+    assert "“hai tiêu chí chưa đạt bao gồm: Mục 15.1”" in text
+    assert text.rstrip().endswith(f"in {tables.findings['doc_id'].nunique()} of {len(tables.documents)} documents.")
+
+
+def test_quotes_are_printed_as_written_not_as_markup(tmp_path):
+    pd.DataFrame([{"doc_id": "d1", "path": "x/plan.txt", "commune": "Phúc Chu"}]).to_csv(tmp_path / "documents.csv", index=False)
+    pd.DataFrame([{"doc_id": "d1", "check": "other", "severity": "warning", "message": "m [bold]x[/bold]",
+                   "evidence": "[[0, 5]]", "quote": "[red]q", "char_start": 0, "char_end": 5}]).to_csv(
+        tmp_path / "findings.csv", index=False)
+    console, buf = _plain_console()
+    assert print_findings(tmp_path, console=console) == 1
+    text = buf.getvalue()
+    assert "plan.txt  Phúc Chu" in text and "m [bold]x[/bold]" in text and "“[red]q”" in text
+
+
+def test_no_findings(tmp_path):
+    pd.DataFrame([{"doc_id": "d1", "path": "plan.txt"}]).to_csv(tmp_path / "documents.csv", index=False)
+    pd.DataFrame(columns=["doc_id", "check", "severity", "message", "evidence", "quote"]).to_csv(
+        tmp_path / "findings.csv", index=False)
+    console, buf = _plain_console()
+    assert print_findings(tmp_path, console=console) == 0
+    assert "No findings in 1 documents." in buf.getvalue()
+
+
+def test_missing_run_folder_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        print_findings(tmp_path / "nothing")
