@@ -17,6 +17,7 @@ import regex
 from extract.numbers import find_fractions, find_ranges, parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
+from gazetteer.cues import folded as folded_text
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _unit_at(folded: str, pos: int) -> regex.Match | None:
 def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
     """(start, end, value, total, value_max, unit, unit_end) for every count-like phrase."""
     text = ctx.text
-    folded = fold(text)
+    folded = folded_text(text)
     out = []
     taken: list[tuple[int, int]] = []
 
@@ -76,7 +77,7 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
 
 
 def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
-    folded = fold(ctx.text)
+    folded = folded_text(ctx.text)
     ex = cue_data()["count_exclusions"]
     before = folded[max(0, start - 12):start]
     if phrase_pattern(ex["before"]).search(before):
@@ -87,7 +88,7 @@ def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
 
 def extract_counts(ctx: "DocContext") -> list[CountClaim]:
     text = ctx.text
-    folded = fold(text)
+    folded = folded_text(text)
     rows: list[CountClaim] = []
     remaining = phrase_pattern(["còn lại"])
     village_std = phrase_pattern(cue_data()["village_standard"])

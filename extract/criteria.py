@@ -29,6 +29,7 @@ from gazetteer.criteria import (
     sets_for_name,
 )
 from gazetteer.cues import find_family, find_status_cues
+from gazetteer.cues import folded as folded_text
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ def _mention_pattern() -> "regex.Pattern[str]":
     terms = sorted({fold(t) for t in variants}, key=len, reverse=True)
     alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
     return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:so\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
+
+
+_name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
 
 
 @dataclass
@@ -75,7 +79,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
         cand = text[start:end].rstrip(" ,.:;")
-        scores = name_scores(number, cand)
+        scores = _name_scores(number, cand)
         top = max(scores.values(), default=0.0)
         if top > 0 and (best is None or top > best[0]):
             best = (top, k, cand)
@@ -95,7 +99,7 @@ def numbered_mentions(ctx: "DocContext") -> list[NumberedMention]:
     if cached is not None:
         return cached
     text = ctx.text
-    folded = fold(text)
+    folded = folded_text(text)
     out = []
     for m in _mention_pattern().finditer(folded):
         number = int(m.group("no"))
@@ -118,9 +122,9 @@ def infer_criteria_set(ctx: "DocContext") -> str | None:
             named += 1
             for s in mn.sets - {"ntm-km-2021"}:  # kiểu mẫu shares nâng cao's names
                 votes[s] += 1.0
-    if not mentions and "tieu chi" not in fold(ctx.text):
+    if not mentions and "tieu chi" not in folded_text(ctx.text):
         return None
-    folded = fold(ctx.text)
+    folded = folded_text(ctx.text)
     folded_compact = regex.sub(r"\s+", "", folded)
     for sid, cs in sets.items():
         if cs.decision and fold(cs.decision) in folded_compact:
@@ -173,7 +177,7 @@ def _is_topic(ctx: "DocContext", start: int) -> bool:
 
 def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
     text = ctx.text
-    folded = fold(text)
+    folded = folded_text(text)
     cset = ctx.criteria_set
     sets = criteria_sets()
     level = sets[cset].level if cset else None
@@ -223,7 +227,7 @@ def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
 def _objective_rows(ctx: "DocContext", found: list[CriterionMention], cset, level) -> list[CriterionMention]:
     """"Mục tiêu: …" paragraphs under an item about one criterion target that criterion."""
     st = ctx.structure
-    folded = fold(ctx.text)
+    folded = folded_text(ctx.text)
     by_line: dict[int, list[CriterionMention]] = defaultdict(list)
     for r in found:
         by_line[ctx.line_at(r.start).index].append(r)
@@ -270,7 +274,7 @@ def _named_list_rows(ctx: "DocContext", cset, level) -> list[CriterionMention]:
     if not cset:
         return []
     text = ctx.text
-    folded = fold(text)
+    folded = folded_text(text)
     numbered_starts = [m.start for m in numbered_mentions(ctx)]
     out = []
     for s, e in ctx.sentence_spans:

@@ -15,6 +15,12 @@ import yaml
 from gazetteer.text import fold
 
 
+@lru_cache(maxsize=8)
+def folded(text: str) -> str:
+    """`fold` of a whole document, kept for the few documents being read (str hashes are cached)."""
+    return fold(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     start: int
@@ -56,11 +62,11 @@ def family_pattern(family: str) -> "regex.Pattern[str]":
 
 def find_status_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
     """Status cues in text[start:end]; overlapping cues keep the longest ("chưa đạt" over "đạt")."""
-    folded = fold(text)
+    ftext = folded(text)
     end = len(text) if end is None else end
     found: list[Cue] = []
     for status, pat in _status_patterns():
-        for m in pat.finditer(folded, start, end):
+        for m in pat.finditer(ftext, start, end):
             found.append(Cue(m.start(), m.end(), status))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
@@ -72,9 +78,8 @@ def find_status_cues(text: str, start: int = 0, end: int | None = None) -> list[
 
 
 def find_family(text: str, family: str, start: int = 0, end: int | None = None) -> list[Cue]:
-    folded = fold(text)
     end = len(text) if end is None else end
-    return [Cue(m.start(), m.end(), family) for m in family_pattern(family).finditer(folded, start, end)]
+    return [Cue(m.start(), m.end(), family) for m in family_pattern(family).finditer(folded(text), start, end)]
 
 
 @lru_cache(maxsize=None)

@@ -209,6 +209,7 @@ def _looks_broken(word: str) -> bool:
     return not is_valid_syllable(word) or not _known(word)
 
 
+SHORT_FRAGMENT = 3  # an unknown word this short may be half of a split syllable
 SUSPECT_RE = regex.compile(r"\s[\u0300-\u036f]")
 
 
@@ -216,12 +217,23 @@ def repair_broken_text(mt: MappedText) -> tuple[MappedText, Counter]:
     """Undo lossy breakage: dangling marks, split syllables, lost spaces, known glyph confusions."""
     counts: Counter = Counter()
     mt = _attach_dangling_marks(mt, counts)
+    # Every repair below starts from a word that is no valid syllable or a short unknown
+    # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
+    if not any(_could_be_broken(w) for w in set(WORD_RE.findall(mt.text))):
+        return mt, counts
     mt = _merge_split_syllables(mt, counts)
     if not any(_is_vietnamese_like(w) and _looks_broken(w) for w in WORD_RE.findall(mt.text)):
         return mt, counts
     mt = _undo_confusions(mt, counts)
     mt = _split_joined_syllables(mt, counts)
     return mt, counts
+
+
+def _could_be_broken(word: str) -> bool:
+    """A word the repairs could act on: no acronym (HĐND, TTg), no lone letter (b/c)."""
+    if len(word) < 2 or sum(c.isupper() for c in word) >= 2:
+        return False
+    return not is_valid_syllable(word) or (len(word) <= SHORT_FRAGMENT and not _known(word))
 
 
 def _is_vietnamese_like(word: str) -> bool:
