@@ -640,6 +640,9 @@ def parse_vnd_amount(text: str) -> int | None:
     return None if m is None else _money_amount(m)
 
 
+_GROUPED = regex.compile(r"\d\.\d{3}(?!\d)")
+
+
 def find_vnd_amounts(text: str) -> list[MoneyMatch]:
     """Money amounts with their exact value in đồng; `per_unit` marks per-person/per-year figures.
 
@@ -656,13 +659,14 @@ def find_vnd_amounts(text: str) -> list[MoneyMatch]:
                 continue
             if g.counted_not_money_next.match(text, m.end()):
                 continue
-        elif cur.lower() == "đồng" and m["per"] is None and g.dong_not_currency_next.match(text, m.end()):
-            if not scales:
+        grouped = bool(_GROUPED.search(m.group(0)))  # "3.250.000.000": an amount, whatever follows
+        if cur is not None and cur.lower() == "đồng" and m["per"] is None and g.dong_not_currency_next.match(text, m.end()):
+            if not scales and not grouped:
                 continue
         first = m.captures("c")[0]
         if len(first) == 4 and not scales and g.year_before.search(text, max(0, m.start() - 12), m.start()):
             continue  # "năm 2023 đồng ..." is a year
-        if cur == "đ" and g.label_before.search(text, max(0, m.start() - 16), m.start()):
+        if cur == "đ" and not grouped and g.label_before.search(text, max(0, m.start() - 16), m.start()):
             continue  # "khoản 2 đ" is a clause letter
         amount = _money_amount(m)
         if amount is None:
