@@ -20,6 +20,11 @@ GOLD = SHARED / "gold" / "seeds"
 MIN_F1 = {
     "criteria": 0.95,
     "counts": 0.95,
+    "indicators": 0.95,
+    "funding": 0.95,
+    "deadlines": 0.95,
+    "legal_refs": 0.95,
+    "findings": 1.0,
 }
 MIN_DOC_FIELDS = 0.90
 
