@@ -1,20 +1,57 @@
-"""The batch: find the files, run each document, gather the rows, write the tables."""
+"""The batch: find the files, run each document on an engine, assemble the tables, swap them in.
+
+A run writes into a fresh folder beside the output and swaps it in at the
+end, so a run stopped at any moment leaves the previous output whole. Each
+document's rows land in a shard as soon as it is done (see corpus.manifest);
+the tables are assembled from the shards a few thousand rows at a time, so
+memory does not grow with the number of documents. A rerun reuses the shards
+of unchanged files (same bytes, same pipeline), also those of a run that was
+stopped before it finished.
+"""
 from __future__ import annotations
 
+import json
 import logging
 import os
-from dataclasses import dataclass, field
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
 
-from corpus.process import DocResult, process_file
-from corpus.tables import Tables, build_tables, write_tables
-from corpus.schema import TABLE_NAMES
+import pyarrow.parquet as pq
+
+from corpus.manifest import (
+    Entry, ShardStore, cache_dir, content_hash, display_path, pipeline_key, read_manifest, shard_name, write_manifest,
+    write_shard,
+)
+from corpus.process import DocResult
+from corpus.schema import TABLE_NAMES, arrow_schema
+from corpus.tables import (
+    OWNER_FILE, Tables, arrow_table, check_output_folder, finish_folder, new_output_folder, read_tables,
+    recover_interrupted_swap, swap_into_place,
+)
+from corpus.workers import Outcome, Task, failure_row
+from normalize.readers import file_type_of
 
 log = logging.getLogger("ntm")
 
 LOG_FILE = "ntm.log"
+RUN_FILE = "run.json"
+PIPELINE_FILE = "pipeline"  # in cache/: the pipeline key its shards were made with
+RETRY_SUFFIX = ".retry.json"  # a shard of a failure that depends on the run's limits (redone on a rerun)
+
+DEFAULT_TIMEOUT_S = 120
+DEFAULT_MAX_MEMORY_MB = 2048
+DEFAULT_MAX_DOCS_PER_WORKER = 200
+ENGINES = ("local", "dask")
+# Rows buffered per table before they are written out as a Parquet row group.
+_ROWS_PER_WRITE = 5_000
+_PLAIN_PROGRESS_EVERY_S = 10.0
 
 
 def sample_corpus() -> Path:
@@ -33,12 +70,16 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if not p.exists():
-            raise FileNotFoundError(f"no such file or folder: {p}")
-        if p.is_file():
+            raise FileNotFoundError(f"no such file or folder: {display_path(p)}")
+        if not p.is_dir():
             found.append(p)
             continue
         for root, dirs, files in os.walk(p, followlinks=True):
-            st = os.stat(root)
+            try:
+                st = os.stat(root)
+            except OSError:
+                dirs[:] = []
+                continue
             key = (st.st_dev, st.st_ino)
             if key in seen_dirs:
                 dirs[:] = []
@@ -58,48 +99,429 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 @dataclass
+class RunOptions:
+    """How a batch runs; every field has the command line's default."""
+
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB
+    max_docs_per_worker: int = DEFAULT_MAX_DOCS_PER_WORKER
+    force: bool = False
+    engine: str | object = "local"  # "local", "dask", or an object with the engines' run(tasks, folder, on_outcome)
+    scheduler: str | None = None
+    progress: str = "auto"  # auto | rich | plain | none
+    dask_client: object | None = None
+
+
+@dataclass
+class RunReport:
+    """What a run did, also written to `run.json` in the output folder."""
+
+    n_documents: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    processed: int = 0
+    reused: int = 0
+    pages: int = 0
+    megabytes: float = 0.0
+    elapsed_s: float = 0.0
+    process_s: float = 0.0
+    assemble_s: float = 0.0
+    stage_s: dict[str, float] = field(default_factory=dict)
+    peak_worker_rss_mb: float | None = None
+    parent_peak_rss_mb: float | None = None
+    # Documents per second over each tenth of the processed documents (to see a run slow down).
+    docs_per_s_by_tenth: list[float] = field(default_factory=list)
+    engine: str = "local"
+    workers: int = 0
+    pipeline: str = ""
+
+
+@dataclass
 class RunSummary:
     n_documents: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def collect(results: Iterable[DocResult]) -> tuple[dict[str, list[dict]], list[str]]:
-    rows: dict[str, list[dict]] = {t: [] for t in TABLE_NAMES}
-    logs: list[str] = []
-    for r in results:
-        rows["documents"].append(r.document)
-        for table, rs in r.rows.items():
-            rows[table].extend(rs)
-        if r.log:
-            logs.append(f"== {r.document.get('path')}\n{r.log}")
-    rows["documents"].sort(key=lambda d: (str(d.get("path")), str(d.get("doc_id"))))
-    return rows, logs
+# ---------------------------------------------------------------- progress
+
+
+class _Progress:
+    """Documents done, documents/s, pages/s and ETA: a live bar on a terminal, plain lines in a log."""
+
+    def __init__(self, mode: str, total: int, reused: int):
+        if mode == "auto":
+            mode = "rich" if sys.stderr.isatty() else "plain"
+        self.mode, self.total, self.done, self.pages = mode, total, 0, 0
+        self.started = self.last_line = time.monotonic()
+        self.bar = None
+        if mode == "none" or total == 0:
+            self.mode = "none"
+            return
+        if reused:
+            self._say(f"ntm: {reused} unchanged documents reused, {total} to process")
+        if mode == "rich":
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("[bold]ntm[/bold]"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rates]}"), TextColumn("ETA"), TimeRemainingColumn(),
+                transient=False,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("run", total=total, rates="")
+
+    @staticmethod
+    def _say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    def _rates(self) -> tuple[float, float, float]:
+        elapsed = max(1e-9, time.monotonic() - self.started)
+        docs_s = self.done / elapsed
+        eta = (self.total - self.done) / docs_s if docs_s else float("inf")
+        return docs_s, self.pages / elapsed, eta
+
+    def advance(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.pages += outcome.document.get("n_pages") or 0
+        if self.mode == "rich":
+            docs_s, pages_s, _ = self._rates()
+            self.bar.update(self.task, advance=1, rates=f"{docs_s:.1f} docs/s {pages_s:.1f} pages/s")
+        elif self.mode == "plain":
+            now = time.monotonic()
+            if now - self.last_line >= _PLAIN_PROGRESS_EVERY_S or self.done == self.total:
+                self.last_line = now
+                docs_s, pages_s, eta = self._rates()
+                self._say(f"ntm: {self.done}/{self.total} documents, {docs_s:.1f} docs/s, "
+                          f"{pages_s:.1f} pages/s, ETA {_duration(eta)}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _duration(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "?"
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+# ---------------------------------------------------------------- planning
+
+
+@dataclass
+class _Plan:
+    entries: list[Entry]
+    tasks: list[Task]
+    reused: int
+
+
+def _stale_folders(out: Path) -> list[Path]:
+    """Folders of earlier runs into `out` that were stopped before the end (their writer is gone)."""
+    stale = []
+    for folder in sorted(out.parent.glob(f".{_glob_escape(out.name)}.tmp-*")):
+        try:
+            pid = int((folder / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):
+            continue  # being created, or not ours
+        if not _alive(pid):
+            stale.append(folder)
+    return stale
+
+
+def _glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _folder_key(folder: Path) -> str | None:
+    try:
+        return (cache_dir(folder) / PIPELINE_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _plan(files: list[Path], store: ShardStore, force: bool) -> _Plan:
+    """Hash every file; reuse the shard of an unchanged one, make a task for the others."""
+    rows: list[tuple[str, Entry]] = []
+    tasks: list[Task] = []
+    queued: set[str] = set()
+    reused = 0
+    for path in files:
+        shown = display_path(path)
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise _NotAFile()
+            sha = content_hash(path)
+        except (OSError, _NotAFile) as e:
+            message = ("not a regular file (a folder, pipe or device)" if isinstance(e, _NotAFile)
+                       else f"cannot read the file: {e.strerror or e}")
+            name = f"unreadable-{_text_hash(shown)}.json"
+            task = Task(index=-1, path=os.fspath(path), sha256="", shard=name)
+            write_shard(store.path(name), {"document": failure_row(task, message), "rows": {}})
+            rows.append((shown, Entry(path=shown, sha256=None, shard=name, status="error", cacheable=False)))
+            continue
+        name = shard_name(sha, file_type_of(Path(path)))
+        entry = Entry(path=shown, sha256=sha, shard=name, status="")
+        rows.append((shown, entry))
+        if name in queued:
+            continue
+        if not force and store.adopt(name):
+            reused += 1
+            continue
+        queued.add(name)
+        tasks.append(Task(index=len(tasks), path=os.fspath(path), sha256=sha, shard=name))
+    rows.sort(key=lambda r: r[0])
+    return _Plan(entries=[e for _, e in rows], tasks=tasks, reused=reused)
+
+
+class _NotAFile(Exception):
+    pass
+
+
+def _text_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- assembling
+
+
+def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: Callable[[DocResult], None] | None):
+    """Write the tables from the shards, in the entries' order, a bounded number of rows at a time."""
+    writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name)) for name in TABLE_NAMES}
+    buffers: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
+    counts = {name: 0 for name in TABLE_NAMES}
+
+    def flush(name: str) -> None:
+        if buffers[name]:
+            writers[name].write_table(arrow_table(name, buffers[name]))
+            counts[name] += len(buffers[name])
+            buffers[name] = []
+
+    try:
+        with open(folder / LOG_FILE, "w", encoding="utf-8", errors="backslashreplace") as log_file:
+            for entry in entries:
+                shard = store.read(entry.shard)
+                document = dict(shard["document"])
+                document["path"] = entry.path
+                entry.status = document.get("status") or "error"
+                buffers["documents"].append(document)
+                for table, rows in shard.get("rows", {}).items():
+                    if table in buffers:  # a table outside the contract is not written
+                        buffers[table].extend(rows)
+                if shard.get("log"):
+                    log_file.write(f"== {entry.path}\n{shard['log'].rstrip()}\n\n")
+                if on_result is not None:
+                    on_result(DocResult(document=document, rows=shard.get("rows", {}), log=shard.get("log")))
+                for name in TABLE_NAMES:
+                    if len(buffers[name]) >= _ROWS_PER_WRITE:
+                        flush(name)
+            for name in TABLE_NAMES:
+                flush(name)
+                if counts[name] == 0:
+                    writers[name].write_table(arrow_table(name, []))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    finish_folder(folder)
+    return counts
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _engine(options: RunOptions):
+    if not isinstance(options.engine, str):
+        return options.engine
+    if options.engine == "dask":
+        from corpus.engine_dask import DaskEngine, dask_problem
+
+        problem = dask_problem()
+        if problem:
+            raise ValueError(problem)
+        return DaskEngine(scheduler=options.scheduler, workers=options.workers, timeout_s=options.timeout_s,
+                          max_memory_mb=options.max_memory_mb, client=options.dask_client)
+    if options.engine != "local":
+        raise ValueError(f"unknown engine {options.engine!r}: choose one of {', '.join(ENGINES)}")
+    from corpus.engine import LocalEngine
+
+    return LocalEngine(workers=max(1, options.workers), timeout_s=options.timeout_s,
+                       max_memory_mb=options.max_memory_mb, max_docs_per_worker=max(1, options.max_docs_per_worker))
+
+
+def run_batch(
+    paths: Iterable[str | Path] | None,
+    out: str | Path,
+    options: RunOptions | None = None,
+    on_result: Callable[[DocResult], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> RunReport:
+    """Run the pipeline on files/folders and write the tables to `out`; return what the run did."""
+    options = options or RunOptions()
+    started = time.monotonic()
+    out = Path(out)
+    files = discover(paths or [sample_corpus()])
+    recover_interrupted_swap(out)
+    check_output_folder(out)
+    engine = _engine(options)
+    key = pipeline_key()
+    stale = _stale_folders(out)
+    previous = [] if options.force else [f for f in [out, *stale] if _folder_key(f) == key]
+    tmp = new_output_folder(out)
+    try:
+        store = ShardStore(tmp, sources=previous)
+        (cache_dir(tmp) / PIPELINE_FILE).write_text(key + "\n", encoding="utf-8")
+        plan = _plan(files, store, options.force)
+        if not options.force and not plan.tasks:
+            unchanged = _unchanged_output(out, key, plan.entries)
+            if unchanged is not None:  # same files, same pipeline: the output already is this run's
+                shutil.rmtree(tmp, ignore_errors=True)
+                unchanged.elapsed_s = time.monotonic() - started
+                return unchanged
+        report = RunReport(engine=options.engine if isinstance(options.engine, str) else type(engine).__name__,
+                           workers=options.workers, pipeline=key,
+                           processed=len(plan.tasks), reused=plan.reused)
+        progress = _Progress(options.progress, len(plan.tasks), plan.reused)
+        finish_times: list[float] = []
+        peak = [0.0]
+        retried: dict[str, str] = {}
+
+        def record(outcome: Outcome) -> None:
+            finish_times.append(time.monotonic())
+            report.pages += outcome.document.get("n_pages") or 0
+            report.megabytes += outcome.n_bytes / 1e6
+            for stage, seconds in outcome.timings.items():
+                report.stage_s[stage] = report.stage_s.get(stage, 0.0) + seconds
+            if outcome.peak_rss_mb:
+                peak[0] = max(peak[0], outcome.peak_rss_mb)
+            if outcome.transient:  # kept under another name, which a rerun never reuses
+                retry = outcome.shard.removesuffix(".json") + RETRY_SUFFIX
+                os.replace(store.path(outcome.shard), store.path(retry))
+                retried[outcome.shard] = retry
+            progress.advance(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+        process_started = time.monotonic()
+        try:
+            engine.run(plan.tasks, store.folder, record)
+        finally:
+            progress.close()
+        report.process_s = time.monotonic() - process_started
+        report.peak_worker_rss_mb = round(peak[0], 1) if peak[0] else None
+        report.docs_per_s_by_tenth = _rates_by_tenth(process_started, finish_times)
+        for entry in plan.entries:
+            if entry.shard in retried:
+                entry.shard, entry.cacheable = retried[entry.shard], False
+
+        assemble_started = time.monotonic()
+        counts = _assemble(store, plan.entries, tmp, on_result)
+        write_manifest(tmp, key, plan.entries)
+        report.assemble_s = time.monotonic() - assemble_started
+        report.n_documents = len(plan.entries)
+        report.by_status = dict(sorted(_count(e.status for e in plan.entries).items()))
+        report.rows = counts
+        report.stage_s = {k: round(v, 3) for k, v in report.stage_s.items()}
+        report.elapsed_s = time.monotonic() - started
+        report.parent_peak_rss_mb = round(_own_peak_rss_mb(), 1)
+        (tmp / RUN_FILE).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+        _keep_only_used_shards(store, plan.entries)
+        swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for folder in stale:  # what they had finished now lives in the output
+        shutil.rmtree(folder, ignore_errors=True)
+    return report
+
+
+def _unchanged_output(out: Path, key: str, entries: list[Entry]) -> RunReport | None:
+    """The report of a run that would rewrite `out` as it is (same paths, shards and pipeline), else None."""
+    previous_key, previous = read_manifest(out)
+    if previous_key != key or [(e.path, e.shard) for e in previous] != [(e.path, e.shard) for e in entries]:
+        return None
+    try:
+        last = json.loads((out / RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not all((out / f"{name}.parquet").is_file() for name in TABLE_NAMES):
+        return None
+    return RunReport(n_documents=len(entries), by_status=last.get("by_status", {}), rows=last.get("rows", {}),
+                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key)
+
+
+def _keep_only_used_shards(store: ShardStore, entries: list[Entry]) -> None:
+    used = {e.shard for e in entries}
+    for f in store.folder.iterdir():
+        if f.name not in used:
+            f.unlink()
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def _rates_by_tenth(started: float, finish_times: list[float]) -> list[float]:
+    n = len(finish_times)
+    if n < 10:
+        return []
+    rates, previous = [], started
+    for i in range(1, 11):
+        end = finish_times[i * n // 10 - 1]
+        count = i * n // 10 - (i - 1) * n // 10
+        rates.append(round(count / max(1e-9, end - previous), 2))
+        previous = end
+    return rates
+
+
+def _own_peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(
     paths: Iterable[str | Path] | None = None,
     out: str | Path | None = None,
     on_result: Callable[[DocResult], None] | None = None,
+    **options,
 ) -> Tables:
     """Run the pipeline on files/folders and return the tables; write them to `out` if given.
+
+    Keyword options are those of `RunOptions` (workers, timeout_s, max_memory_mb,
+    max_docs_per_worker, force, engine, scheduler, progress).
 
     >>> tables = run(["archive/"], out="out/")      # doctest: +SKIP
     >>> tables.criteria.groupby("status").size()    # doctest: +SKIP
     """
-    files = discover(paths or [sample_corpus()])
-    results = []
-    for f in files:
-        r = process_file(f)
-        if on_result:
-            on_result(r)
-        results.append(r)
-    rows, logs = collect(results)
-    tables = build_tables(rows)
+    options.setdefault("progress", "none")
+    run_options = RunOptions(**options)
     if out is not None:
-        extra = [(LOG_FILE, "\n".join(logs).encode("utf-8"))]
-        write_tables(tables, Path(out), extra=extra)
-    return tables
+        run_batch(paths, out, run_options, on_result=on_result)
+        return read_tables(Path(out))
+    with tempfile.TemporaryDirectory(prefix="ntm-run-") as scratch:
+        target = Path(scratch) / "out"
+        run_batch(paths, target, run_options, on_result=on_result)
+        return read_tables(target)
 
 
 def summarize(tables: Tables) -> RunSummary:

@@ -1,11 +1,14 @@
 """The `ntm` command line."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+from corpus.batch import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S
 
 app = typer.Typer(
     add_completion=False,
@@ -25,27 +28,47 @@ def _fail(message: str) -> None:
 def run_cmd(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders (recursive). Default: the bundled sample plans."),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-j", min=1, help="Worker processes (Dask: local cluster size)."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, "--timeout", min=0.1, help="Seconds one document may take."),
+    max_memory_mb: int = typer.Option(DEFAULT_MAX_MEMORY_MB, "--max-memory-mb", min=64, help="Memory one worker may use (MB)."),
+    max_docs_per_worker: int = typer.Option(DEFAULT_MAX_DOCS_PER_WORKER, "--max-docs-per-worker", min=1, help="Replace a worker after this many documents."),
+    force: bool = typer.Option(False, "--force", help="Redo every document, even those unchanged since the last run."),
+    engine: str = typer.Option("local", "--engine", help="Where documents run: local (processes here) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Read every document and write the tables (Parquet, CSV, DuckDB)."""
-    from corpus.batch import discover, run, sample_corpus, summarize
+    from corpus.batch import ENGINES, RunOptions, discover, run_batch, sample_corpus
     from corpus.tables import check_output_folder
 
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask")
     targets = list(paths) if paths else [sample_corpus()]
     try:
         discover(targets)
         check_output_folder(out)
     except (FileNotFoundError, ValueError) as e:
         _fail(str(e))
+    options = RunOptions(
+        workers=workers, timeout_s=timeout, max_memory_mb=max_memory_mb, max_docs_per_worker=max_docs_per_worker,
+        force=force, engine=engine, scheduler=scheduler, progress="none" if quiet else "auto",
+    )
     try:
-        tables = run(targets, out=out)
-    except (OSError, ValueError) as e:
-        _fail(f"could not write the output to {out}: {e}")
+        report = run_batch(targets, out, options)
+    except KeyboardInterrupt:
+        typer.echo(f"ntm: interrupted; {out}/ is as the last finished run left it", err=True)
+        raise typer.Exit(130) from None
+    except ValueError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"could not write the output to {out}: {e.strerror or e}")
     if not quiet:
-        s = summarize(tables)
-        statuses = ", ".join(f"{k} {v}" for k, v in sorted(s.by_status.items()))
-        typer.echo(f"{s.n_documents} documents ({statuses}) → {out}/")
-        typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in s.rows.items() if k != "documents"))
+        statuses = ", ".join(f"{k} {v}" for k, v in report.by_status.items())
+        typer.echo(f"{report.n_documents} documents ({statuses}; {report.processed} processed, "
+                   f"{report.reused} unchanged) in {report.elapsed_s:.1f} s → {out}/")
+        typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in report.rows.items() if k != "documents"))
 
 
 @app.command("normalize")

@@ -10,14 +10,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.records import Finding, Record
 from normalize.document import NormalizedDoc
-from normalize.pipeline import doc_id_of, normalize_path
-from normalize.readers import file_type_of
+from normalize.pipeline import doc_id_of, normalize_raw
+from normalize.raw import ReadError
+from normalize.readers import file_type_of, read_path
 
 log = logging.getLogger("ntm")
 
@@ -31,6 +33,10 @@ class DocResult:
     document: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
     log: str | None = None
+    # Seconds spent in each stage (read, normalize, extract), for the run's figures.
+    timings: dict[str, float] = field(default_factory=dict)
+    # True when the failure depends on the run's limits, not on the file (a rerun tries again).
+    transient: bool = False
 
 
 def _record_row(doc: NormalizedDoc, rec: Record) -> dict:
@@ -75,16 +81,39 @@ def document_row(doc: NormalizedDoc) -> dict:
     }
 
 
-def _error_result(path: Path, message: str, tb: str | None) -> DocResult:
+def _error_result(path: Path, message: str, tb: str | None, status: str = "error", data: bytes | None = None) -> DocResult:
     try:
-        doc_id = doc_id_of(path.read_bytes())
-    except OSError:
+        doc_id = doc_id_of(data if data is not None else path.read_bytes())
+    except (OSError, MemoryError):
         doc_id = None
     row = {
-        "doc_id": doc_id, "path": str(path), "file_type": file_type_of(path), "status": "error",
+        "doc_id": doc_id, "path": str(path), "file_type": file_type_of(path), "status": status,
         "error": message, "n_pages": None, "n_chars": None, "repairs": "{}", "quality": None,
     }
     return DocResult(document=row, log=tb)
+
+
+OUT_OF_MEMORY = "ran out of memory: the document needs more than the worker's memory limit"
+
+
+def _normalize(path: Path, timings: dict[str, float]) -> NormalizedDoc:
+    """`normalize.pipeline.normalize_path`, with the read and normalize stages timed apart."""
+    started = time.perf_counter()
+    data = path.read_bytes()
+    doc_id = doc_id_of(data)
+    try:
+        raw = read_path(path)
+    except ReadError as e:
+        timings["read"] = time.perf_counter() - started
+        return NormalizedDoc(doc_id=doc_id, path=str(path), file_type=file_type_of(path), text="",
+                             status=e.status, error=str(e))
+    read_done = time.perf_counter()
+    timings["read"] = read_done - started
+    doc = normalize_raw(raw, doc_id=doc_id, path=str(path))
+    if not doc.text.strip():
+        doc.status, doc.error = "empty", "no text in the file"
+    timings["normalize"] = time.perf_counter() - read_done
+    return doc
 
 
 def process_file(path: str | Path) -> DocResult:
@@ -92,23 +121,44 @@ def process_file(path: str | Path) -> DocResult:
     from extract.registry import extract_document
 
     path = Path(path)
+    timings: dict[str, float] = {}
     try:
-        doc = normalize_path(path)
+        if path.stat().st_size == 0:
+            return _error_result(path, "file is empty", None, status="empty", data=b"")
+        doc = _normalize(path, timings)
     except OSError as e:
         return _error_result(path, f"cannot read the file: {e.strerror or e}", traceback.format_exc())
+    except MemoryError:
+        result = _error_result(path, OUT_OF_MEMORY, traceback.format_exc())
+        result.transient = True
+        return result
+    except RecursionError:
+        return _error_result(path, "could not read the file: its structure is nested too deeply (a damaged file?)",
+                             traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
-        return _error_result(path, f"could not read the file ({type(e).__name__}: {e})", traceback.format_exc())
-    result = DocResult(document=document_row(doc))
+        return _error_result(path, f"could not read the file ({type(e).__name__}: {_one_line(e)})", traceback.format_exc())
+    result = DocResult(document=document_row(doc), timings=timings)
     if doc.status != "ok":
         return result
+    started = time.perf_counter()
     try:
         ex = extract_document(doc)
+    except MemoryError:
+        result.document.update(status="error", error=OUT_OF_MEMORY)
+        result.log, result.transient = traceback.format_exc(), True
+        return result
     except Exception as e:
-        result.document.update(status="error", error=f"extraction failed ({type(e).__name__}: {e})")
+        result.document.update(status="error", error=f"extraction failed ({type(e).__name__}: {_one_line(e)})")
         result.log = traceback.format_exc()
         return result
     result.document.update(dataclasses.asdict(ex.meta))
     for table, records in ex.records.items():
         result.rows[table] = [_record_row(doc, r) for r in records]
     result.rows["findings"] = [_finding_row(doc, f) for f in ex.findings]
+    timings["extract"] = time.perf_counter() - started
     return result
+
+
+def _one_line(error: Exception, limit: int = 200) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

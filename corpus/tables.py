@@ -5,6 +5,8 @@ place at the end, so a run killed at any moment leaves the previous output whole
 """
 from __future__ import annotations
 
+import ctypes
+import glob
 import os
 import shutil
 import tempfile
@@ -19,6 +21,7 @@ import pyarrow.parquet as pq
 from corpus.schema import TABLE_NAMES, arrow_schema, columns
 
 OUTPUT_MARKER = ".ntm-output"  # marks a folder as ntm's, so a rerun may replace it
+OWNER_FILE = "owner.pid"  # in a folder being written: the pid of the process writing it
 
 
 @dataclass
@@ -61,14 +64,29 @@ def build_tables(rows_by_table: dict[str, list[dict]]) -> Tables:
 
 
 def _write_folder(tables: Tables, folder: Path) -> None:
+    for name in TABLE_NAMES:
+        table = pa.Table.from_pandas(tables[name], schema=arrow_schema(name), preserve_index=False)
+        pq.write_table(table, folder / f"{name}.parquet")
+    finish_folder(folder)
+
+
+def finish_folder(folder: Path, batch_rows: int = 10_000) -> None:
+    """CSV and DuckDB copies of the Parquet tables in `folder`, read a batch at a time, and the marker."""
     import duckdb
 
     for name in TABLE_NAMES:
-        df = tables[name]
-        table = pa.Table.from_pandas(df, schema=arrow_schema(name), preserve_index=False)
-        pq.write_table(table, folder / f"{name}.parquet")
-        df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
-    con = duckdb.connect(str(folder / "ntm.duckdb"))
+        parquet = pq.ParquetFile(folder / f"{name}.parquet")
+        with open(folder / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as handle:
+            batches = parquet.iter_batches(batch_size=batch_rows)
+            first = True
+            for batch in batches:
+                df = pa.Table.from_batches([batch]).to_pandas(types_mapper=pd.ArrowDtype)
+                df.to_csv(handle, index=False, header=first)
+                first = False
+            if first:
+                arrow_table(name, []).to_pandas(types_mapper=pd.ArrowDtype).to_csv(handle, index=False)
+    pa.default_memory_pool().release_unused()
+    con = duckdb.connect(str(folder / "ntm.duckdb"), config={"memory_limit": "256MB", "threads": 1})
     try:
         for name in TABLE_NAMES:
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(folder / f"{name}.parquet")])
@@ -88,23 +106,62 @@ def check_output_folder(out: Path) -> None:
         raise ValueError(f"cannot write to {parent}")
 
 
+def new_output_folder(out: Path) -> Path:
+    """A fresh hidden folder beside `out` to write a run into, swapped in by `swap_into_place`."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    (folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
+    return folder
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where not supported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return done == 0
+
+
+def swap_into_place(tmp: Path, out: Path) -> None:
+    """Make the finished folder `tmp` the output `out`; the previous output is replaced in one step."""
+    (tmp / OWNER_FILE).unlink(missing_ok=True)
+    if out.exists():
+        if _exchange(tmp, out):
+            shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous output
+            return
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
+
+
+def recover_interrupted_swap(out: Path) -> None:
+    """Put back a previous output that a run stopped between its two renames (where no exchange exists)."""
+    out = Path(out)
+    if out.exists() or not out.parent.is_dir():
+        return
+    olds = sorted(out.parent.glob(f".{glob.escape(out.name)}.old-*"))
+    if olds:
+        os.replace(olds[-1], out)
+
+
 def write_tables(tables: Tables, out: Path, extra: Iterable[tuple[str, bytes]] = ()) -> None:
     """Write every table into `out`, replacing a previous output only once all is written."""
     out = Path(out)
     check_output_folder(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = new_output_folder(out)
     try:
         _write_folder(tables, tmp)
         for name, data in extra:
             (tmp / name).write_bytes(data)
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
+        swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
