@@ -18,6 +18,7 @@ import stat
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Callable, Iterable
 
 import pyarrow.parquet as pq
 
+from corpus.audit_across import AcrossAudit
 from corpus.manifest import (
     Entry, ShardStore, cache_dir, content_hash, display_path, pipeline_key, read_manifest, shard_name, write_manifest,
     write_shard,
@@ -110,6 +112,8 @@ class RunOptions:
     engine: str | object = "local"  # "local", "dask", or an object with the engines' run(tasks, folder, on_outcome)
     scheduler: str | None = None
     progress: str = "auto"  # auto | rich | plain | none
+    lang: str = "vi"  # language of report.html: vi | en
+    reports: bool = True  # write report.html and ntm.xlsx beside the tables
     dask_client: object | None = None
 
 
@@ -307,6 +311,7 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
     writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name)) for name in TABLE_NAMES}
     buffers: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
     counts = {name: 0 for name in TABLE_NAMES}
+    across = AcrossAudit()  # cross-document checks, over all documents of the run
 
     def flush(name: str) -> None:
         if buffers[name]:
@@ -322,9 +327,11 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                 document["path"] = entry.path
                 entry.status = document.get("status") or "error"
                 buffers["documents"].append(document)
+                across.add("documents", [document])
                 for table, rows in shard.get("rows", {}).items():
                     if table in buffers:  # a table outside the contract is not written
                         buffers[table].extend(rows)
+                        across.add(table, rows)
                 if shard.get("log"):
                     log_file.write(f"== {entry.path}\n{shard['log'].rstrip()}\n\n")
                 if on_result is not None:
@@ -332,6 +339,7 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                 for name in TABLE_NAMES:
                     if len(buffers[name]) >= _ROWS_PER_WRITE:
                         flush(name)
+            buffers["findings"].extend(across.findings())
             for name in TABLE_NAMES:
                 flush(name)
                 if counts[name] == 0:
@@ -440,6 +448,8 @@ def run_batch(
         report.stage_s = {k: round(v, 3) for k, v in report.stage_s.items()}
         report.elapsed_s = time.monotonic() - started
         report.parent_peak_rss_mb = round(_own_peak_rss_mb(), 1)
+        if options.reports:
+            _write_reports(tmp, out, options.lang)
         (tmp / RUN_FILE).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
         _keep_only_used_shards(store, plan.entries)
         swap_into_place(tmp, out)
@@ -449,6 +459,21 @@ def run_batch(
     for folder in stale:  # what they had finished now lives in the output
         shutil.rmtree(folder, ignore_errors=True)
     return report
+
+
+def _write_reports(folder: Path, out: Path, lang: str) -> None:
+    """report.html and ntm.xlsx from the finished tables; a failure here never loses the tables."""
+    from corpus.excel import write_xlsx
+    from corpus.report import write_report
+
+    try:
+        tables = read_tables(folder)
+        write_xlsx(folder, tables)
+        write_report(folder, tables, lang=lang, source=str(out))
+    except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
+        with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
+            fh.write("== report\n" + traceback.format_exc() + "\n")
+        log.warning("report.html / ntm.xlsx could not be written; see %s", LOG_FILE)
 
 
 def _unchanged_output(out: Path, key: str, entries: list[Entry]) -> RunReport | None:

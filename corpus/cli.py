@@ -35,14 +35,19 @@ def run_cmd(
     force: bool = typer.Option(False, "--force", help="Redo every document, even those unchanged since the last run."),
     engine: str = typer.Option("local", "--engine", help="Where documents run: local (processes here) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
+    lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
-    """Read every document and write the tables (Parquet, CSV, DuckDB)."""
+    """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
     from corpus.batch import ENGINES, RunOptions, discover, run_batch, sample_corpus
     from corpus.tables import check_output_folder
 
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    from corpus.report import languages
+
+    if lang not in languages():
+        _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
     if scheduler and engine != "dask":
         _fail("--scheduler needs --engine dask")
     targets = list(paths) if paths else [sample_corpus()]
@@ -53,7 +58,7 @@ def run_cmd(
         _fail(str(e))
     options = RunOptions(
         workers=workers, timeout_s=timeout, max_memory_mb=max_memory_mb, max_docs_per_worker=max_docs_per_worker,
-        force=force, engine=engine, scheduler=scheduler, progress="none" if quiet else "auto",
+        force=force, engine=engine, scheduler=scheduler, progress="none" if quiet else "auto", lang=lang,
     )
     try:
         report = run_batch(targets, out, options)
@@ -69,6 +74,53 @@ def run_cmd(
         typer.echo(f"{report.n_documents} documents ({statuses}; {report.processed} processed, "
                    f"{report.reused} unchanged) in {report.elapsed_s:.1f} s → {out}/")
         typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in report.rows.items() if k != "documents"))
+
+
+@app.command("audit")
+def audit_cmd(out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `ntm run`.")) -> None:
+    """Print the findings of a run, grouped by document, each with its quote."""
+    from corpus.audit_view import print_findings
+
+    try:
+        print_findings(out)
+    except FileNotFoundError as e:
+        _fail(str(e))
+
+
+@app.command("show")
+def show_cmd(
+    target: str = typer.Argument(..., help="A file (read afresh), or a doc_id, its prefix or a file name in --out."),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder to look the document up in."),
+) -> None:
+    """Print one document's tables in the terminal, each row with its quote."""
+    from rich.console import Console
+
+    from corpus.show import show_document
+
+    try:
+        show_document(target, out, Console())
+    except LookupError as e:
+        _fail(str(e))
+
+
+@app.command("report")
+def report_cmd(
+    out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `ntm run`."),
+    lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
+) -> None:
+    """Write report.html and ntm.xlsx again from a finished run (e.g. in another language)."""
+    from corpus.excel import write_xlsx
+    from corpus.report import languages, write_report
+    from corpus.tables import read_tables
+
+    if lang not in languages():
+        _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
+    if not (out / "documents.parquet").exists():
+        _fail(f"no ntm output in {out}")
+    tables = read_tables(out)
+    write_xlsx(out, tables)
+    path = write_report(out, tables, lang=lang)
+    typer.echo(f"wrote {path} and {out / 'ntm.xlsx'}")
 
 
 @app.command("normalize")
