@@ -14,6 +14,7 @@ from extract.dates import find_periods
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
 from gazetteer.cues import find_family, find_status_cues
+from gazetteer.cues import folded as folded_text
 from normalize.document import NormalizedDoc
 
 
@@ -25,6 +26,11 @@ class DocContext:
         self.doc = doc
         self.text = doc.text
         self._last_status_period: dict[int, str] = {}
+
+    @cached_property
+    def folded(self) -> str:
+        """The length-preserving fold of the text (lowercase, no marks), for tone-insensitive matching."""
+        return folded_text(self.text)
 
     @cached_property
     def structure(self) -> Structure:

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 import regex
-import yaml
 
 from extract.criteria import _INDICATOR, numbered_mentions
 from extract.dates import DateMatch, find_dates, find_periods, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
+from gazetteer.cues import load_data
 from gazetteer.cues import phrase_pattern
 from gazetteer.doccodes import type_word_pattern
 from gazetteer.text import fold
@@ -50,17 +49,11 @@ _PLURAL_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac|nhung|\d+|hai|ba|bon|nam|s
 @lru_cache(maxsize=None)
 def deadline_words() -> dict:
     """The word lists of `gazetteer/data/deadline_words.yaml`."""
-    with resources.files("gazetteer").joinpath("data/deadline_words.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_data("deadline_words.yaml")
 
 
 def _folded(ctx: "DocContext") -> str:
-    """The document's fold, computed once per document."""
-    cached = getattr(ctx, "_folded_text", None)
-    if cached is None:
-        cached = fold(ctx.text)
-        ctx._folded_text = cached
-    return cached
+    return ctx.folded
 
 
 @lru_cache(maxsize=None)

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import regex
-import yaml
 
+from gazetteer.cues import load_data
 from extract.context import DocContext
 from extract.numbers import MoneyMatch, find_vnd_amounts, words_alternation
 from extract.records import FundingAmount
@@ -44,8 +43,7 @@ _AFTER_SPACE = regex.compile(r"\s*")
 @lru_cache(maxsize=None)
 def funding_words() -> dict:
     """gazetteer/data/funding_sources.yaml, parsed once."""
-    with resources.files("gazetteer").joinpath("data/funding_sources.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_data("funding_sources.yaml")
 
 
 def _exact_words(words: list[str]) -> "regex.Pattern[str]":

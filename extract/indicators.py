@@ -18,17 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 import regex
-import yaml
 
 from extract.criteria import _INDICATOR, numbered_mentions
 from extract.dates import find_periods
 from extract.numbers import find_comparator, find_fractions, find_percentages
 from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
+from gazetteer.cues import load_data
 from gazetteer.cues import count_unit_pattern, phrase_pattern
 from gazetteer.text import fold
 
@@ -49,17 +48,11 @@ _FRACTION_EQUALS = regex.compile(r"(?:\s+\p{Ll}+){0,2}\s*=\s*")
 @lru_cache(maxsize=None)
 def role_words() -> dict:
     """The word lists of `gazetteer/data/indicator_roles.yaml`."""
-    with resources.files("gazetteer").joinpath("data/indicator_roles.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_data("indicator_roles.yaml")
 
 
 def _folded(ctx: "DocContext") -> str:
-    """The document's fold, computed once per document."""
-    cached = getattr(ctx, "_folded_text", None)
-    if cached is None:
-        cached = fold(ctx.text)
-        ctx._folded_text = cached
-    return cached
+    return ctx.folded
 
 
 @lru_cache(maxsize=None)

@@ -28,19 +28,20 @@ class Cue:
     kind: str  # a status (met, unmet, target) or a cue family (now, topic, ...)
 
 
-def _load(name: str) -> dict:
+def load_data(name: str) -> dict:
+    """A YAML file of `gazetteer/data/` (callers cache what they keep)."""
     with resources.files("gazetteer").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
 @lru_cache(maxsize=None)
 def cue_data() -> dict:
-    return _load("cues.yaml")
+    return load_data("cues.yaml")
 
 
 @lru_cache(maxsize=None)
 def signer_titles() -> dict:
-    return _load("signer_titles.yaml")
+    return load_data("signer_titles.yaml")
 
 
 def phrase_pattern(phrases: list[str]) -> "regex.Pattern[str]":

@@ -2,27 +2,21 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import regex
-import yaml
+
+from gazetteer.cues import load_data
 
 
 @lru_cache(maxsize=1)
 def audit_data() -> dict:
     """gazetteer/data/audit.yaml, loaded once."""
-    with resources.files("gazetteer").joinpath("data/audit.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_data("audit.yaml")
 
 
 def folded_text(ctx) -> str:
     """The document folded (lowercase, no marks) once per document, for word patterns."""
-    cached = getattr(ctx, "_audit_folded", None)
-    if cached is None:
-        from gazetteer.text import fold
-
-        cached = ctx._audit_folded = fold(ctx.text)
-    return cached
+    return ctx.folded
 
 
 _SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")

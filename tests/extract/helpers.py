@@ -1,4 +1,4 @@
-"""Build a `DocContext` from a short text, as the pipeline would from a file."""
+"""Shared by the extract tests: golden cases from tests/cases/*.yaml, contexts from short texts."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,22 +7,48 @@ import pytest
 import yaml
 
 from extract.context import DocContext
-from normalize.pipeline import normalize_raw
+from extract.records import DocumentMeta
+from normalize.document import NormalizedDoc
+from normalize.pipeline import normalize_raw, normalize_text
 from normalize.raw import RawDocument
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
 
 def context_of(text: str, markup: str = "plain") -> DocContext:
+    """A context for a text, normalized as the pipeline would normalize a file."""
     doc = normalize_raw(RawDocument(text=text, file_type="txt", markup=markup), doc_id="case", path="case.txt")
     return DocContext(doc)
 
 
+def context_for_case(case: dict) -> DocContext:
+    """A context for a case's short passage; its `set` and `meta` stand in for what a whole document says."""
+    text = normalize_text(case["text"])
+    ctx = DocContext(NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=text))
+    ctx.meta  # computed from the passage, then overridden below
+    if "meta" in case:
+        ctx.__dict__["meta"] = DocumentMeta(**case["meta"])
+    if "set" in case:
+        ctx.__dict__["criteria_set"] = case["set"]
+    return ctx
+
+
 def load_cases(name: str) -> list:
-    """Cases of tests/cases/<name>.yaml as pytest params; `xfail: reason` marks a known failure (strict)."""
-    data = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
+    """Cases of tests/cases/<name>(.yaml) as pytest params; `xfail: reason` marks a known failure (strict)."""
+    file = CASES / (name if name.endswith(".yaml") else f"{name}.yaml")
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
     params = []
     for i, case in enumerate(data["cases"]):
         marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
-        params.append(pytest.param(case, id=case.get("id", f"{name}-{i}"), marks=marks))
+        label = case.get("id") or "-".join(str(x) for x in (f"{i:03d}", case.get("fn"), case.get("text", "")[:40]) if x)
+        params.append(pytest.param(case, id=label, marks=marks))
     return params
+
+
+def as_checked(row, expected: dict) -> dict:
+    """The row's fields that the expectation names, numbers rounded as the scorer does."""
+    out = {}
+    for key in expected:
+        value = getattr(row, key)
+        out[key] = round(value, 4) if isinstance(value, float) else value
+    return out

@@ -5,25 +5,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from extract import dates as D
+
+from tests.extract.helpers import load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
 SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
 
 
-def load_cases(name: str) -> list:
-    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
-    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))["cases"]
-    params = []
-    for i, case in enumerate(cases):
-        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
-        params.append(pytest.param(case, id=f"{i:03d}-{case['fn']}-{case['text'][:40]}", marks=marks))
-    return params
 
 
 def run_case(case: dict):

@@ -4,48 +4,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from extract.context import DocContext
 from extract.indicators import extract_indicators
-from extract.records import DocumentMeta
-from normalize.document import NormalizedDoc
-from normalize.pipeline import normalize_path, normalize_text
+from normalize.pipeline import normalize_path
+
+from tests.extract.helpers import load_cases, context_for_case as context_of, as_checked
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
 SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
 
 
-def load_cases(name: str) -> list:
-    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
-    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))["cases"]
-    params = []
-    for i, case in enumerate(cases):
-        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
-        params.append(pytest.param(case, id=f"{i:03d}-{case['text'][:40]}", marks=marks))
-    return params
 
 
-def context_of(case: dict) -> DocContext:
-    """A context for a short passage; `set` and `meta` stand in for what a whole document says."""
-    text = normalize_text(case["text"])
-    ctx = DocContext(NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=text))
-    ctx.meta  # computed from the passage, then overridden below
-    if "meta" in case:
-        ctx.__dict__["meta"] = DocumentMeta(**case["meta"])
-    if "set" in case:
-        ctx.__dict__["criteria_set"] = case["set"]
-    return ctx
 
 
-def as_checked(row, expected: dict) -> dict:
-    """The row's fields that the expectation names, numbers rounded as the scorer does."""
-    out = {}
-    for key in expected:
-        value = getattr(row, key)
-        out[key] = round(value, 4) if isinstance(value, float) else value
-    return out
 
 
 @pytest.mark.parametrize("case", load_cases("indicators.yaml"))
