@@ -22,13 +22,13 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import pyarrow.parquet as pq
 
 from corpus.audit_across import AcrossAudit
 from corpus.manifest import (
-    Entry, ShardStore, cache_dir, content_hash, display_path, pipeline_key, read_manifest, shard_name, write_manifest,
+    Entry, ShardStore, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
     write_shard,
 )
 from corpus.process import DocResult
@@ -449,7 +449,7 @@ def run_batch(
         report.elapsed_s = time.monotonic() - started
         report.parent_peak_rss_mb = round(_own_peak_rss_mb(), 1)
         if options.reports:
-            _write_reports(tmp, out, options.lang)
+            _write_reports(tmp, out, options.lang, ShardTexts(store, plan.entries))
         (tmp / RUN_FILE).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
         _keep_only_used_shards(store, plan.entries)
         swap_into_place(tmp, out)
@@ -461,7 +461,33 @@ def run_batch(
     return report
 
 
-def _write_reports(folder: Path, out: Path, lang: str) -> None:
+class ShardTexts(Mapping):
+    """doc_id → normalized text, read from the run's shards one document at a time (never all in memory)."""
+
+    def __init__(self, store: ShardStore, entries: list[Entry]):
+        self._store = store
+        self._shard_of: dict[str, str] = {}
+        for e in entries:
+            if e.sha256 and e.shard:
+                self._shard_of[doc_id_of_hash(e.sha256)] = e.shard
+
+    def __getitem__(self, doc_id: str) -> str:
+        text = self._store.read(self._shard_of[doc_id]).get("text")
+        if text is None:
+            raise KeyError(doc_id)
+        return text
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._shard_of
+
+    def __iter__(self):
+        return iter(self._shard_of)
+
+    def __len__(self) -> int:
+        return len(self._shard_of)
+
+
+def _write_reports(folder: Path, out: Path, lang: str, texts: Mapping[str, str] | None = None) -> None:
     """report.html and ntm.xlsx from the finished tables; a failure here never loses the tables."""
     from corpus.excel import write_xlsx
     from corpus.report import write_report
@@ -469,7 +495,7 @@ def _write_reports(folder: Path, out: Path, lang: str) -> None:
     try:
         tables = read_tables(folder)
         write_xlsx(folder, tables)
-        write_report(folder, tables, lang=lang, source=str(out))
+        write_report(folder, tables, lang=lang, source=str(out), texts=texts)
     except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
         with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
             fh.write("== report\n" + traceback.format_exc() + "\n")

@@ -164,15 +164,16 @@ class ShardStore:
         return read_shard(self.folder / name)
 
 
-def encode_shard(document: dict, rows: dict[str, list[dict]], log: str | None = None) -> bytes:
-    """A shard's bytes: the document's row, its rows per table and the traceback of a failure, if any."""
-    shard = {"document": document, "rows": rows, "log": log}
+def encode_shard(document: dict, rows: dict[str, list[dict]], log: str | None = None, text: str | None = None) -> bytes:
+    """A shard's bytes: the document's row, its rows per table, the traceback of a failure, if any,
+    and the normalized text the rows' spans point into."""
+    shard = {"document": document, "rows": rows, "log": log, "text": text}
     return json.dumps(shard, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
 
 
 def write_shard(path: Path, shard: dict | bytes) -> None:
     """Write a shard whole or not at all (written beside, then renamed)."""
-    data = shard if isinstance(shard, bytes) else encode_shard(shard["document"], shard.get("rows", {}), shard.get("log"))
+    data = shard if isinstance(shard, bytes) else encode_shard(shard["document"], shard.get("rows", {}), shard.get("log"), shard.get("text"))
     tmp = path.with_name(path.name + f".part-{os.getpid()}")
     with open(tmp, "wb") as handle:
         handle.write(data)

@@ -33,6 +33,8 @@ class DocResult:
     document: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
     log: str | None = None
+    # The normalized text the spans point into (kept so the report need not read the file again).
+    text: str | None = None
     # Seconds spent in each stage (read, normalize, extract), for the run's figures.
     timings: dict[str, float] = field(default_factory=dict)
     # True when the failure depends on the run's limits, not on the file (a rerun tries again).
@@ -137,7 +139,7 @@ def process_file(path: str | Path) -> DocResult:
                              traceback.format_exc())
     except Exception as e:  # a reader bug must not stop the batch
         return _error_result(path, f"could not read the file ({type(e).__name__}: {_one_line(e)})", traceback.format_exc())
-    result = DocResult(document=document_row(doc), timings=timings)
+    result = DocResult(document=document_row(doc), timings=timings, text=doc.text or None)
     if doc.status != "ok":
         return result
     started = time.perf_counter()

@@ -90,7 +90,7 @@ def compute(task: Task) -> tuple[Outcome, bytes]:
     if not document.get("doc_id") and task.sha256:
         document["doc_id"] = doc_id_of_hash(task.sha256)
     started = time.perf_counter()
-    data = encode_shard(document, result.rows, result.log)
+    data = encode_shard(document, result.rows, result.log, result.text)
     timings = dict(result.timings)
     timings["write"] = time.perf_counter() - started
     outcome = Outcome(
