@@ -52,8 +52,8 @@ def _typical_width(lengths: list[int]) -> int:
 
 
 def _is_upper_line(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """All letters in capitals (a heading or the issuing body), at str speed."""
+    return s.upper() == s and s.lower() != s and len(s) >= 2
 
 
 def continues(prev: str, nxt: str, width: int) -> bool:
