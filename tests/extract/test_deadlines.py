@@ -17,12 +17,6 @@ CASES = ROOT / "tests" / "cases"
 SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
 
 
-
-
-
-
-
-
 @pytest.mark.parametrize("case", load_cases("deadlines.yaml"))
 def test_golden_case(case):
     rows = extract_deadlines(context_of(case))

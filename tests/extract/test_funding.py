@@ -4,36 +4,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from extract.context import DocContext
 from extract.funding import extract_funding, funding_words
-from normalize.document import NormalizedDoc
-from normalize.pipeline import normalize_text
+from tests.extract.helpers import context_for_case, context_of, load_cases
 
-CASES = Path(__file__).resolve().parents[1] / "cases" / "funding.yaml"
 SOURCES = {"ngan_sach_huyen", "ngan_sach_xa", "ngan_sach_tinh", "trung_uong", "dan_gop", "long_ghep",
            "doanh_nghiep", "xa_hoi_hoa"}
 ROLES = {"total", "component", "estimate", "spent"}
 
 
-def context_of(s: str) -> DocContext:
-    return DocContext(NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=normalize_text(s)))
-
-
-def load_cases() -> list:
-    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    params = []
-    for i, case in enumerate(cases):
-        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
-        params.append(pytest.param(case, id=f"{i:03d}-{case['text'][:40]}", marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("case", load_cases())
+@pytest.mark.parametrize("case", load_cases("funding"))
 def test_golden_case(case):
-    ctx = context_of(case["text"])
+    ctx = context_for_case(case)
     records = extract_funding(ctx)
     assert [r.amount_vnd for r in records] == [w["amount_vnd"] for w in case["expect"]]
     for rec, want in zip(records, case["expect"]):

@@ -16,12 +16,6 @@ CASES = ROOT / "tests" / "cases"
 SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
 
 
-
-
-
-
-
-
 @pytest.mark.parametrize("case", load_cases("indicators.yaml"))
 def test_golden_case(case):
     rows = extract_indicators(context_of(case))

@@ -4,33 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from extract.context import DocContext
 from extract.legal_refs import extract_legal_refs, find_document_numbers, ref_key
-from normalize.document import NormalizedDoc
-from normalize.pipeline import normalize_text
-
-CASES = Path(__file__).resolve().parents[1] / "cases" / "legal_refs.yaml"
+from tests.extract.helpers import context_for_case, context_of, load_cases
 
 
-def context_of(s: str) -> DocContext:
-    return DocContext(NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=normalize_text(s)))
 
-
-def load_cases() -> list:
-    """One pytest.param per case; a case with `xfail` runs as a strict xfail."""
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    params = []
-    for i, case in enumerate(cases):
-        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
-        params.append(pytest.param(case, id=f"{i:03d}-{case['text'][:40]}", marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("case", load_cases())
+@pytest.mark.parametrize("case", load_cases("legal_refs"))
 def test_golden_case(case):
-    ctx = context_of(case["text"])
+    ctx = context_for_case(case)
     refs = extract_legal_refs(ctx)
     assert len(refs) == len(case["expect"]), [r.ref_id for r in refs]
     for ref, want in zip(refs, case["expect"]):
