@@ -1,7 +1,6 @@
 """extract.funding: golden cases (tests/cases/funding.yaml) and behaviour on the samples."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

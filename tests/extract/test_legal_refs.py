@@ -1,7 +1,6 @@
 """extract.legal_refs: golden cases (tests/cases/legal_refs.yaml) and behaviour on the samples."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
