@@ -74,7 +74,7 @@ def _layout(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
 
 
 def _optional_steps() -> tuple[list[Step], list[Step]]:
-    """Encoding and glyph repairs (before NFC) and broken-text repair (after markup)."""
+    """Encoding and glyph repairs (before NFC) and broken-text repair (last: it sees whole joined lines)."""
     early: list[Step] = []
     late: list[Step] = []
     try:
@@ -100,7 +100,7 @@ def _optional_steps() -> tuple[list[Step], list[Step]]:
 
 def steps() -> list[Step]:
     early, late = _optional_steps()
-    return [_drop_furniture, _drop_controls, *early, compose_nfc, _markup, *late, _layout]
+    return [_drop_furniture, _drop_controls, *early, compose_nfc, _markup, _layout, *late]
 
 
 def normalize_raw(raw: RawDocument, doc_id: str = "", path: str = "") -> NormalizedDoc:

@@ -209,24 +209,37 @@ def _looks_broken(word: str) -> bool:
     return not is_valid_syllable(word) or not _known(word)
 
 
+MAX_REPAIR_ROUNDS = 4  # passes rerun until nothing changes, at most this often
 SHORT_FRAGMENT = 3  # an unknown word this short may be half of a split syllable
 SUSPECT_RE = regex.compile(r"\s[\u0300-\u036f]")
 
 
 def repair_broken_text(mt: MappedText) -> tuple[MappedText, Counter]:
-    """Undo lossy breakage: dangling marks, split syllables, lost spaces, known glyph confusions."""
+    """Undo lossy breakage: dangling marks, split syllables, lost spaces, known glyph confusions.
+
+    The passes run again while they still change something (a split can leave a
+    fragment the next merge takes), so repairing repaired text changes nothing.
+    """
     counts: Counter = Counter()
+    for _ in range(MAX_REPAIR_ROUNDS):
+        before = mt.text
+        mt = _repair_round(mt, counts)
+        if mt.text == before:
+            break
+    return mt, counts
+
+
+def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
     mt = _attach_dangling_marks(mt, counts)
     # Every repair below starts from a word that is no valid syllable or a short unknown
     # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
     if not any(_could_be_broken(w) for w in set(WORD_RE.findall(mt.text))):
-        return mt, counts
+        return mt
     mt = _merge_split_syllables(mt, counts)
     if not any(_is_vietnamese_like(w) and _looks_broken(w) for w in WORD_RE.findall(mt.text)):
-        return mt, counts
+        return mt
     mt = _undo_confusions(mt, counts)
-    mt = _split_joined_syllables(mt, counts)
-    return mt, counts
+    return _split_joined_syllables(mt, counts)
 
 
 def _could_be_broken(word: str) -> bool:
