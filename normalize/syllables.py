@@ -209,6 +209,8 @@ def _looks_broken(word: str) -> bool:
     return not is_valid_syllable(word) or not _known(word)
 
 
+LONG_TEXT_WORDS = 500  # in a text this long, breakage is only believed when it recurs …
+MIN_SUSPECTS_IN_LONG_TEXT = 4  # … in at least this many distinct suspicious words
 MAX_REPAIR_ROUNDS = 4  # passes rerun until nothing changes, at most this often
 SHORT_FRAGMENT = 3  # an unknown word this short may be half of a split syllable
 SUSPECT_RE = regex.compile(r"\s[\u0300-\u036f]")
@@ -233,7 +235,10 @@ def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
     mt = _attach_dangling_marks(mt, counts)
     # Every repair below starts from a word that is no valid syllable or a short unknown
     # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
-    if not any(_could_be_broken(w) for w in set(WORD_RE.findall(mt.text))):
+    words = WORD_RE.findall(mt.text)
+    suspects = sum(1 for w in set(words) if _could_be_broken(w))
+    # A long clean text still holds a few odd words (Covid, km); breakage leaves many.
+    if suspects == 0 or (len(words) >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
         return mt
     mt = _merge_split_syllables(mt, counts)
     if not any(_is_vietnamese_like(w) and _looks_broken(w) for w in WORD_RE.findall(mt.text)):
