@@ -190,3 +190,49 @@ BODY = "Năm 2023 UBND xã đã rà soát các tiêu chí nông thôn mới cụ
 )
 def test_classify_page(text, objects, expected):
     assert classify_page(text, objects) == expected
+
+
+def test_complete_grid_read_by_pdfium_matches_pdfplumber(table_pdf):
+    """The fast path (pdfium alone) gives the rows pdfplumber gives for the same ruled table."""
+    import pdfplumber
+    import pypdfium2
+
+    from normalize.readers.pdf import _pdfium_grid, _table_lines
+
+    document = pypdfium2.PdfDocument(str(table_pdf.path))
+    with pdfplumber.open(str(table_pdf.path)) as plumber:
+        compared = 0
+        for index in range(len(document)):
+            page = document[index]
+            fast = _pdfium_grid(page)
+            page.close()
+            slow = plumber.pages[index].find_tables()
+            if not slow:
+                assert fast is None
+                continue
+            assert fast is not None
+            assert fast[0][1] == _table_lines(slow[0].extract())
+            compared += 1
+    document.close()
+    assert compared == 1
+
+
+def test_ruling_that_is_not_one_grid_is_left_to_pdfplumber(tmp_path, font):
+    """Rules with no vertical lines (underlines, separators) are no grid: the fast path declines."""
+    import pypdfium2
+    from fpdf import FPDF
+
+    from normalize.readers.pdf import _pdfium_grid
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.add_font("body", fname=str(font))
+    pdf.set_font("body", size=12)
+    for k in range(6):
+        pdf.line(20, 40 + 10 * k, 190, 40 + 10 * k)
+        pdf.text(22, 38 + 10 * k, f"Dòng {k}")
+    pdf.line(20, 40, 20, 60)  # a vertical that covers only part of the rows
+    pdf.output(str(tmp_path / "rules.pdf"))
+    document = pypdfium2.PdfDocument(str(tmp_path / "rules.pdf"))
+    assert _pdfium_grid(document[0]) is None
+    document.close()
