@@ -28,6 +28,7 @@ STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa �
 
 _NUMBER_WORDS = r"một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?"
 _PLAIN = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<num>\d{{1,3}}|(?i:{_NUMBER_WORDS}))(?![\p{{L}}\d])")
+_GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = regex.compile(r"(?i)(?:\bbao\s+gồm|\bgồm(?:\s+có)?|\bđó\s+là|\bsau)\s*:?|:")
 
 
@@ -44,8 +45,8 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
     taken: list[tuple[int, int]] = []
 
     def unit_after(end: int):
-        gap = regex.match(r"[ \t]{0,%d}" % UNIT_GAP, folded[end:end + UNIT_GAP + 1])
-        pos = end + (gap.end() if gap else 0)
+        gap = _GAP.match(folded, end)
+        pos = gap.end() if gap else end
         m = _unit_at(folded, pos)
         if not m:
             return None

@@ -44,8 +44,13 @@ def signer_titles() -> dict:
     return load_data("signer_titles.yaml")
 
 
-def phrase_pattern(phrases: list[str]) -> "regex.Pattern[str]":
+def phrase_pattern(phrases: list[str] | tuple[str, ...]) -> "regex.Pattern[str]":
     """A pattern matching any phrase on the folded text, longest first, on word boundaries."""
+    return _phrase_pattern(tuple(phrases))
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
     alts = sorted({regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
     return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(alts) + r")(?![\p{L}\p{N}])")
 

@@ -180,6 +180,19 @@ def type_word_pattern(folded: bool = False) -> str:
     return "(?i:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words) + ")"
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> list[str]:
+    return sorted(_tables().by_word, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _title_word_pattern() -> "regex.Pattern[str]":
+    """Every type word, longest first, one named group each: the first that opens the line wins."""
+    alts = [f"(?P<w{i}>" + r"\s+".join(map(regex.escape, w.split())) + r")(?![\p{L}\p{N}])"
+            for i, w in enumerate(_title_words())]
+    return regex.compile("|".join(alts))
+
+
 def doc_kind_of_title(line: str) -> str | None:
     """`documents.doc_kind` of a title line ("KẾ HOẠCH", "**BÁO CÁO** kết quả …").
 
@@ -188,12 +201,10 @@ def doc_kind_of_title(line: str) -> str | None:
     types outside the doc_kind enum give "other".
     """
     text = _MARKUP.sub("", line)
-    folded = fold(text)
     tables = _tables()
-    for word in sorted(tables.by_word, key=len, reverse=True):
-        m = regex.match(r"\s+".join(map(regex.escape, word.split())) + r"(?![\p{L}\p{N}])", folded)
-        if m is None:
-            continue
+    m = _title_word_pattern().match(fold(text))
+    if m is not None:
+        word = m.lastgroup and _title_words()[int(m.lastgroup[1:])]
         written = text[: m.end()]
         if not any(c.isalpha() for c in written) or written != written.upper():
             return None
