@@ -1,6 +1,7 @@
 """Shared by the extract tests: golden cases from tests/cases/*.yaml, contexts from short texts."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ import yaml
 from extract.context import DocContext
 from extract.records import DocumentMeta
 from normalize.document import NormalizedDoc
-from normalize.pipeline import normalize_raw, normalize_text
+from normalize.pipeline import normalize_path, normalize_raw, normalize_text
 from normalize.raw import RawDocument
+from tests.conftest import SAMPLES
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
@@ -51,4 +53,18 @@ def as_checked(row, expected: dict) -> dict:
     for key in expected:
         value = getattr(row, key)
         out[key] = round(value, 4) if isinstance(value, float) else value
+    return out
+
+
+@lru_cache(maxsize=None)
+def _sample_doc(path: Path):
+    return normalize_path(path)
+
+
+def rows_on_samples(extractor) -> list[tuple[DocContext, list]]:
+    """Each bundled sample's context and the extractor's rows on it (samples normalized once per session)."""
+    out = []
+    for path in SAMPLES:
+        ctx = DocContext(_sample_doc(path))
+        out.append((ctx, extractor(ctx)))
     return out

@@ -1,20 +1,15 @@
 """extract.deadlines: golden cases (tests/cases/deadlines.yaml) and invariants on the samples."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from extract.context import DocContext
 from extract.deadlines import extract_deadlines
 from extract.dates import parse_date_partial
-from normalize.pipeline import normalize_path
 
-from tests.extract.helpers import load_cases, context_for_case as context_of, as_checked
+from tests.extract.helpers import rows_on_samples, load_cases, context_for_case as context_of, as_checked
 
-ROOT = Path(__file__).resolve().parents[2]
-CASES = ROOT / "tests" / "cases"
-SAMPLES = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
 
 
 @pytest.mark.parametrize("case", load_cases("deadlines.yaml"))
@@ -28,11 +23,7 @@ def test_golden_case(case):
 
 @pytest.fixture(scope="module")
 def sample_rows() -> list[tuple[DocContext, list]]:
-    out = []
-    for p in SAMPLES:
-        ctx = DocContext(normalize_path(p))
-        out.append((ctx, extract_deadlines(ctx)))
-    return out
+    return rows_on_samples(extract_deadlines)
 
 
 def test_samples_have_deadlines(sample_rows):
