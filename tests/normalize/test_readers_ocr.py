@@ -23,14 +23,6 @@ def typeset(tmp_path_factory):
     return build.typeset_pdf(folder / "plan.pdf", build.sample_paragraphs(limit=45), font, header=False)
 
 
-@pytest.fixture
-def without_tesseract(monkeypatch):
-    real_which = ocr.shutil.which
-    monkeypatch.setattr(ocr.shutil, "which", lambda name: None if name == "tesseract" else real_which(name))
-    ocr.tesseract_problem.cache_clear()
-    yield
-    ocr.tesseract_problem.cache_clear()
-
 
 def _words(text: str) -> list[str]:
     return regex.findall(r"\p{L}+", text.lower())

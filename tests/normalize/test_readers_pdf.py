@@ -5,7 +5,6 @@ import pytest
 import regex
 
 from normalize.raw import ReadError
-from normalize.readers import ocr
 from normalize.readers.pdf import PageObjects, classify_page, describe_content, find_furniture, read_pdf
 from tests.fixtures import build
 
@@ -34,15 +33,6 @@ def table_pdf(tmp_path_factory, font):
     folder = tmp_path_factory.mktemp("pdf_table")
     return build.typeset_pdf(folder / "table.pdf", build.sample_paragraphs(limit=40), font, table_after=8)
 
-
-@pytest.fixture
-def without_tesseract(monkeypatch):
-    """Behave as on a machine where tesseract is not installed."""
-    real_which = ocr.shutil.which
-    monkeypatch.setattr(ocr.shutil, "which", lambda name: None if name == "tesseract" else real_which(name))
-    ocr.tesseract_problem.cache_clear()
-    yield
-    ocr.tesseract_problem.cache_clear()
 
 
 def _pages(raw):
