@@ -141,12 +141,6 @@ class RunReport:
     pipeline: str = ""
 
 
-@dataclass
-class RunSummary:
-    n_documents: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)
-
 
 # ---------------------------------------------------------------- progress
 
@@ -574,8 +568,3 @@ def run(
         run_batch(paths, target, run_options, on_result=on_result)
         return read_tables(target)
 
-
-def summarize(tables: Tables) -> RunSummary:
-    docs = tables["documents"]
-    by_status = docs["status"].astype(str).value_counts().to_dict() if len(docs) else {}
-    return RunSummary(n_documents=len(docs), by_status=by_status, rows=tables.row_counts())

@@ -176,7 +176,7 @@ def parse_structure(text: str) -> Structure:
         prev = st.lines[ln.index - 1] if ln.index > 0 else None
         sibling = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].scheme == ln.scheme), None)
         if ln.scheme not in ("part", "roman") and prev is not None and prev.scheme != ln.scheme and _announces_list(prev.text) and not (
-            sibling is not None and stack[sibling].intro is not None and stack[sibling].intro == _intro_of(st, prev)
+            sibling is not None and stack[sibling].intro is not None and stack[sibling].intro == prev.intro
         ):
             # A new list opens under the line that announced it, whatever its numbering.
             while stack and stack[-1].index > prev.index:
@@ -194,10 +194,6 @@ def parse_structure(text: str) -> Structure:
 
 
 _ANNOUNCE = regex.compile(r"(?i)(?::\s*$|\b(?:bao\s+gồm|gồm|như\s+sau|sau)\s*:?\s*$)")
-
-
-def _intro_of(st: Structure, ln: Line) -> int | None:
-    return ln.intro
 
 
 def _announces_list(text: str) -> bool:

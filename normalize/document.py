@@ -114,8 +114,3 @@ class NormalizedDoc:
             return 1
         s = self.src[min(max(i, 0), len(self.src) - 1)]
         return bisect.bisect_right(self.page_starts, s) + 1
-
-    def source_span(self, start: int, end: int) -> tuple[int, int]:
-        if not self.src:
-            return start, end
-        return self.src[start], self.src[end]
