@@ -8,8 +8,12 @@ one-line message; the traceback goes to the run's log.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import hashlib
 import json
 import logging
+import os
+import stat
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -17,9 +21,9 @@ from pathlib import Path
 
 from extract.records import Finding, Record
 from normalize.document import NormalizedDoc
-from normalize.pipeline import doc_id_of, normalize_raw
+from normalize.pipeline import doc_id_of, normalize_raw, read_data
 from normalize.raw import ReadError
-from normalize.readers import file_type_of, read_path
+from normalize.readers import file_type_of
 
 log = logging.getLogger("ntm")
 
@@ -39,6 +43,8 @@ class DocResult:
     timings: dict[str, float] = field(default_factory=dict)
     # True when the failure depends on the run's limits, not on the file (a rerun tries again).
     transient: bool = False
+    # Size of the bytes that were read.
+    n_bytes: int = 0
 
 
 def _record_row(doc: NormalizedDoc, rec: Record) -> dict:
@@ -84,27 +90,31 @@ def document_row(doc: NormalizedDoc) -> dict:
 
 
 def _error_result(path: Path, message: str, tb: str | None, status: str = "error", data: bytes | None = None) -> DocResult:
-    try:
-        doc_id = doc_id_of(data if data is not None else path.read_bytes())
-    except (OSError, MemoryError):
-        doc_id = None
     row = {
-        "doc_id": doc_id, "path": str(path), "file_type": file_type_of(path), "status": status,
-        "error": message, "n_pages": None, "n_chars": None, "repairs": "{}", "quality": None,
+        "doc_id": doc_id_of(data) if data is not None else None, "path": str(path), "file_type": file_type_of(path),
+        "status": status, "error": message, "n_pages": None, "n_chars": None, "repairs": "{}", "quality": None,
     }
     return DocResult(document=row, log=tb)
 
 
 OUT_OF_MEMORY = "ran out of memory: the document needs more than the worker's memory limit"
+CHANGED_WHILE_READING = "the file changed while it was being read; run again"
 
 
-def _normalize(path: Path, timings: dict[str, float]) -> NormalizedDoc:
-    """`normalize.pipeline.normalize_path`, with the read and normalize stages timed apart."""
+def read_once(path: Path) -> bytes:
+    """A regular file's bytes, read once through one handle (a folder, pipe or device is refused)."""
+    with open(path, "rb", buffering=0) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise IsADirectoryError(errno.EISDIR, "not a regular file", str(path))
+        return handle.read()
+
+
+def _normalize(data: bytes, path: Path, timings: dict[str, float]) -> NormalizedDoc:
+    """`normalize.pipeline.normalize_data`, with the read and normalize stages timed apart."""
     started = time.perf_counter()
-    data = path.read_bytes()
     doc_id = doc_id_of(data)
     try:
-        raw = read_path(path)
+        raw = read_data(data, path)
     except ReadError as e:
         timings["read"] = time.perf_counter() - started
         return NormalizedDoc(doc_id=doc_id, path=str(path), file_type=file_type_of(path), text="",
@@ -118,27 +128,58 @@ def _normalize(path: Path, timings: dict[str, float]) -> NormalizedDoc:
     return doc
 
 
-def process_file(path: str | Path) -> DocResult:
-    """Normalize and extract one file. Never raises for a bad file."""
-    from extract.registry import extract_document
+def process_file(path: str | Path, expected_sha256: str | None = None) -> DocResult:
+    """Normalize and extract one file. Never raises for a bad file.
 
+    The file is read once; every stage works on those bytes. With `expected_sha256`
+    (the hash the file had when the run was planned), bytes with another hash, or a
+    file that can no longer be read, give a `transient` error row: the result of
+    other bytes is never filed under that hash.
+    """
     path = Path(path)
-    timings: dict[str, float] = {}
     try:
-        if path.stat().st_size == 0:
-            return _error_result(path, "file is empty", None, status="empty", data=b"")
-        doc = _normalize(path, timings)
+        data = read_once(path)
     except OSError as e:
-        return _error_result(path, f"cannot read the file: {e.strerror or e}", traceback.format_exc())
+        result = _error_result(path, f"cannot read the file: {e.strerror or e}", traceback.format_exc())
+        result.transient = expected_sha256 is not None  # it could be read when the run was planned
+        if result.transient:
+            result.document["error"] = f"{CHANGED_WHILE_READING} ({e.strerror or e})"
+        return result
     except MemoryError:
         result = _error_result(path, OUT_OF_MEMORY, traceback.format_exc())
         result.transient = True
         return result
+    if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
+        result = _error_result(path, CHANGED_WHILE_READING, None)
+        result.document["doc_id"] = expected_sha256[:16]
+        result.transient = True
+        return result
+    result = process_data(data, path)
+    result.n_bytes = len(data)
+    return result
+
+
+def process_data(data: bytes, path: Path) -> DocResult:
+    """Normalize and extract the bytes `data` read from `path`. Never raises for a bad file."""
+    from extract.registry import extract_document
+
+    timings: dict[str, float] = {}
+    try:
+        if not data:
+            return _error_result(path, "file is empty", None, status="empty", data=b"")
+        doc = _normalize(data, path, timings)
+    except OSError as e:
+        return _error_result(path, f"cannot read the file: {e.strerror or e}", traceback.format_exc(), data=data)
+    except MemoryError:
+        result = _error_result(path, OUT_OF_MEMORY, traceback.format_exc(), data=data)
+        result.transient = True
+        return result
     except RecursionError:
         return _error_result(path, "could not read the file: its structure is nested too deeply (a damaged file?)",
-                             traceback.format_exc())
+                             traceback.format_exc(), data=data)
     except Exception as e:  # a reader bug must not stop the batch
-        return _error_result(path, f"could not read the file ({type(e).__name__}: {_one_line(e)})", traceback.format_exc())
+        return _error_result(path, f"could not read the file ({type(e).__name__}: {_one_line(e)})",
+                             traceback.format_exc(), data=data)
     result = DocResult(document=document_row(doc), timings=timings, text=doc.text or None)
     if doc.status != "ok":
         return result

@@ -76,7 +76,7 @@ def _file_size(path: str) -> int:
 def compute(task: Task) -> tuple[Outcome, bytes]:
     """Process one file; never raises for a bad file. Returns the outcome and the shard's bytes."""
     try:
-        result = process_file(task.path)
+        result = process_file(task.path, expected_sha256=task.sha256 or None)
     except BaseException as e:  # noqa: BLE001 - nothing a document does may end the worker's loop
         if isinstance(e, (KeyboardInterrupt, SystemExit)):
             raise
@@ -98,7 +98,7 @@ def compute(task: Task) -> tuple[Outcome, bytes]:
         shard=task.shard,
         document=document,
         n_rows=sum(len(rs) for rs in result.rows.values()),
-        n_bytes=_file_size(task.path),
+        n_bytes=result.n_bytes,
         timings=timings,
         transient=result.transient,
         has_log=bool(result.log),

@@ -7,6 +7,8 @@ layout pass decides which lines continue which.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -19,6 +21,7 @@ from normalize.layout import repair_layout
 from normalize.markup import strip_latex_math, strip_markdown
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import file_type_of, read_path
+from normalize.readers.text import TEXT_SUFFIXES, read_text_data
 
 Step = Callable[[MappedText, RawDocument], tuple[MappedText, Counter]]
 
@@ -128,13 +131,30 @@ def normalize_text(text: str, markup: str = "plain") -> str:
     return normalize_raw(RawDocument(text=text, file_type="txt", markup=markup)).text
 
 
-def normalize_path(path: Path) -> NormalizedDoc:
-    """Read and normalize one file; a `ReadError` becomes a document with its status and message."""
+def read_data(data: bytes, path: Path) -> RawDocument:
+    """Read bytes already taken from `path` as the file type its name says; the reader sees only these bytes.
+
+    Text is decoded from memory; any other format is read from a private copy of
+    the bytes, so a file that changes on disk meanwhile cannot change what is read.
+    """
     path = Path(path)
-    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return read_text_data(data, suffix)
+    with tempfile.TemporaryDirectory(prefix="ntm-read-") as folder:
+        copy = Path(folder) / f"document{suffix}"
+        with open(copy, "wb") as handle:
+            handle.write(data)
+        os.chmod(copy, 0o400)
+        return read_path(copy)
+
+
+def normalize_data(data: bytes, path: Path) -> NormalizedDoc:
+    """Normalize the bytes of one file; a `ReadError` becomes a document with its status and message."""
+    path = Path(path)
     doc_id = doc_id_of(data)
     try:
-        raw = read_path(path)
+        raw = read_data(data, path)
     except ReadError as e:
         return NormalizedDoc(doc_id=doc_id, path=str(path), file_type=file_type_of(path), text="",
                              status=e.status, error=str(e))
@@ -142,3 +162,9 @@ def normalize_path(path: Path) -> NormalizedDoc:
     if not doc.text.strip():
         doc.status, doc.error = "empty", "no text in the file"
     return doc
+
+
+def normalize_path(path: Path) -> NormalizedDoc:
+    """Read and normalize one file; a `ReadError` becomes a document with its status and message."""
+    path = Path(path)
+    return normalize_data(path.read_bytes(), path)

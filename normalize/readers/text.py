@@ -12,6 +12,7 @@ from normalize.raw import RawDocument, ReadError
 # Signs that a .txt file is really markdown from a converter.
 _MARKDOWN_SIGNS = regex.compile(r"(?m)^#{1,6}\s|\*\*\S|\\[*_#\[\]]|^\s*[-*]\s.*\*\S")
 LEGACY_LABELS = frozenset({"tcvn3", "vni", "viscii"})
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
 
 def decode_text(data: bytes) -> tuple[str, Counter]:
@@ -26,8 +27,13 @@ def decode_text(data: bytes) -> tuple[str, Counter]:
 
 
 def read_text(path: Path) -> RawDocument:
-    text, repairs = decode_text(path.read_bytes())
-    ext = path.suffix.lower()
+    return read_text_data(path.read_bytes(), path.suffix)
+
+
+def read_text_data(data: bytes, suffix: str) -> RawDocument:
+    """A text file's document from its bytes; `suffix` (".txt", ".md") says which kind of text."""
+    text, repairs = decode_text(data)
+    ext = suffix.lower()
     markdown = ext in (".md", ".markdown") or len(_MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
     return RawDocument(text=text, file_type=ext.lstrip("."), markup="markdown" if markdown else "plain",
                        repairs=repairs)

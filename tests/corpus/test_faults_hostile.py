@@ -1,0 +1,101 @@
+"""Hostile archives: files that change while a run reads them, links that leave the archive, and the like."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import corpus
+from corpus.batch import RunOptions, run_batch
+from corpus.engine import LocalEngine
+from corpus.manifest import content_hash, read_manifest, shard_name
+from corpus.process import CHANGED_WHILE_READING
+from corpus.workers import Task, compute
+from tests.fixtures import build
+
+PLAN = build.SAMPLES.joinpath("004_900349470cd22162.txt").read_text(encoding="utf-8")
+
+
+def changing(task):
+    """A worker function that changes its file just before reading it, as its name says."""
+    path = Path(task.path)
+    name = path.name
+    if name.startswith("truncate"):
+        path.write_bytes(b"")
+    elif name.startswith("folder"):
+        path.unlink()
+        path.mkdir()
+    elif name.startswith("delete"):
+        path.unlink()
+    elif name.startswith("edit"):
+        path.write_text(PLAN + "\nMột dòng thêm.\n", encoding="utf-8")
+    return compute(task)
+
+
+def _plans(folder: Path, names: list[str]) -> dict[str, bytes]:
+    folder.mkdir(parents=True, exist_ok=True)
+    contents = {}
+    for index, name in enumerate(names):
+        data = (PLAN + f"\nPhụ lục {index}.\n").encode("utf-8")
+        (folder / name).write_bytes(data)
+        contents[name] = data
+    return contents
+
+
+def _restore(folder: Path, contents: dict[str, bytes]) -> None:
+    for name, data in contents.items():
+        path = folder / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        path.write_bytes(data)
+
+
+VARIANTS = ["truncate.txt", "folder.txt", "delete.txt", "edit.txt"]
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_a_file_changed_after_planning_files_no_result_under_its_planned_hash(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(PLAN, encoding="utf-8")
+    sha = content_hash(path)
+    outcome, _ = changing(Task(index=0, path=str(path), sha256=sha, shard=shard_name(sha, "txt")))
+    assert outcome.transient  # kept under a retry name, never reused
+    assert outcome.document["status"] == "error"
+    assert outcome.document["error"].startswith(CHANGED_WHILE_READING)
+
+
+def test_a_file_changed_during_a_run_is_read_afresh_once_restored(tmp_path):
+    folder = tmp_path / "in"
+    contents = _plans(folder, ["plain.txt", *VARIANTS])
+    out = tmp_path / "out"
+    engine = LocalEngine(workers=1, timeout_s=60, max_memory_mb=1024, max_docs_per_worker=200, function=changing)
+    first = run_batch([folder], out, RunOptions(engine=engine, progress="none"))
+    assert first.by_status == {"error": 4, "ok": 1}
+    _, entries = read_manifest(out)
+    assert sorted(e.path.rsplit("/", 1)[-1] for e in entries if not e.cacheable) == sorted(VARIANTS)
+
+    _restore(folder, contents)  # byte-identical to what was planned
+    again = run_batch([folder], out, RunOptions(workers=1, progress="none"))
+    assert again.by_status == {"ok": 5}
+    assert (again.processed, again.reused) == (4, 1)
+    docs = corpus.read(out)["documents"]
+    assert docs["error"].isna().all()
+
+
+def test_the_worker_reads_the_file_once(tmp_path, monkeypatch):
+    """The readers get the bytes that were hashed, not the file again."""
+    import normalize.readers
+
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    sha = content_hash(path)
+
+    def no_second_read(p):
+        raise AssertionError(f"read again: {p}")
+
+    monkeypatch.setattr(normalize.readers, "read_path", no_second_read)
+    monkeypatch.setattr(Path, "read_bytes", no_second_read)
+    outcome, _ = compute(Task(index=0, path=str(path), sha256=sha, shard=shard_name(sha, "txt")))
+    assert outcome.document["status"] == "ok" and outcome.n_bytes == os.path.getsize(path)
