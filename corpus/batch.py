@@ -28,13 +28,13 @@ import pyarrow.parquet as pq
 
 from corpus.audit_across import AcrossAudit
 from corpus.manifest import (
-    Entry, ShardStore, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
+    MANIFEST_FILE, Entry, ShardStore, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
     write_shard,
 )
 from corpus.process import DocResult
 from corpus.schema import TABLE_NAMES, arrow_schema
 from corpus.tables import (
-    OWNER_FILE, Tables, arrow_table, check_output_folder, finish_folder, new_output_folder, read_tables,
+    OUTPUT_MARKER, OWNER_FILE, Tables, arrow_table, check_output_folder, finish_folder, new_output_folder, read_tables,
     recover_interrupted_swap, swap_into_place,
 )
 from corpus.workers import Outcome, Task, failure_row
@@ -61,18 +61,62 @@ def sample_corpus() -> Path:
     return Path(str(resources.files("corpus").joinpath("samples")))
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+LINK_OUTSIDE = "link points outside the archive (use --follow-links to read it)"
+
+
+@dataclass
+class Inputs:
+    """The files of a run, the input roots they must stay inside, and what was left out."""
+
+    files: list[Path]
+    roots: list[str]  # the given paths, resolved
+    skipped_output: int = 0  # files inside ntm output folders, never read as input
+
+
+def is_output_folder(folder: Path) -> bool:
+    """A folder ntm wrote: it holds the output marker or a run's manifest."""
+    return (folder / OUTPUT_MARKER).is_file() or (cache_dir(folder) / MANIFEST_FILE).is_file()
+
+
+def _inside(real: str, roots: Iterable[str]) -> bool:
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+def _in_output_folder(path: Path) -> Path | None:
+    """The ntm output folder that holds `path` (or is it), if any."""
+    real = Path(os.path.realpath(path))
+    for folder in (real, *real.parents) if real.is_dir() else real.parents:
+        if is_output_folder(folder):
+            return folder
+    return None
+
+
+def find_inputs(paths: Iterable[str | Path], follow_links: bool = False) -> Inputs:
     """Every file under the given files and folders, recursively, in a stable order.
 
-    Hidden files are skipped; symlinked folders are followed once (a loop is not
-    walked forever); a missing path is a usage error.
+    Hidden files are skipped; symlinked folders inside the inputs are followed
+    once (a loop is not walked forever); one that points outside every given path
+    is listed as a file (its run row says so) and not walked, unless
+    `follow_links`. Output folders of ntm are never walked; a missing path is a
+    usage error.
     """
-    found: list[Path] = []
-    seen_dirs: set[tuple[int, int]] = set()
+    paths = [Path(p) for p in paths]
     for p in paths:
-        p = Path(p)
         if not p.exists():
             raise FileNotFoundError(f"no such file or folder: {display_path(p)}")
+    roots = [os.path.realpath(p) for p in paths]
+    found: list[Path] = []
+    skipped = 0
+    seen_dirs: set[tuple[int, int]] = set()
+    for p in paths:
+        output = _in_output_folder(p)
+        if output is not None:
+            skipped += _count_files(p) if p.is_dir() else 1
+            continue
         if not p.is_dir():
             found.append(p)
             continue
@@ -87,7 +131,16 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 dirs[:] = []
                 continue
             seen_dirs.add(key)
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            walk = []
+            for d in sorted(d for d in dirs if not d.startswith(".")):
+                sub = Path(root) / d
+                if not follow_links and sub.is_symlink() and not _inside(os.path.realpath(sub), roots):
+                    found.append(sub)  # becomes an error row; never walked
+                elif is_output_folder(sub):
+                    skipped += _count_files(sub)
+                else:
+                    walk.append(d)
+            dirs[:] = walk
             for f in sorted(files):
                 if not f.startswith("."):
                     found.append(Path(root) / f)
@@ -97,7 +150,12 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         if k not in seen:
             seen.add(k)
             unique.append(f)
-    return unique
+    return Inputs(files=unique, roots=roots, skipped_output=skipped)
+
+
+def discover(paths: Iterable[str | Path], follow_links: bool = False) -> list[Path]:
+    """The files `find_inputs` finds."""
+    return find_inputs(paths, follow_links).files
 
 
 @dataclass
@@ -114,6 +172,7 @@ class RunOptions:
     progress: str = "auto"  # auto | rich | plain | none
     lang: str = "vi"  # language of report.html: vi | en
     reports: bool = True  # write report.html and ntm.xlsx beside the tables
+    follow_links: bool = False  # read symlinks that point outside the given paths
     dask_client: object | None = None
 
 
@@ -126,6 +185,7 @@ class RunReport:
     rows: dict[str, int] = field(default_factory=dict)
     processed: int = 0
     reused: int = 0
+    skipped_output: int = 0  # files of ntm output folders found among the inputs, not read
     pages: int = 0
     megabytes: float = 0.0
     elapsed_s: float = 0.0
@@ -252,8 +312,11 @@ def _folder_key(folder: Path) -> str | None:
         return None
 
 
-def _plan(files: list[Path], store: ShardStore, force: bool) -> _Plan:
-    """Hash every file; reuse the shard of an unchanged one, make a task for the others."""
+def _plan(files: list[Path], store: ShardStore, force: bool, roots: list[str] | None = None) -> _Plan:
+    """Hash every file; reuse the shard of an unchanged one, make a task for the others.
+
+    With `roots`, a file that resolves outside all of them is an error row, its content never read.
+    """
     rows: list[tuple[str, Entry]] = []
     tasks: list[Task] = []
     queued: set[str] = set()
@@ -261,13 +324,14 @@ def _plan(files: list[Path], store: ShardStore, force: bool) -> _Plan:
     for path in files:
         shown = display_path(path)
         try:
+            if roots is not None and not _inside(os.path.realpath(path), roots):
+                raise _Refused(LINK_OUTSIDE)
             st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):
-                raise _NotAFile()
+                raise _Refused("not a regular file (a folder, pipe or device)")
             sha = content_hash(path)
-        except (OSError, _NotAFile) as e:
-            message = ("not a regular file (a folder, pipe or device)" if isinstance(e, _NotAFile)
-                       else f"cannot read the file: {e.strerror or e}")
+        except (OSError, _Refused) as e:
+            message = str(e) if isinstance(e, _Refused) else f"cannot read the file: {e.strerror or e}"
             name = f"unreadable-{_text_hash(shown)}.json"
             task = Task(index=-1, path=os.fspath(path), sha256="", shard=name)
             write_shard(store.path(name), {"document": failure_row(task, message), "rows": {}})
@@ -287,8 +351,8 @@ def _plan(files: list[Path], store: ShardStore, force: bool) -> _Plan:
     return _Plan(entries=[e for _, e in rows], tasks=tasks, reused=reused)
 
 
-class _NotAFile(Exception):
-    pass
+class _Refused(Exception):
+    """A path that is not read; the message says why."""
 
 
 def _text_hash(text: str) -> str:
@@ -378,7 +442,7 @@ def run_batch(
     options = options or RunOptions()
     started = time.monotonic()
     out = Path(out)
-    files = discover(paths or [sample_corpus()])
+    inputs = find_inputs(paths or [sample_corpus()], follow_links=options.follow_links)
     recover_interrupted_swap(out)
     check_output_folder(out)
     engine = _engine(options)
@@ -389,16 +453,17 @@ def run_batch(
     try:
         store = ShardStore(tmp, sources=previous)
         (cache_dir(tmp) / PIPELINE_FILE).write_text(key + "\n", encoding="utf-8")
-        plan = _plan(files, store, options.force)
+        plan = _plan(inputs.files, store, options.force, roots=None if options.follow_links else inputs.roots)
         if not options.force and not plan.tasks:
             unchanged = _unchanged_output(out, key, plan.entries)
             if unchanged is not None:  # same files, same pipeline: the output already is this run's
                 shutil.rmtree(tmp, ignore_errors=True)
                 unchanged.elapsed_s = time.monotonic() - started
+                unchanged.skipped_output = inputs.skipped_output
                 return unchanged
         report = RunReport(engine=options.engine if isinstance(options.engine, str) else type(engine).__name__,
                            workers=options.workers, pipeline=key,
-                           processed=len(plan.tasks), reused=plan.reused)
+                           processed=len(plan.tasks), reused=plan.reused, skipped_output=inputs.skipped_output)
         progress = _Progress(options.progress, len(plan.tasks), plan.reused)
         finish_times: list[float] = []
         peak = [0.0]

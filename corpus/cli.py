@@ -37,6 +37,7 @@ def run_cmd(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
     lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read symlinks that point outside the given paths."),
 ) -> None:
     """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
     from corpus.batch import ENGINES, RunOptions, discover, run_batch, sample_corpus
@@ -59,6 +60,7 @@ def run_cmd(
     options = RunOptions(
         workers=workers, timeout_s=timeout, max_memory_mb=max_memory_mb, max_docs_per_worker=max_docs_per_worker,
         force=force, engine=engine, scheduler=scheduler, progress="none" if quiet else "auto", lang=lang,
+        follow_links=follow_links,
     )
     try:
         report = run_batch(targets, out, options)
@@ -73,6 +75,8 @@ def run_cmd(
         statuses = ", ".join(f"{k} {v}" for k, v in report.by_status.items())
         typer.echo(f"{report.n_documents} documents ({statuses}; {report.processed} processed, "
                    f"{report.reused} unchanged) in {report.elapsed_s:.1f} s → {out}/")
+        if report.skipped_output:
+            typer.echo(f"skipped {report.skipped_output} files of ntm output folders among the inputs")
         typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in report.rows.items() if k != "documents"))
 
 

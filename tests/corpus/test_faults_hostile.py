@@ -99,3 +99,83 @@ def test_the_worker_reads_the_file_once(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", no_second_read)
     outcome, _ = compute(Task(index=0, path=str(path), sha256=sha, shard=shard_name(sha, "txt")))
     assert outcome.document["status"] == "ok" and outcome.n_bytes == os.path.getsize(path)
+
+
+# ---------------------------------------------------------------- links and output folders
+
+
+def _secret(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("MẬT KHẨU: hoa-sen-42\n" + PLAN, encoding="utf-8")
+    return outside
+
+
+def _shards_text(out: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file()
+                   and p.suffix in {".json", ".html", ".csv", ".jsonl", ".log"})
+
+
+def test_links_that_leave_the_archive_are_error_rows_and_never_read(tmp_path):
+    outside = _secret(tmp_path)
+    folder = tmp_path / "in"
+    _plans(folder, ["plan.txt"])
+    os.symlink(outside / "secret.txt", folder / "p.txt")
+    os.symlink(outside, folder / "sub")
+    os.symlink(folder / "plan.txt", folder / "same.txt")  # stays in the archive: read (as the same file)
+    out = tmp_path / "out"
+    report = run_batch([folder], out, RunOptions(workers=1, progress="none"))
+    docs = corpus.read(out)["documents"].set_index("path")
+    assert docs.loc[str(folder / "p.txt"), "error"].startswith("link points outside the archive")
+    assert docs.loc[str(folder / "sub"), "error"].startswith("link points outside the archive")
+    assert str(folder / "sub" / "secret.txt") not in docs.index
+    assert docs.loc[str(folder / "plan.txt"), "status"] == "ok"
+    assert report.n_documents == 3
+    assert "hoa-sen-42" not in _shards_text(out)
+
+
+def test_follow_links_reads_links_that_leave_the_archive(tmp_path):
+    outside = _secret(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.symlink(outside / "secret.txt", folder / "p.txt")
+    os.symlink(outside, folder / "sub")
+    run_batch([folder], tmp_path / "out", RunOptions(workers=1, progress="none", follow_links=True))
+    docs = corpus.read(tmp_path / "out")["documents"]
+    assert list(docs["status"]) == ["ok"]  # one file, reached two ways, read once
+
+
+def test_a_path_given_on_the_command_line_may_itself_be_a_link(tmp_path):
+    outside = _secret(tmp_path)
+    link = tmp_path / "given.txt"
+    os.symlink(outside / "secret.txt", link)
+    run_batch([link], tmp_path / "out", RunOptions(workers=1, progress="none"))
+    assert list(corpus.read(tmp_path / "out")["documents"]["status"]) == ["ok"]
+
+
+def test_an_output_folder_inside_the_input_is_never_read(tmp_path):
+    folder = tmp_path / "in"
+    _plans(folder, ["a.txt", "b.txt"])
+    out = folder / "out"
+    reports = [run_batch([folder], out, RunOptions(workers=1, progress="none")) for _ in range(3)]
+    assert [r.n_documents for r in reports] == [2, 2, 2]
+    assert reports[0].skipped_output == 0
+    assert reports[1].skipped_output == reports[2].skipped_output == sum(1 for p in out.rglob("*") if p.is_file())
+    # An output folder given directly, or a file in it, is skipped as well.
+    elsewhere = run_batch([out, out / "documents.csv", folder / "a.txt"], tmp_path / "out2",
+                          RunOptions(workers=1, progress="none"))
+    assert elsewhere.n_documents == 1 and elsewhere.skipped_output > 1
+
+
+def test_the_command_line_reports_skipped_output_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    folder = tmp_path / "in"
+    _plans(folder, ["a.txt"])
+    args = ["run", str(folder), "--out", str(folder / "out"), "--workers", "1"]
+    CliRunner().invoke(app, args)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 documents" in result.output and "skipped" in result.output and "ntm output" in result.output
