@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from corpus.cells import neutralize
 from corpus.schema import TABLE_NAMES
 from corpus.tables import Tables
 
@@ -38,7 +39,7 @@ def _value(v):
     except ImportError:  # pragma: no cover
         pass
     if isinstance(v, str):
-        v = _ILLEGAL.sub("", v)
+        v = neutralize(_ILLEGAL.sub("", v))
         return v if len(v) <= MAX_CELL_CHARS else v[: MAX_CELL_CHARS - 1] + "…"
     if hasattr(v, "item"):  # numpy scalars
         return v.item()

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus.cells import neutralize
 from corpus.schema import TABLE_NAMES, arrow_schema, columns
 
 OUTPUT_MARKER = ".ntm-output"  # marks a folder as ntm's, so a rerun may replace it
@@ -81,6 +82,9 @@ def finish_folder(folder: Path, batch_rows: int = 10_000) -> None:
             first = True
             for batch in batches:
                 df = pa.Table.from_batches([batch]).to_pandas(types_mapper=pd.ArrowDtype)
+                for column in batch.schema.names:
+                    if pa.types.is_string(batch.schema.field(column).type):
+                        df[column] = df[column].map(neutralize, na_action="ignore")
                 df.to_csv(handle, index=False, header=first)
                 first = False
             if first:

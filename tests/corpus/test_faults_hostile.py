@@ -179,3 +179,49 @@ def test_the_command_line_reports_skipped_output_files(tmp_path):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "1 documents" in result.output and "skipped" in result.output and "ntm output" in result.output
+
+
+# ---------------------------------------------------------------- formula injection
+
+
+FORMULA_NAME = '=HYPERLINK("http:\\\\x.example","y").txt'
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("=1+1", "'=1+1"), ("+84 912", "'+84 912"), ("- Tiêu chí 1", "'- Tiêu chí 1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("Tiêu chí 1", "Tiêu chí 1"), ("", ""), ("1=1", "1=1"), ("'=x", "'=x"), (" =x", " =x"),
+])
+def test_neutralize(text, expected):
+    from corpus.cells import neutralize
+
+    assert neutralize(text) == expected
+
+
+def test_no_cell_of_the_workbook_or_the_csv_is_a_formula(tmp_path, monkeypatch):
+    import csv
+
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / FORMULA_NAME).write_text("- Tiêu chí 1: đạt\n+ Tiêu chí 2\n@ thôn 3\n" + PLAN, encoding="utf-8")
+    out = tmp_path / "out"
+    monkeypatch.chdir(folder)  # the file given by its bare name: its path cell starts with "="
+    run_batch([Path(FORMULA_NAME)], out, RunOptions(workers=1, progress="none"))
+    assert corpus.read(out)["documents"]["path"].iloc[0] == FORMULA_NAME  # Parquet keeps the exact text
+
+    workbook = load_workbook(out / "ntm.xlsx")
+    texts = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+    assert "'" + FORMULA_NAME in texts
+    for path in out.glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                texts.extend(row)
+    assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))]
