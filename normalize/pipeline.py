@@ -27,6 +27,7 @@ Step = Callable[[MappedText, RawDocument], tuple[MappedText, Counter]]
 
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _CLUSTER = regex.compile(r"\X")
+_WORD = regex.compile(r"[\p{L}\p{N}]")
 
 
 def doc_id_of(data: bytes) -> str:
@@ -34,7 +35,9 @@ def doc_id_of(data: bytes) -> str:
 
 
 def _drop_furniture(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
-    spans = sorted((s, e) for s, e in raw.furniture if 0 <= s < e <= len(mt.text))
+    """Drop running headers, footers and page numbers, but never all the words of a page."""
+    spans = _keep_a_page_whole(sorted((s, e) for s, e in raw.furniture if 0 <= s < e <= len(mt.text)), mt.text,
+                               raw.page_starts)
     merged: list[tuple[int, int, str]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -42,6 +45,28 @@ def _drop_furniture(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Count
         else:
             merged.append((s, e, ""))
     return (mt.edit(merged), Counter({"page_furniture": len(merged)})) if merged else (mt, Counter())
+
+
+def _keep_a_page_whole(spans: list[tuple[int, int]], text: str, page_starts: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The spans, less those of any page whose every word they cover (a page is never furniture only)."""
+    bounds = [0, *page_starts, len(text)]
+    kept: list[tuple[int, int]] = []
+    i = 0
+    for page_start, page_end in zip(bounds, bounds[1:]):
+        page_spans = []
+        while i < len(spans) and spans[i][0] < page_end:
+            page_spans.append(spans[i])
+            i += 1
+        if not page_spans:
+            continue
+        rest, position = [], page_start
+        for s, e in page_spans:
+            rest.append(text[position:s])
+            position = max(position, e)
+        rest.append(text[position:page_end])
+        if _WORD.search("".join(rest)):
+            kept.extend(page_spans)
+    return kept
 
 
 def _drop_controls(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:

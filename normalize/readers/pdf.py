@@ -510,9 +510,15 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
         if support >= max(2, math.ceil(0.3 * len(pages))):
             spans |= {(start, end) for s, start, end in numbered if s == shift}
     # Running headers and footers: the same line, digits ignored, at the same edge of many pages.
+    # Pages that are the same throughout (a form printed twice) are counted once: they repeat
+    # as a whole, which says nothing about their edges.
     keyed = Counter()
     occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for lines in edge_lines:
+    page_keys = [_DIGITS.sub("#", _SPACES.sub(" ", page).strip()) for page in pages]
+    counted_pages: set[str] = set()
+    for page_key, lines in zip(page_keys, edge_lines):
+        counts_here = page_key not in counted_pages
+        counted_pages.add(page_key)
         seen_here = set()
         for edge, start, end in lines:
             line = _SPACES.sub(" ", text[start:end]).strip()
@@ -520,10 +526,10 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
                 continue
             key = (edge, _DIGITS.sub("#", line))
             occurrences.setdefault(key, []).append((start, end))
-            if key not in seen_here:
+            if key not in seen_here and counts_here:
                 keyed[key] += 1
                 seen_here.add(key)
-    threshold = max(2, math.ceil(0.3 * len(pages)))
+    threshold = max(2, math.ceil(0.3 * len(counted_pages)))
     for key, count in keyed.items():
         if count >= threshold:
             spans |= set(occurrences[key])
