@@ -6,23 +6,27 @@ from pathlib import Path
 
 import regex
 
-from normalize.decode import decode_bytes
+from normalize.decode import decode_lenient
 from normalize.raw import RawDocument, ReadError
 
 # Signs that a .txt file is really markdown from a converter.
 _MARKDOWN_SIGNS = regex.compile(r"(?m)^#{1,6}\s|\*\*\S|\\[*_#\[\]]|^\s*[-*]\s.*\*\S")
 LEGACY_LABELS = frozenset({"tcvn3", "vni", "viscii"})
+REPLACED_BYTES = "replaced_bytes"  # the repair of invalid bytes replaced by U+FFFD (lossy)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
 
 def decode_text(data: bytes) -> tuple[str, Counter]:
-    """Text of a file's bytes, and the repair a legacy encoding counts as (one per non-ASCII char)."""
+    """Text of a file's bytes and its repairs: a legacy encoding (one per non-ASCII char), replaced bytes."""
     if not data.strip():
         raise ReadError("file is empty", status="empty")
-    text, label = decode_bytes(data)
+    decoded = decode_lenient(data)
+    text, label = decoded.text, decoded.encoding
     repairs: Counter = Counter()
     if label in LEGACY_LABELS:
         repairs[label] = sum(1 for c in text if ord(c) > 127)
+    if decoded.replaced:
+        repairs[REPLACED_BYTES] = decoded.replaced
     return text, repairs
 
 
@@ -36,4 +40,4 @@ def read_text_data(data: bytes, suffix: str) -> RawDocument:
     ext = suffix.lower()
     markdown = ext in (".md", ".markdown") or len(_MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
     return RawDocument(text=text, file_type=ext.lstrip("."), markup="markdown" if markdown else "plain",
-                       repairs=repairs)
+                       repairs=repairs, lossy=REPLACED_BYTES in repairs)

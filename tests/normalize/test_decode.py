@@ -56,3 +56,65 @@ def test_western_latin1_text_is_refused():
 def test_invalid_utf16_is_refused():
     with pytest.raises(ReadError):
         decode_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8")
+
+
+# ---------------------------------------------------------------- lenient decoding
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _cp1258(text: str) -> bytes:
+    """Text in Windows-1258: base letters precomposed, tone marks as combining characters after them."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        out.append(base + "".join(c for c in parts if c in _TONES))
+    return "".join(out).encode("cp1258")
+
+
+def test_one_bad_byte_is_replaced_and_counted():
+    from normalize.decode import decode_lenient
+
+    broken = TEXT[:10].encode("utf-8") + b"\xff" + TEXT[10:].encode("utf-8")
+    decoded = decode_lenient(broken)
+    assert decoded.replaced == 1 and decoded.encoding == "utf-8"
+    assert decoded.text == TEXT[:10] + "\ufffd" + TEXT[10:]
+    with pytest.raises(ReadError):
+        decode_bytes(broken)  # the strict form still refuses
+
+
+def test_a_cut_multibyte_character_counts_its_bytes():
+    from normalize.decode import decode_lenient
+
+    data = TEXT.encode("utf-8")
+    cut = data.index("ộ".encode()) + 1  # the first byte of a three-byte letter, then the next letter
+    decoded = decode_lenient(data[:cut] + data[cut + 2:])
+    assert decoded.replaced == 1 and "C\ufffdng" in decoded.text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom(codec):
+    assert decode_bytes(TEXT.encode(codec)) == (TEXT, codec)
+
+
+def test_utf16_of_plain_ascii_without_a_bom():
+    text = "Ke hoach xay dung nong thon moi nam 2024\n"
+    assert decode_bytes(text.encode("utf-16-le")) == (text, "utf-16-le")
+
+
+def test_windows_1258():
+    assert decode_bytes(_cp1258(TEXT)) == (TEXT, "cp1258")
+
+
+def test_a_text_file_with_a_bad_byte_is_extracted_and_lossy(tmp_path):
+    from corpus.process import process_file
+
+    body = "\n".join([TEXT, "Xã đạt 15/19 tiêu chí nông thôn mới, tỷ lệ hộ nghèo còn 2,1%."] * 3)
+    path = tmp_path / "plan.txt"
+    path.write_bytes(body.encode("utf-8").replace(b"2024", b"20\xfe4", 1))
+    row = process_file(path).document
+    assert row["status"] == "ok" and row["quality"] == "lossy"
+    assert '"replaced_bytes": 1' in row["repairs"]
