@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import regex
@@ -27,9 +28,65 @@ _ANTIWORD_TABLE_ROW = regex.compile(r"^\|(.*)\|[ \t]*$")
 _SPACES = regex.compile(r"[ \t]+")
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_RTF_MAGIC = b"{\\rtf"
+_HTML_SIGNS = ("<html", "<!doctype html", "<?xml", "<head", "<body", "<meta")
+_SNIFF_BYTES = 4096
+
+
 def read_doc(path: Path) -> RawDocument:
-    if path.stat().st_size == 0:
+    """A `.doc` read as what its bytes are: a Word 97-2003 file, or a DOCX, RTF, HTML or text file so named."""
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head:
         raise ReadError("file is empty", status="empty")
+    if head.startswith(_ZIP_MAGIC):
+        from normalize.readers.docx import read_docx  # noqa: PLC0415 - a DOCX named .doc
+
+        return _as_doc(read_docx(path))
+    if not head.startswith(_OLE_MAGIC):
+        raw = _read_other(path, head)
+        if raw is not None:
+            return raw
+    return _read_word(path)
+
+
+def _as_doc(raw: RawDocument) -> RawDocument:
+    raw.file_type = "doc"
+    return raw
+
+
+def _read_other(path: Path, head: bytes) -> RawDocument | None:
+    """An RTF, HTML or text file named .doc, or None when its bytes are none of these."""
+    from normalize.readers.text import REPLACED_BYTES, decode_text  # noqa: PLC0415
+
+    data = path.read_bytes()
+    if head.lstrip().startswith(_RTF_MAGIC):
+        from normalize.readers.rtf import rtf_to_text  # noqa: PLC0415
+
+        return _text_document(rtf_to_text(data))
+    try:
+        text, repairs = decode_text(data)
+    except ReadError:
+        return None
+    opening = text.lstrip()[:2000].lower()
+    if opening.startswith(_HTML_SIGNS) or "<html" in opening:
+        from normalize.readers.html import html_to_text  # noqa: PLC0415
+
+        text = html_to_text(text)
+    return _text_document(text, repairs, lossy=REPLACED_BYTES in repairs)
+
+
+def _text_document(text: str, repairs: Counter | None = None, lossy: bool = False) -> RawDocument:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    if not regex.search(r"[\p{L}\p{N}]", text):
+        raise ReadError("document has no text", status="empty")
+    return RawDocument(text=text, file_type="doc", repairs=repairs or Counter(), lossy=lossy)
+
+
+def _read_word(path: Path) -> RawDocument:
+    """A Word 97-2003 binary file, through antiword or LibreOffice."""
     source = path.resolve()  # absolute, so a name starting with "-" is never read as an option
     antiword = shutil.which("antiword")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
