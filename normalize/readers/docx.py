@@ -102,7 +102,9 @@ def _paragraph_text(paragraph) -> str:
             continue
         tag = node.tag
         if tag == _W + "t":
+            # An entity reference (left unresolved) is a child: the text after it is its tail.
             parts.append(node.text or "")
+            parts.extend(child.tail or "" for child in node)
         elif tag == _W + "tab":
             parts.append("\t")
         elif tag in (_W + "br", _W + "cr"):

@@ -89,3 +89,32 @@ def test_large_but_honest_archive_is_read(tmp_path, paragraphs):
     # Many paragraphs compress well but stay far below the bomb ratio.
     path = build.docx_with_table(tmp_path / "long.docx", paragraphs * 200)
     assert read_docx(path).text.count(paragraphs[0]) == 200
+
+
+def _rewrite_document_xml(source, target, edit):
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = edit(data)
+            zout.writestr(item, data)
+    return target
+
+
+def test_text_after_an_entity_reference_is_kept(tmp_path):
+    source = build.docx_with_table(tmp_path / "plan.docx", ["Xã Tân Lập đạt ĐOẠN_CUỐI chuẩn"], table_after=0)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("MẬT KHẨU", encoding="utf-8")
+
+    def edit(data: bytes) -> bytes:
+        head, rest = data.split(b"?>", 1)
+        doctype = (b'<!DOCTYPE w:document [<!ENTITY ten "X"><!ENTITY tep SYSTEM "' + outside.as_uri().encode()
+                   + b'">]>')
+        return head + b"?>" + doctype + rest.replace("ĐOẠN_CUỐI".encode(), b"&ten;&tep; ti\xc3\xaau ch\xc3\xad")
+
+    path = _rewrite_document_xml(source, tmp_path / "entity.docx", edit)
+    text = read_docx(path).text
+    assert "Xã Tân Lập đạt" in text and "tiêu chí chuẩn" in text.replace("  ", " ")
+    assert "MẬT KHẨU" not in text  # an external entity is never read
