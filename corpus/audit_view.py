@@ -11,12 +11,20 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pandas as pd
+import regex
 from rich.console import Console
 from rich.text import Text
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 QUOTE_WIDTH = 160
+# Characters a terminal acts on (escape sequences, carriage returns, bidirectional overrides): shown as \\xNN / \\uNNNN.
+_TERMINAL_CONTROLS = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written out, so a file name cannot drive the terminal."""
+    return _TERMINAL_CONTROLS.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:
@@ -30,7 +38,9 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
 
 
 def _value(v):
-    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    return printable(v) if isinstance(v, str) else v
 
 
 def _heading(doc: dict) -> Text:
@@ -73,8 +83,8 @@ def print_findings(out_dir: Path, console: Console | None = None) -> int:
             sev = str(f["severity"])
             line = Text("  ")
             line.append(f"{sev.upper():<7}", style=SEVERITY_STYLE.get(sev, ""))
-            line.append(f" {f['check']}: ", style="bold")
-            line.append(str(f["message"]))
+            line.append(f" {_value(f['check'])}: ", style="bold")
+            line.append(str(_value(f["message"])))
             console.print(line)
             quote = _value(f.get("quote"))
             if quote:

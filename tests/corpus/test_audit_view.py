@@ -52,3 +52,16 @@ def test_no_findings(tmp_path):
 def test_missing_run_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         print_findings(tmp_path / "nothing")
+
+
+def test_terminal_escapes_in_names_and_quotes_are_written_out(tmp_path):
+    name = "x/\x1b]0;pwned\x07plan\x1b[2J\u202etxt.txt"
+    pd.DataFrame([{"doc_id": "d1", "path": name, "commune": "Phúc\x1b[31mChu"}]).to_parquet(tmp_path / "documents.parquet")
+    pd.DataFrame([{"doc_id": "d1", "check": "other\x1b[5m", "severity": "warning", "message": "m\rX",
+                   "evidence": "[[0, 5]]", "quote": "q\x9bq\nsau", "char_start": 0, "char_end": 5}]).to_parquet(
+        tmp_path / "findings.parquet")
+    console, buf = _plain_console()
+    print_findings(tmp_path, console=console)
+    text = buf.getvalue()
+    assert not [c for c in text if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 or c == "\u202e"]
+    assert "\\x1b]0;pwned\\x07plan\\x1b[2J\\u202etxt.txt" in text and "m\\rX" in text and "q\\x9bq sau" in text
