@@ -10,6 +10,7 @@ stopped before it finished.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -277,16 +279,64 @@ class _Plan:
 
 
 def _stale_folders(out: Path) -> list[Path]:
-    """Folders of earlier runs into `out` that were stopped before the end (their writer is gone)."""
+    """Folders of earlier runs into `out` that were stopped before the end (their writer is gone).
+
+    Called under the output's lock, so a folder without a live writer is no other run's work in
+    progress: it is one killed before it wrote its owner, or the previous output that a run
+    stopped between the swap and the removal left behind.
+    """
     stale = []
     for folder in sorted(out.parent.glob(f".{_glob_escape(out.name)}.tmp-*")):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
         try:
             pid = int((folder / OWNER_FILE).read_text().strip())
         except (OSError, ValueError):
-            continue  # being created, or not ours
-        if not _alive(pid):
+            pid = None
+        if pid is None or not _alive(pid):
             stale.append(folder)
     return stale
+
+
+LOCK_SUFFIX = ".lock"
+
+
+class OutputBusy(ValueError):
+    """Another run is writing to the same output folder."""
+
+
+@contextmanager
+def output_lock(out: Path):
+    """Hold the lock of output folder `out` (a file beside it) for a run; OutputBusy when another run has it."""
+    path = out.parent / f".{out.name}{LOCK_SUFFIX}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise OutputBusy(f"another ntm run{who} is writing to {display_path(out)}; "
+                             "wait for it to finish or choose another --out") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the lock file was removed by the run that held it: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        os.close(fd)
 
 
 def _glob_escape(name: str) -> str:
@@ -440,8 +490,15 @@ def run_batch(
 ) -> RunReport:
     """Run the pipeline on files/folders and write the tables to `out`; return what the run did."""
     options = options or RunOptions()
-    started = time.monotonic()
     out = Path(out)
+    if out.is_symlink():  # write where the link points; the link stays
+        out = Path(os.path.realpath(out))
+    with output_lock(out):
+        return _run_batch(paths, out, options, on_result, on_outcome)
+
+
+def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> RunReport:
+    started = time.monotonic()
     inputs = find_inputs(paths or [sample_corpus()], follow_links=options.follow_links)
     recover_interrupted_swap(out)
     check_output_folder(out)

@@ -9,6 +9,7 @@ import ctypes
 import glob
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +116,19 @@ def new_output_folder(out: Path) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    os.chmod(folder, _folder_mode(out))  # mkdtemp's 0700 would become the output's mode
     (folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
     return folder
+
+
+def _folder_mode(out: Path) -> int:
+    """The mode of the output folder it replaces, else that of a new folder (0777 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(out).st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o777 & ~umask
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -149,11 +161,13 @@ def swap_into_place(tmp: Path, out: Path) -> None:
 def recover_interrupted_swap(out: Path) -> None:
     """Put back a previous output that a run stopped between its two renames (where no exchange exists)."""
     out = Path(out)
-    if out.exists() or not out.parent.is_dir():
+    if not out.parent.is_dir():
         return
     olds = sorted(out.parent.glob(f".{glob.escape(out.name)}.old-*"))
-    if olds:
-        os.replace(olds[-1], out)
+    if olds and not out.exists():
+        os.replace(olds.pop(), out)
+    for old in olds:  # a run stopped after its swap, before it removed the previous output
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_tables(tables: Tables, out: Path, extra: Iterable[tuple[str, bytes]] = ()) -> None:

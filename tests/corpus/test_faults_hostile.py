@@ -225,3 +225,71 @@ def test_no_cell_of_the_workbook_or_the_csv_is_a_formula(tmp_path, monkeypatch):
             for row in csv.reader(handle):
                 texts.extend(row)
     assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+# ---------------------------------------------------------------- the output folder
+
+
+def test_a_second_run_on_the_same_output_exits_with_a_clear_message(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus.batch import OutputBusy, output_lock
+    from corpus.cli import app
+
+    folder = tmp_path / "in"
+    _plans(folder, ["a.txt"])
+    out = tmp_path / "out"
+    with output_lock(out):
+        with pytest.raises(OutputBusy, match=f"another ntm run \\(process {os.getpid()}\\) is writing to"):
+            run_batch([folder], out, RunOptions(workers=1, progress="none"))
+        result = CliRunner().invoke(app, ["run", str(folder), "--out", str(out), "--workers", "1"])
+        assert result.exit_code == 2 and "another ntm run" in result.output
+        assert not out.exists()
+    report = run_batch([folder], out, RunOptions(workers=1, progress="none"))  # free again
+    assert report.n_documents == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # the lock file is gone
+
+
+def test_the_previous_output_left_by_a_run_stopped_after_its_swap_is_removed(tmp_path):
+    folder = tmp_path / "in"
+    _plans(folder, ["a.txt", "b.txt"])
+    out = tmp_path / "out"
+    run_batch([folder], out, RunOptions(workers=1, progress="none"))
+    # What a run killed between the swap and the removal leaves: the previous output, no owner.
+    shutil.copytree(out, tmp_path / ".out.tmp-k1ll3d")
+    shutil.copytree(out, tmp_path / ".out.old-4242")
+    (tmp_path / ".out.tmp-empty").mkdir()  # killed before it wrote its owner
+    (folder / "c.txt").write_text(PLAN + "\nPhụ lục mới.\n", encoding="utf-8")
+    report = run_batch([folder], out, RunOptions(workers=1, progress="none"))
+    assert (report.n_documents, report.processed) == (3, 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+
+
+def test_an_output_that_is_a_symlink_stays_a_symlink(tmp_path):
+    folder = tmp_path / "in"
+    _plans(folder, ["a.txt"])
+    target = tmp_path / "disk" / "ntm-out"
+    target.parent.mkdir()
+    link = tmp_path / "out"
+    os.symlink(target, link)
+    for _ in range(2):
+        run_batch([folder], link, RunOptions(workers=1, progress="none"))
+        assert link.is_symlink() and os.readlink(link) == str(target)
+        assert (target / "documents.parquet").is_file()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["ntm-out"]
+
+
+def test_the_output_folder_has_the_usual_mode(tmp_path):
+    folder = tmp_path / "in"
+    _plans(folder, ["a.txt"])
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        run_batch([folder], out, RunOptions(workers=1, progress="none"))
+        assert out.stat().st_mode & 0o777 == 0o755
+        out.chmod(0o750)  # a mode the user chose is kept by the next run
+        (folder / "b.txt").write_text(PLAN + "\nPhụ lục mới.\n", encoding="utf-8")
+        run_batch([folder], out, RunOptions(workers=1, progress="none"))
+        assert out.stat().st_mode & 0o777 == 0o750
+    finally:
+        os.umask(old)
