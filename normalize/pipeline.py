@@ -97,8 +97,20 @@ def _markup(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
     return mt, counts
 
 
+# Layout passes at most: a join can make a line long enough to join the next one in turn.
+MAX_LAYOUT_PASSES = 8
+
+
 def _layout(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
-    return repair_layout(mt)
+    """Layout repair until nothing changes, so that normalizing the result again changes nothing."""
+    counts: Counter = Counter()
+    for _ in range(MAX_LAYOUT_PASSES):
+        repaired, c = repair_layout(mt)
+        if repaired.text == mt.text:
+            break
+        mt = repaired
+        counts += c
+    return mt, counts
 
 
 def _optional_steps() -> tuple[list[Step], list[Step]]:
