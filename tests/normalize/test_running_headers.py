@@ -60,3 +60,33 @@ def test_furniture_never_takes_all_the_words_of_a_page():
     doc = normalize_raw(_document(pages, furniture=sorted(set(everything))))
     assert doc.text.count(HEADER) == 2  # pages 2 and 3 would have lost every word; page 1 keeps "Một"
     assert "Một" in doc.text and "12" in doc.text
+
+
+def _copies(source, path, copies: int):
+    import pypdfium2
+
+    out = pypdfium2.PdfDocument.new()
+    document = pypdfium2.PdfDocument(str(source))
+    for _ in range(copies):
+        out.import_pages(document)
+    document.close()
+    out.save(str(path))
+    out.close()
+    return path
+
+
+@pytest.mark.parametrize("copies", [2, 5])
+def test_a_pdf_of_identical_pages_keeps_every_page(tmp_path, copies):
+    from normalize.pipeline import normalize_path
+    from tests.fixtures import build
+
+    problem = build.typesetting_problem()
+    if problem:
+        pytest.skip(problem)
+    form = build.typeset_pdf(tmp_path / "form.pdf", FORM, build.find_vietnamese_font(), header=False,
+                             page_numbers=False)
+    assert form.n_pages == 1
+    doc = normalize_path(_copies(form.path, tmp_path / "forms.pdf", copies))
+    assert doc.status == "ok" and doc.n_pages == copies
+    for line in FORM:
+        assert doc.text.count(line) == copies, line
