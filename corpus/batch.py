@@ -40,6 +40,7 @@ from corpus.tables import (
     recover_interrupted_swap, swap_into_place,
 )
 from corpus.workers import Outcome, Task, failure_row
+from normalize.pipeline import process_alive
 from normalize.readers import file_type_of
 
 log = logging.getLogger("ntm")
@@ -293,7 +294,7 @@ def _stale_folders(out: Path) -> list[Path]:
             pid = int((folder / OWNER_FILE).read_text().strip())
         except (OSError, ValueError):
             pid = None
-        if pid is None or not _alive(pid):
+        if pid is None or not process_alive(pid):
             stale.append(folder)
     return stale
 
@@ -343,16 +344,6 @@ def _glob_escape(name: str) -> str:
     import glob
 
     return glob.escape(name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _folder_key(folder: Path) -> str | None:

@@ -102,10 +102,14 @@ CHANGED_WHILE_READING = "the file changed while it was being read; run again"
 
 
 def read_once(path: Path) -> bytes:
-    """A regular file's bytes, read once through one handle (a folder, pipe or device is refused)."""
-    with open(path, "rb", buffering=0) as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise IsADirectoryError(errno.EISDIR, "not a regular file", str(path))
+    """A regular file's bytes, read once through one handle (a folder, pipe or device is refused).
+
+    Opened without blocking, so a path replaced by a pipe cannot hang the worker.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", buffering=0) as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, pipe or device)", str(path))
         return handle.read()
 
 

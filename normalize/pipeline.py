@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import unicodedata
 from collections import Counter
@@ -178,12 +179,44 @@ def read_data(data: bytes, path: Path) -> RawDocument:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return read_text_data(data, suffix)
-    with tempfile.TemporaryDirectory(prefix="ntm-read-") as folder:
+    _remove_stale_copies()
+    with tempfile.TemporaryDirectory(prefix=f"{_COPY_PREFIX}{os.getpid()}-") as folder:
         copy = Path(folder) / f"document{suffix}"
         with open(copy, "wb") as handle:
             handle.write(data)
         os.chmod(copy, 0o400)
         return read_path(copy)
+
+
+_COPY_PREFIX = "ntm-read-"
+_swept: set[int] = set()
+
+
+def _remove_stale_copies() -> None:
+    """Once per process: remove the copies that processes killed while reading (a timeout) left behind."""
+    if os.getpid() in _swept:
+        return
+    _swept.add(os.getpid())
+    folder = Path(tempfile.gettempdir())
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(_COPY_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_COPY_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder / name, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Is there a process with this id (one of another user counts)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def normalize_data(data: bytes, path: Path) -> NormalizedDoc:

@@ -293,3 +293,34 @@ def test_the_output_folder_has_the_usual_mode(tmp_path):
         assert out.stat().st_mode & 0o777 == 0o750
     finally:
         os.umask(old)
+
+
+def test_a_file_replaced_by_a_pipe_does_not_hang_the_worker(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    sha = content_hash(path)
+    path.unlink()
+    os.mkfifo(path)
+    outcome, _ = compute(Task(index=0, path=str(path), sha256=sha, shard=shard_name(sha, "txt")))
+    assert outcome.transient and outcome.document["error"].startswith(CHANGED_WHILE_READING)
+
+
+def test_copies_left_by_a_killed_reader_are_removed(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from normalize import pipeline
+    from normalize.raw import ReadError
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr(pipeline, "_swept", set())
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"ntm-read-{gone.stdout.strip()}-x1"
+    stale.mkdir()
+    (stale / "document.pdf").write_bytes(b"%PDF-1.4")
+    mine = tmp_path / f"ntm-read-{os.getpid()}-x2"
+    mine.mkdir()
+    with pytest.raises(ReadError):
+        pipeline.read_data(b"not a pdf", Path("plan.pdf"))
+    assert not stale.exists() and mine.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]  # its own copy is gone too
