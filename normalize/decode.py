@@ -31,6 +31,8 @@ CANDIDATE_ENCODINGS = (*LEGACY_ENCODINGS, "cp1258")
 # UTF-16 without a BOM: zero bytes in one half of the byte pairs (ASCII and Latin letters), none in the other.
 UTF16_MIN_ZERO_SHARE = 0.3
 UTF16_MAX_OTHER_ZERO_SHARE = 0.02
+# ... and text of a Latin script once decoded (else the zero bytes are binary data).
+UTF16_MIN_LATIN_SHARE = 0.8
 # Invalid bytes a file may hold and still be read (replaced): a share of all bytes or of the non-ASCII ones.
 LENIENT_MAX_SHARE = 0.01
 LENIENT_MAX_NON_ASCII_SHARE = 0.05
@@ -66,7 +68,10 @@ def decode_lenient(data: bytes) -> Decoded:
     sample = data[:SAMPLE_BYTES]
     unmarked = _utf16_without_bom(sample)
     if unmarked:
-        return _lenient(data, unmarked)
+        decoded = _lenient(data, unmarked)
+        if not _latin_text(decoded.text[:SAMPLE_BYTES]):
+            raise ReadError(ERROR)  # zero bytes in a pattern, but no text of a Latin script: binary data
+        return decoded
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -112,6 +117,15 @@ def _count_and_replace(error: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error("ntm-count-replace", _count_and_replace)
+
+
+def _latin_text(text: str) -> bool:
+    """Mostly letters of Latin scripts (Vietnamese included), digits, spaces and punctuation; no controls."""
+    if not text:
+        return False
+    latin = sum(1 for c in text if c < "\u0250" or "\u1e00" <= c < "\u2070" or c in "\u0300\u0301\u0303\u0309\u0323")
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
+    return latin >= UTF16_MIN_LATIN_SHARE * len(text) and controls <= max(2, len(text) // 1000)
 
 
 def _lenient(data: bytes, codec: str, offset: int = 0, normalize: bool = False) -> Decoded:

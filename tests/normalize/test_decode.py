@@ -118,3 +118,12 @@ def test_a_text_file_with_a_bad_byte_is_extracted_and_lossy(tmp_path):
     row = process_file(path).document
     assert row["status"] == "ok" and row["quality"] == "lossy"
     assert '"replaced_bytes": 1' in row["repairs"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_binary_data_with_utf16_like_zero_bytes_is_refused(seed):
+    rng = random.Random(seed)
+    # Little-endian pairs: a zero high byte every third pair, CJK-range high bytes (no surrogates) otherwise.
+    data = b"".join(bytes([rng.randrange(0x30, 0xFF), rng.randrange(0x4E, 0x9F) if i % 3 else 0]) for i in range(3000))
+    with pytest.raises(ReadError):
+        decode_bytes(data)
