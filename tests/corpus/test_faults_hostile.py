@@ -324,3 +324,19 @@ def test_copies_left_by_a_killed_reader_are_removed(tmp_path, monkeypatch):
         pipeline.read_data(b"not a pdf", Path("plan.pdf"))
     assert not stale.exists() and mine.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]  # its own copy is gone too
+
+
+def test_follow_links_on_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    outside = _secret(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.symlink(outside / "secret.txt", folder / "p.txt")
+    for flag, status in [([], "error"), (["--follow-links"], "ok")]:
+        out = tmp_path / f"out{len(flag)}"
+        result = CliRunner().invoke(app, ["run", str(folder), "--out", str(out), "--workers", "1", *flag])
+        assert result.exit_code == 0, result.output
+        assert list(corpus.read(out)["documents"]["status"]) == [status]
