@@ -28,15 +28,17 @@ from __future__ import annotations
 import ctypes
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import regex
 
+from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import ocr
+from normalize.tables import join_continued
 
 PAGE_BREAK = "\f"
 
@@ -193,12 +195,17 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
     if not any(_WORD_CHAR.search(text) for text in pages):
         raise ReadError("PDF has no text: its pages are blank", status="empty")
 
+    page_tables: dict[int, list[Table]] = {}
     if table_pages:
-        for index, text in _pages_with_tables(path, document, table_pages).items():
+        for index, (text, tables) in _pages_with_tables(path, document, table_pages).items():
             pages[index] = text
+            page_tables[index] = tables
 
     text = PAGE_BREAK.join(pages)
     page_starts = _page_starts(pages)
+    offsets = (0, *page_starts)
+    tables = [replace(table.shifted(offsets[index]), page=index + 1, pages=(index + 1,))
+              for index in sorted(page_tables) for table in page_tables[index]]
     return RawDocument(
         text=text,
         file_type="pdf",
@@ -208,6 +215,7 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
         furniture=find_furniture(pages),
         repairs=repairs,
         lossy=lossy,
+        tables=join_continued(tables, text),
     )
 
 
@@ -360,22 +368,23 @@ def _pdfium_grid(page: pypdfium2.PdfPage) -> list | None:
         textpage.close()
     page_height = page.get_height()
     bbox = (xs[0], page_height - ys[-1], xs[-1], page_height - ys[0])
-    return [(bbox, _table_lines(rows))]
+    return [(bbox, _table_lines(rows), _table_rows(rows))]
 
 
-def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: list[int]) -> dict[int, str]:
-    """Page texts with each ruled table replaced by one " | "-joined line per row.
+def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: list[int]) -> dict[int, tuple[str, list[Table]]]:
+    """Page texts with each ruled table replaced by one " | "-joined line per row, and the tables
+    (spans of the page text).
 
     A page whose ruling is one complete grid is read with pdfium alone (about
     100× cheaper than pdfplumber's layout pass); any other page goes to pdfplumber.
     """
-    results: dict[int, str] = {}
+    results: dict[int, tuple[str, list[Table]]] = {}
     rest: list[int] = []
     for index in indices:
         page = document[index]
         try:
             tables = None if page.get_rotation() % 360 else _pdfium_grid(page)
-            text = _text_with_tables(page, page.get_height(), tables) if tables else None
+            text = _text_with_tables(page, page.get_height(), tables, "pdf_grid") if tables else None
         except pypdfium2.PdfiumError:
             text = None
         finally:
@@ -402,7 +411,10 @@ def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: lis
                 tables = plumber_page.find_tables()
                 if not tables:
                     continue
-                rows_by_table = [(table.bbox, _table_lines(table.extract())) for table in tables]
+                rows_by_table = []
+                for table in tables:
+                    rows = table.extract()
+                    rows_by_table.append((table.bbox, _table_lines(rows), _table_rows(rows, _plumber_spans(table))))
                 height = float(plumber_page.height)
             except Exception:  # noqa: BLE001 - same: keep pdfium's text for this page
                 continue
@@ -419,16 +431,61 @@ def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: lis
 
 
 def _table_lines(rows: list[list[str | None]]) -> list[str]:
-    lines = []
-    for row in rows:
-        cells = [_SPACES.sub(" ", cell).strip() for cell in row if cell is not None]
-        if any(cells):
-            lines.append(" | ".join(cells))
-    return lines
+    return [" | ".join(text for _, text, _, _ in row) for row in _table_rows(rows)]
 
 
-def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables) -> str | None:
-    """Replace each table's run of characters in pdfium's character list with its row lines."""
+def _table_rows(rows: list[list[str | None]], spans=None) -> list[list[tuple[int, str, int, int]]]:
+    """The rows that hold text, each a list of (column, text, row span, column span); a None cell
+    (covered by a merged one) is left out. `spans` gives each cell's (row span, column span)."""
+    out = []
+    for i, row in enumerate(rows):
+        cells = []
+        for j, cell in enumerate(row):
+            if cell is None:
+                continue
+            row_span, col_span = spans[i][j] if spans else (1, 1)
+            cells.append((j, _SPACES.sub(" ", cell).strip(), row_span, col_span))
+        if any(text for _, text, _, _ in cells):
+            out.append(cells)
+    return out
+
+
+def _plumber_spans(table) -> list[list[tuple[int, int]]]:
+    """(row span, column span) of each cell of a pdfplumber table, from the cells' boxes."""
+    xs = sorted({round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells})
+    ys = sorted({round(c[1], 1) for c in table.cells} | {round(c[3], 1) for c in table.cells})
+    out = []
+    for row in table.rows:
+        spans = []
+        for box in row.cells:
+            if box is None:
+                spans.append((1, 1))
+                continue
+            x0, top, x1, bottom = (round(v, 1) for v in box)
+            col_span = max(1, sum(1 for x in xs if x0 < x <= x1))
+            row_span = max(1, sum(1 for y in ys if top < y <= bottom))
+            spans.append((row_span, col_span))
+        out.append(spans)
+    return out
+
+
+def _page_table(rows: list[list[tuple[int, str, int, int]]], start: int, source: str) -> Table:
+    """The table whose row lines begin at offset `start` of the page text."""
+    cells = []
+    position = start
+    for index, row in enumerate(rows):
+        for col, text, row_span, col_span in row:
+            cells.append(TableCell(index, col, position, position + len(text), row_span, col_span))
+            position += len(text) + 3
+        position += 1 - 3  # the line break instead of a last " | "
+    n_cols = max((c.col + c.col_span for c in cells), default=0)
+    return Table(tuple(cells), len(rows), n_cols, 0, None, source, start, max(start, position - 1))
+
+
+def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber"
+                      ) -> tuple[str, list[Table]] | None:
+    """Replace each table's run of characters in pdfium's character list with its row lines; the
+    page text and its tables."""
     textpage = page.get_textpage()
     try:
         n_chars = textpage.count_chars()
@@ -441,7 +498,7 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables) -> str | N
             else:
                 centres.append(((left + right) / 2, (bottom + top) / 2))
         regions = []
-        for (x0, top, x1, bottom), lines in tables:
+        for (x0, top, x1, bottom), lines, cells in tables:
             y_low, y_high = height - bottom, height - top
             inside = [
                 i for i, centre in enumerate(centres)
@@ -453,23 +510,28 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables) -> str | N
             outside = sum(1 for i in range(first, last + 1) if centres[i]) - len(inside)
             if outside > 0.02 * len(inside):
                 continue  # the table's characters are interleaved with other text: keep pdfium's order
-            regions.append((first, last, lines))
+            regions.append((first, last, lines, cells))
         if not regions:
             return None
-        regions.sort()
+        regions.sort(key=lambda region: region[:2])
         parts: list[str] = []
+        found: list[Table] = []
+        length = 0
         position = 0
-        for first, last, lines in regions:
+        for first, last, lines, cells in regions:
             if first < position:
                 continue
             before = _clean(textpage.get_text_range(position, first - position)) if first > position else ""
             if before and not before.endswith("\n"):
                 before += "\n"
-            parts.append(before + "\n".join(lines) + "\n")
+            found.append(_page_table(cells, length + len(before), source))
+            block = before + "\n".join(lines) + "\n"
+            parts.append(block)
+            length += len(block)
             position = last + 1
         after = _clean(textpage.get_text_range(position, n_chars - position)) if position < n_chars else ""
         parts.append(after.lstrip("\n"))
-        return "".join(parts).rstrip("\n") if not after else "".join(parts)
+        return ("".join(parts).rstrip("\n") if not after else "".join(parts)), found
     finally:
         textpage.close()
 
