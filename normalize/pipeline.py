@@ -110,8 +110,6 @@ def normalize_raw(raw: RawDocument, doc_id: str = "", path: str = "") -> Normali
         mt, c = step(mt, raw)
         repairs.update(c)
     tables = tuple(table.mapped(mt.src, mt.text) for table in raw.tables)
-    if not tables and (raw.markup == "markdown" or raw.file_type in ("txt", "md", "markdown")):
-        tables = _text_tables(mt.text)
     return NormalizedDoc(
         doc_id=doc_id,
         path=path,
@@ -125,15 +123,6 @@ def normalize_raw(raw: RawDocument, doc_id: str = "", path: str = "") -> Normali
         lossy=raw.lossy,
         tables=tables,
     )
-
-
-def _text_tables(text: str) -> tuple:
-    """Tables written in the text itself (pipe tables), found on the normalized text."""
-    try:
-        from normalize.tables import find_text_tables
-    except ImportError:
-        return ()
-    return tuple(find_text_tables(text))
 
 
 def normalize_text(text: str, markup: str = "plain") -> str:

@@ -38,6 +38,7 @@ import regex
 from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import ocr
+from gazetteer.tables import header_lines
 from normalize.tables import join_continued
 
 PAGE_BREAK = "\f"
@@ -151,6 +152,7 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
     pages: list[str] = []
     scans: list[int] = []
     table_pages: list[int] = []
+    column_pages: list[int] = []  # pages without ruling whose text has a line that reads like a table header
     for index in range(n_pages):
         try:
             page = document[index]
@@ -175,6 +177,8 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
                 text = ""
         elif kind == "ruled":
             table_pages.append(index)
+        elif header_lines(text):
+            column_pages.append(index)
         pages.append(text)
 
     lossy = False
@@ -200,6 +204,10 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
         for index, (text, tables) in _pages_with_tables(path, document, table_pages).items():
             pages[index] = text
             page_tables[index] = tables
+    for index in column_pages:
+        found = _page_with_column_table(document, index)
+        if found is not None:
+            pages[index], page_tables[index] = found
 
     text = PAGE_BREAK.join(pages)
     page_starts = _page_starts(pages)
@@ -534,6 +542,92 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
         return ("".join(parts).rstrip("\n") if not after else "".join(parts)), found
     finally:
         textpage.close()
+
+
+# --- tables without ruling lines ---------------------------------------------
+
+COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two characters of a line separates cells
+MIN_COLUMN_ROWS = 2  # body rows under the header line for a table
+
+
+def _page_with_column_table(document: pypdfium2.PdfDocument, index: int) -> tuple[str, list[Table]] | None:
+    """The page text and its table when a header line starts a block of lines whose cells
+    (runs of characters separated by wide gaps) fall into the same columns."""
+    page = document[index]
+    try:
+        if page.get_rotation() % 360:
+            return None
+        textpage = page.get_textpage()
+        try:
+            found = _column_table(textpage, page.get_height())
+        finally:
+            textpage.close()
+        return _text_with_tables(page, page.get_height(), [found], "pdf_columns") if found else None
+    except pypdfium2.PdfiumError:
+        return None
+    finally:
+        page.close()
+
+
+def _line_segments(textpage, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
+    """(x0, x1, first, last) of each run of characters in raw[start:end] with no wide gap inside."""
+    segments: list[list] = []
+    for i in range(start, end):
+        if raw[i].isspace():
+            continue
+        left, _, right, _ = textpage.get_charbox(i)
+        if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
+            segments[-1][1], segments[-1][3] = max(segments[-1][1], right), i
+        else:
+            segments.append([left, right, i, i])
+    return [tuple(s) for s in segments]
+
+
+def _column_table(textpage, height: float):
+    """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None."""
+    raw = textpage.get_text_range()
+    if len(raw) != textpage.count_chars():
+        return None  # characters and text do not line up one to one
+    starts = header_lines(raw)
+    if not starts:
+        return None
+    line_spans = []
+    position = 0
+    for line in raw.split("\n"):
+        line_spans.append((position, position + len(line)))
+        position += len(line) + 1
+    for header_start in starts:
+        first = next(k for k, (a, b) in enumerate(line_spans) if a <= header_start <= b)
+        block = []
+        for a, b in line_spans[first:]:
+            segments = _line_segments(textpage, raw, a, b)
+            if len(segments) < 2:
+                break
+            block.append(segments)
+        if len(block) < 1 + MIN_COLUMN_ROWS:
+            continue
+        runs: list[list[float]] = []
+        for x0, x1 in sorted((seg[0], seg[1]) for segments in block for seg in segments):
+            if runs and x0 <= runs[-1][1] + 1.0:
+                runs[-1][1] = max(runs[-1][1], x1)
+            else:
+                runs.append([x0, x1])
+        if len(runs) < 2:
+            continue
+        rows = []
+        for segments in block:
+            cells: dict[int, list[str]] = {}
+            for x0, x1, i, j in segments:
+                col = next(k for k, (r0, r1) in enumerate(runs) if r0 - 1.0 <= x0 <= r1)
+                cells.setdefault(col, []).append(_SPACES.sub(" ", raw[i:j + 1]).strip())
+            rows.append([" ".join(cells[k]) if k in cells else "" for k in range(len(runs))])
+        boxes = [textpage.get_charbox(i) for segments in block for _, _, a, b in segments for i in (a, b)]
+        x0 = min(b[0] for b in boxes) - 1
+        x1 = max(b[2] for b in boxes) + 1
+        y_low = min(b[1] for b in boxes) - 1
+        y_high = max(b[3] for b in boxes) + 1
+        return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
+    return None
 
 
 # --- running headers, footers and page numbers ------------------------------
