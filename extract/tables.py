@@ -78,16 +78,25 @@ class TableView:
 
     @property
     def caption(self) -> tuple[int, int] | None:
-        """The line right before the table: the heading that introduces it."""
+        """The last non-blank line before the table: the heading that introduces it."""
         end = self.text.rfind("\n", 0, self.table.char_start)
-        if end <= 0:
+        while end > 0:
+            start = self.text.rfind("\n", 0, end) + 1
+            line = self.text[start:end].strip()
+            if line:
+                offset = self.text.index(line, start)
+                return offset, offset + len(line)
+            end = start - 1
+        return None
+
+    def caption_period(self) -> str | None:
+        """The one year the caption names ("Kết quả thực hiện … năm 2023"), else None."""
+        caption = self.caption
+        if caption is None:
             return None
-        start = self.text.rfind("\n", 0, end) + 1
-        line = self.text[start:end].strip()
-        if not line:
-            return None
-        offset = self.text.index(line, start)
-        return offset, offset + len(line)
+        years = {p.period[:4] for p in find_periods(self.text[caption[0]:caption[1]])
+                 if p.period and getattr(p, "kind", "single") != "range"}
+        return years.pop() if len(years) == 1 else None
 
 
 # ---------------------------------------------------------------- reading
@@ -270,7 +279,7 @@ def criteria_from_tables(tables: Iterable[Table], text: str, criteria_set: str |
                 years = [p.period for p in find_periods(view.cell_text(evidence)) if p.period]
                 period = years[0][:4] if years else period_for(status, evidence.char_start)
             else:
-                period = period_for(status, evidence.char_start)
+                period = view.caption_period() or period_for(status, evidence.char_start)
             canonical = None
             if set_id and number in criteria_sets()[set_id].criteria:
                 canonical = canonical_name(set_id, number)

@@ -157,12 +157,13 @@ class Table:
                 b -= 1
             return a, b
 
+        start, end = to_text(self.char_start, self.char_end)
         cells = []
         for c in self.cells:
             a, b = to_text(c.char_start, c.char_end)
+            a, b = min(max(a, start), end), min(max(b, start), end)  # an empty last cell whose blank was trimmed
             cells.append(TableCell(c.row, c.col, a, b, c.row_span, c.col_span))
-        a, b = to_text(self.char_start, self.char_end)
-        return Table(tuple(cells), self.n_rows, self.n_cols, self.header_rows, self.page, self.source, a, b,
+        return Table(tuple(cells), self.n_rows, self.n_cols, self.header_rows, self.page, self.source, start, end,
                      self.pages)
 
 

@@ -25,10 +25,10 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
     line = text[start:end]
     left, right = 0, len(line)
     stripped = line.strip()
-    if stripped.startswith(_BAR):
+    if stripped.startswith(_BAR):  # outer bars come in pairs: "a | b |" ends with an empty cell
         left = line.index(_BAR) + 1
-    if stripped.endswith(_BAR) and len(stripped) > 1:
-        right = line.rindex(_BAR)
+        if stripped.endswith(_BAR) and len(stripped) > 1:
+            right = line.rindex(_BAR)
     spans = []
     position = left
     while True:
