@@ -69,9 +69,8 @@ def extract_document(doc: NormalizedDoc) -> Extraction:
 
 
 def _add_table_records(ctx: DocContext, records: dict[str, list[Record]]) -> None:
-    """Records read from the document's tables join each table's list; the rows the line-based
-    extractors read inside a table that gave records of the same kind give way to them; the
-    document's own number is not a citation."""
+    """Records read from the document's tables join each table's list; what the line-based
+    extractors read from the same cells gives way to them; the document's own number is not a citation."""
     from extract.funding import _label_source, _source_in
     from extract.tables import (counts_from_tables, criteria_from_tables, funding_from_tables,
                                 in_tables, indicators_from_tables)
@@ -91,8 +90,11 @@ def _add_table_records(ctx: DocContext, records: dict[str, list[Record]]) -> Non
     for kind, rows in found.items():
         if not rows:
             continue
-        sources = [t for t in tables if any(t.char_start <= r.start and r.end <= t.char_end for r in rows)]
-        kept = [r for r in records.get(kind, []) if not in_tables(sources, r.start, r.end)]
+        if kind == "criteria":  # one row per criterion replaces whatever was read from the table's lines
+            sources = [t for t in tables if any(t.char_start <= r.start and r.end <= t.char_end for r in rows)]
+            kept = [r for r in records.get(kind, []) if not in_tables(sources, r.start, r.end)]
+        else:  # a value read from a cell replaces the same value read from the cell's line
+            kept = [r for r in records.get(kind, []) if not any(r.start < t.end and t.start < r.end for t in rows)]
         records[kind] = sorted(kept + rows, key=lambda r: r.start)
     own = ctx.meta.doc_number
     if own and records.get("legal_refs"):

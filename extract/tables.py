@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 import regex
 
 from extract.dates import find_periods, parse_issued_line
-from extract.numbers import find_comparator, find_fractions, find_percentages, parse_vn_decimal, parse_vnd_amount
+from extract.numbers import (FractionMatch, find_comparator, find_fractions, find_percentages, parse_vn_decimal,
+                             parse_vnd_amount)
 from extract.records import CountClaim, CriterionMention, FundingAmount, IndicatorValue
 from gazetteer.cues import folded
 from gazetteer.criteria import canonical_name, criteria_sets, name_scores, number_for_name
@@ -292,6 +293,23 @@ def criteria_from_tables(tables: Iterable[Table], text: str, criteria_set: str |
 
 # ---------------------------------------------------------------- indicators
 
+# A cell that is only a quotient of two measures, "118,3/130", "(11,7km/11,7km)".
+_QUOTIENT = regex.compile(r"\(?\s*(?P<n>\d+(?:[.,]\d+)*)\s*\p{L}{0,3}\s*/\s*(?P<d>\d+(?:[.,]\d+)*)\s*\p{L}{0,3}\s*\)?")
+
+
+def cell_fractions(body: str) -> list[FractionMatch]:
+    """The written fractions of a cell; a cell that is only a quotient of measures counts as one."""
+    found = find_fractions(body)
+    if found:
+        return found
+    m = _QUOTIENT.fullmatch(body)
+    n, d = (parse_vn_decimal(m["n"]), parse_vn_decimal(m["d"])) if m else (None, None)
+    if n is None or not d:
+        return []
+    return [FractionMatch(m.start("n"), m.end("d"), float(n), float(d), m.group(0).strip())]
+
+
+
 
 def _subject(view: TableView, row: Row) -> str | None:
     cell = view.cell(row, "indicator") or view.cell(row, "criterion")
@@ -318,19 +336,27 @@ def indicators_from_tables(tables: Iterable[Table], text: str, period_for: Perio
                 cell = row.cells.get(col)
                 if cell is None:
                     continue
-                out.extend(_cell_rates(view, row, cell, role, period_for))
+                out.extend(_cell_rates(view, row, cell, role, period_for, row.cells.get(col + 1)))
     return out
 
 
-def _cell_rates(view: TableView, row: Row, cell: TableCell, role: str, period_for: PeriodFor) -> list[IndicatorValue]:
+def _cell_rates(view: TableView, row: Row, cell: TableCell, role: str, period_for: PeriodFor,
+                next_cell: TableCell | None = None) -> list[IndicatorValue]:
+    """The rates of a cell; a lone rate takes its fraction from the cell or, when that holds only
+    the fraction, from the next cell of the row ("91,2%" | "118,3/130")."""
     body = view.cell_text(cell)
     found = []
     percentages = find_percentages(body)
-    fractions = find_fractions(body)
-    for k, pct in enumerate(percentages):
+    fractions = cell_fractions(body)
+    if not fractions and len(percentages) == 1 and next_cell is not None:
+        after = view.cell_text(next_cell)
+        if not find_percentages(after):
+            fractions = cell_fractions(after)
+    for pct in percentages:
         comparator = find_comparator(body, pct) or ("ge" if role == "threshold" else "eq")
         fraction = fractions[0] if len(percentages) == 1 and len(fractions) == 1 else None
-        end = cell.char_start + (fraction.end if fraction and fraction.start > pct.end else pct.end)
+        end = cell.char_start + (fraction.end if fraction and fraction.start > pct.end and fraction.end <= len(body)
+                                 else pct.end)
         found.append(IndicatorValue(
             cell.char_start + pct.start, end, f"table_{role}_cell", indicator_id=row.indicator_id,
             criterion_no=row.criterion_no, subject=_subject(view, row), value=float(pct.value), unit="%",

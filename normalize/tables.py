@@ -111,3 +111,138 @@ def join_continued(tables: list[Table], text: str) -> list[Table]:
                         previous.page, previous.source, previous.char_start, table.char_end,
                         previous.pages + table.pages)
     return out
+
+
+# --- tables flattened to one cell per line ------------------------------------
+# A table copied from a web page or a converter often arrives with each cell on its
+# own line: cells separated by blank lines (a line holding only a no-break space is
+# an empty cell), or by lines that hold only "|". Its header is a run of cells that
+# are header words ("TT", "Tên tiêu chí", …); its rows start at a criterion number
+# followed by a name, at a numbered item ("1.1. …", "2. …"), a group heading ("II. …")
+# or a total ("Tổng cộng", "Cộng …"). A row that starts at a numbered item or a total
+# fills the columns from the first content column on (the cells to its left are
+# merged down from the row above).
+
+_BLANK = regex.compile(r"[ \t]*")
+_ITEM = regex.compile(r"\s*\d{1,2}(?:\.\d{1,2})*\.\s+\S.*", regex.DOTALL)
+_NUMBER_ONLY = regex.compile(r"\s*\d{1,2}\s*")
+_GROUP = regex.compile(r"\s*[IVX]{1,4}\.?(?:\s+\P{Ll}+)?\s*")
+_HAS_LETTER = regex.compile(r"\p{L}")
+MIN_HEADER_CELLS = 4
+MIN_HEADER_ROLES = 3
+MAX_CELL_CHARS = 400
+DEFAULT_CONTENT_COLUMN = 2
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, position = [], 0
+    for line in text.split("\n"):
+        spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cell_chunks(text: str, lines: list[tuple[int, int]], first: int, bars: bool) -> list[tuple[int, int]]:
+    """Cells from line `first` on: between "|" lines, or between blank lines; stops where the form ends."""
+    cells: list[tuple[int, int]] = []
+    k = first
+    if bars:
+        start = None
+        while k < len(lines):
+            a, b = lines[k]
+            if text[a:b].strip() == _BAR:
+                cells.append(_trim(text, start, lines[k - 1][1]) if start is not None else (a, a))
+                start = None
+            elif start is None:
+                if cells and k > first and text[lines[k - 1][0]:lines[k - 1][1]].strip() != _BAR:
+                    break
+                start = a
+            k += 1
+        return cells
+    while k < len(lines):
+        a, b = lines[k]
+        if a == b:  # an empty line separates cells; a line of blanks is an empty cell
+            k += 1
+            continue
+        end = k
+        while end + 1 < len(lines) and lines[end + 1][0] < lines[end + 1][1] and not (
+                _BLANK.fullmatch(text, *lines[end + 1]) or _BLANK.fullmatch(text, *lines[end])):
+            end += 1
+        span = _trim(text, a, lines[end][1])
+        if span[1] - span[0] > MAX_CELL_CHARS:
+            break
+        cells.append(span if span[0] < span[1] else (a, a))
+        k = end + 1
+    return cells
+
+
+def find_cell_line_tables(text: str) -> list[Table]:
+    """Tables flattened to one cell per line (see above), in order."""
+    from gazetteer.tables import header_role  # noqa: PLC0415 - the header words are gazetteer data
+
+    lines = _line_spans(text)
+    tables: list[Table] = []
+    k = 0
+    while k < len(lines):
+        a, b = lines[k]
+        if b - a > 12 or header_role(text[a:b]) != "number" or (tables and a < tables[-1].char_end):
+            k += 1
+            continue
+        bars = k + 1 < len(lines) and text[lines[k + 1][0]:lines[k + 1][1]].strip() == _BAR
+        cells = _cell_chunks(text, lines, k, bars)
+        table = _cell_line_table(text, cells, header_role)
+        if table is not None:
+            tables.append(table)
+        k += 1
+    return tables
+
+
+def _cell_line_table(text: str, cells: list[tuple[int, int]], header_role) -> Table | None:
+    header = 0
+    roles: list[str | None] = []
+    while header < len(cells) and cells[header][0] < cells[header][1]:
+        written = text[cells[header][0]:cells[header][1]]
+        if header and (_GROUP.fullmatch(written) or _NUMBER_ONLY.fullmatch(written) or _ITEM.match(written)
+                       or not _HAS_LETTER.search(written)):
+            break
+        roles.append(header_role(written))
+        header += 1
+    if header < MIN_HEADER_CELLS or len({r for r in roles if r}) < MIN_HEADER_ROLES:
+        return None
+    n_cols = header
+    content = roles.index("indicator") if "indicator" in roles else min(DEFAULT_CONTENT_COLUMN, n_cols - 1)
+    rows: list[tuple[int, list[tuple[int, int]]]] = [(0, cells[:header])]
+    body = cells[header:]
+    from gazetteer.tables import is_total_label  # noqa: PLC0415
+
+    for i, (a, b) in enumerate(body):
+        written = text[a:b]
+        following = text[body[i + 1][0]:body[i + 1][1]] if i + 1 < len(body) else ""
+        if _NUMBER_ONLY.fullmatch(written) and _HAS_LETTER.search(following) and not _ITEM.match(following):
+            rows.append((0, [(a, b)]))
+        elif _GROUP.fullmatch(written) and written.strip():
+            rows.append((0, [(a, b)]))
+        elif _ITEM.match(written) or (written.strip() and is_total_label(written)):
+            rows.append((content, [(a, b)]))
+        elif len(rows) > 1:
+            rows[-1][1].append((a, b))
+        else:
+            return None  # body text before any row: not this form
+    if len(rows) < 3:
+        return None
+    out = []
+    for index, (start_col, spans) in enumerate(rows):
+        for offset, (a, b) in enumerate(spans):
+            col = start_col + offset
+            if col < n_cols:
+                out.append(TableCell(index, col, a, b))
+    last = max(b for _, spans in rows for _, b in spans)
+    return Table(tuple(out), len(rows), n_cols, 1, None, "cell_lines", cells[0][0], last)

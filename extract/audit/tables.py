@@ -10,10 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
+import regex
+
 from extract.audit.common import fmt_number
-from extract.numbers import find_fractions, find_percentages
+from extract.numbers import find_percentages, parse_vn_decimal
 from extract.records import CountClaim, CriterionMention, Finding
-from extract.tables import in_tables, money_rows, read_tables
+from extract.tables import cell_fractions, in_tables, money_rows, read_tables
 from normalize.document import Table
 
 TABLE_CRITERIA_RULE = "table_criteria_row"
@@ -82,28 +84,84 @@ def check_declared_against_table(tables: Iterable[Table], text: str, counts: lis
     return findings
 
 
+def _rate_pairs(table: Table, text: str):
+    """(percentage cell, percentage, fraction cell, fraction): one of each in a cell ("85% (170/210)"),
+    or a cell with one percentage followed in its row by a cell with only its fraction ("91,2%" | "118,3/130")."""
+    for row in table.rows():
+        found = []
+        for cell in row:
+            body = text[cell.char_start:cell.char_end]
+            found.append((cell, find_percentages(body) if "%" in body else [], cell_fractions(body) if "/" in body else []))
+        for k, (cell, percentages, fractions) in enumerate(found):
+            if len(percentages) != 1:
+                continue
+            if len(fractions) == 1:
+                yield cell, percentages[0], cell, fractions[0]
+            elif not fractions and k + 1 < len(found):
+                after, after_pcts, after_fractions = found[k + 1]
+                if not after_pcts and len(after_fractions) == 1:
+                    yield cell, percentages[0], after, after_fractions[0]
+
+
 def check_cell_rates(tables: Iterable[Table], text: str) -> list[Finding]:
-    """A cell that gives a percentage and the fraction it comes from ("85% (170/210)") that disagree."""
+    """A percentage cell that disagrees with the fraction it is computed from, in its cell or the next."""
     findings = []
     for table in tables:
-        for cell in table.cells:
-            body = text[cell.char_start:cell.char_end]
-            if "%" not in body or "/" not in body:
-                continue
-            percentages, fractions = find_percentages(body), find_fractions(body)
-            if len(percentages) != 1 or len(fractions) != 1:
-                continue
-            pct, fraction = percentages[0], fractions[0]
+        for cell, pct, fraction_cell, fraction in _rate_pairs(table, text):
             computed = Decimal(str(fraction.numerator)) * 100 / Decimal(str(fraction.denominator))
             written = Decimal(str(pct.value))
             if abs(computed - written) <= _half_unit(pct.text) + SHARE_SLACK:
                 continue
             findings.append(Finding(
                 "arithmetic", "warning",
-                f"The cell gives {pct.text.strip()} but its own fraction {fraction.text} is "
+                f"The table gives {pct.text.strip()} but its own fraction {fraction.text} is "
                 f"{fmt_number(computed, 1)}%.",
                 [(cell.char_start + pct.start, cell.char_start + pct.end),
-                 (cell.char_start + fraction.start, cell.char_start + fraction.end)]))
+                 (fraction_cell.char_start + fraction.start, fraction_cell.char_start + fraction.end)]))
+    return findings
+
+
+_NAMED_PARTS = regex.compile(r"\(\s*(\d{1,2}(?:\s*\+\s*\d{1,2})+)\s*\)")
+_TOP_ITEM = regex.compile(r"\s*(\d{1,2})\.\s")
+_NUMBER_CELL = regex.compile(r"\s*\d+(?:[.,]\d+)*\s*")
+
+
+def check_named_parts(tables: Iterable[Table], text: str) -> list[Finding]:
+    """A total row that names the items it adds up, "Cộng tiêu chí 1 (1 + 2 + 3 + 4)", whose value is not
+    the sum of those items' values in the same column."""
+    findings = []
+    for table in tables:
+        rows = table.rows()
+        for row in rows:
+            label = next((c for c in row if _NAMED_PARTS.search(text[c.char_start:c.char_end])), None)
+            if label is None:
+                continue
+            named = [int(n) for n in regex.findall(r"\d+", _NAMED_PARTS.search(text[label.char_start:label.char_end]).group(1))]
+            value_cell = next((c for c in row if c.col > label.col and _NUMBER_CELL.fullmatch(text[c.char_start:c.char_end])), None)
+            if value_cell is None:
+                continue
+            items: dict[int, tuple] = {}
+            for other in rows:
+                item = next((c for c in other if c.col == label.col), None)
+                m = _TOP_ITEM.match(text[item.char_start:item.char_end]) if item is not None else None
+                value = table.cell_at(other[0].row, value_cell.col) if m else None
+                if m and value is not None and _NUMBER_CELL.fullmatch(text[value.char_start:value.char_end]):
+                    items.setdefault(int(m.group(1)), (item, parse_vn_decimal(text[value.char_start:value.char_end].strip())))
+            if not all(n in items for n in named):
+                continue
+            total = parse_vn_decimal(text[value_cell.char_start:value_cell.char_end].strip())
+            summed = sum(items[n][1] for n in named)
+            if total is None or summed == total:
+                continue
+            left_out = [n for n in sorted(items) if n not in named]
+            everything = sum(v for _, v in items.values())
+            hint = (f"; with item {', '.join(map(str, left_out))} the items give {fmt_number(everything)}"
+                    if left_out else "")
+            findings.append(Finding(
+                "arithmetic", "warning",
+                f"'{text[label.char_start:label.char_end]}' names items {' + '.join(map(str, named))}, whose values "
+                f"sum to {fmt_number(summed)}, but the total is {text[value_cell.char_start:value_cell.char_end]}{hint}.",
+                [(label.char_start, label.char_end), (value_cell.char_start, value_cell.char_end)]))
     return findings
 
 
@@ -113,4 +171,5 @@ def table_findings(tables: Iterable[Table], text: str, records: dict) -> list[Fi
         return []
     return [*check_table_shares(tables, text),
             *check_declared_against_table(tables, text, records.get("counts") or [], records.get("criteria") or []),
-            *check_cell_rates(tables, text)]
+            *check_cell_rates(tables, text),
+            *check_named_parts(tables, text)]

@@ -1,6 +1,7 @@
 """Plain text and markdown files, in UTF-8/UTF-16 or a legacy Vietnamese 8-bit encoding.
 
-Pipe tables are found on the text as read, before the layout pass joins lines.
+Pipe tables and tables flattened to one cell per line are found on the text as read,
+before the layout pass joins lines.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import regex
 
 from normalize.decode import decode_bytes
 from normalize.raw import RawDocument, ReadError
-from normalize.tables import find_text_tables
+from normalize.tables import find_cell_line_tables, find_text_tables
 
 # Signs that a .txt file is really markdown from a converter.
 _MARKDOWN_SIGNS = regex.compile(r"(?m)^#{1,6}\s|\*\*\S|\\[*_#\[\]]|^\s*[-*]\s.*\*\S")
@@ -34,4 +35,4 @@ def read_text(path: Path) -> RawDocument:
     ext = path.suffix.lower()
     markdown = ext in (".md", ".markdown") or len(_MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
     return RawDocument(text=text, file_type=ext.lstrip("."), markup="markdown" if markdown else "plain",
-                       repairs=repairs, tables=find_text_tables(text))
+                       repairs=repairs, tables=find_text_tables(text) + find_cell_line_tables(text))

@@ -27,8 +27,14 @@ def markdown_doc(text: str):
                          doc_id="case", path="case.md")
 
 
+def text_file_doc(text: str, tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text(text, encoding="utf-8")
+    return normalize_path(path)
+
+
 @pytest.mark.parametrize("case", load_cases("tables"))
-def test_table_case(case):
+def test_table_case(case, tmp_path):
     kind = case["kind"]
     if kind == "header":
         assert header_role(case["cell"]) == case["role"]
@@ -39,7 +45,7 @@ def test_table_case(case):
     elif kind == "mark":
         assert is_mark(case["cell"]) == case["mark"]
     else:
-        doc = markdown_doc(case["text"])
+        doc = markdown_doc(case["text"]) if kind == "doc" else text_file_doc(case["text"], tmp_path)
         extraction = extract_document(doc)
         from_tables = {k: [r for r in rows if r.rule in TABLE_RULES] for k, rows in extraction.records.items()}
         if "criteria" in case:
@@ -135,3 +141,14 @@ def test_table_fixtures_score_at_least_095(fixture_run):
             f1[parts[0]] = float(parts[6])
     assert f1["criteria"] >= 0.95 and f1["funding"] >= 0.95 and f1["findings"] >= 0.95, result.stdout
     assert "docs_missing=0" in result.stdout
+
+
+def test_rates_read_from_a_quotient_cell_are_plain_numbers(tmp_path):
+    """Regression: a quotient cell's parts were Decimals, which the table writers refuse (the document failed)."""
+    text = ("TT\n\nTên tiêu chí\n\nNội dung tiêu chí\n\nKết quả thực hiện\n\nKết quả\n\nĐánh giá\n\n"
+            "1\n\nThủy lợi\n\n1.1. Tỷ lệ được tưới\n\n91,2%\n\n118,3/130\n\nĐạt\n\n"
+            "2\n\nĐiện\n\n2.1. Tỷ lệ hộ dùng điện\n\n99%\n\nĐạt\n\nĐạt\n\n3\n\nY tế\n\n3.1. Trạm y tế\n\nĐạt\n\nĐạt\n\nĐạt\n")
+    records = extract_document(text_file_doc(text, tmp_path)).records
+    (rate,) = [r for r in records["indicators"] if r.rule == "table_actual_cell" and r.value == 91.2]
+    assert (rate.numerator, rate.denominator, rate.indicator_id) == (118.3, 130.0, "1.1")
+    assert type(rate.numerator) is float and type(rate.denominator) is float

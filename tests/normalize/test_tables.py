@@ -169,3 +169,39 @@ def test_tables_on_far_pages_or_of_other_widths_are_not_joined():
     assert len(join_continued([table(0, 1), table(12, 2)], text)) == 1
     assert len(join_continued([table(0, 1), table(12, 3)], text)) == 2
     assert len(join_continued([table(0, 1), table(12, 2, cols=1)], text)) == 2
+
+
+def test_table_flattened_to_one_cell_per_line_between_blank_lines(tmp_path):
+    from normalize.tables import find_cell_line_tables
+
+    text = ("TT\n\nTên tiêu chí\n\nNội dung tiêu chí\n\nĐVT\n\nĐánh giá\n\nI. QUY HOẠCH\n\n \n\n1\n\nQuy hoạch\n\n \n\n"
+            "1.1. Có quy hoạch\n\n \n\nĐạt\n\n1.2. Công bố\nquy hoạch\n\n%\n\nĐạt\n")
+    (table,) = find_cell_line_tables(text)
+    rows = [[(c.col, text[c.char_start:c.char_end]) for c in row] for row in table.rows()]
+    assert rows[0] == [(0, "TT"), (1, "Tên tiêu chí"), (2, "Nội dung tiêu chí"), (3, "ĐVT"), (4, "Đánh giá")]
+    assert rows[1] == [(0, "I. QUY HOẠCH"), (1, "")]  # a line of blanks is an empty cell
+    assert rows[2] == [(0, "1"), (1, "Quy hoạch"), (2, "")]
+    assert rows[3] == [(2, "1.1. Có quy hoạch"), (3, ""), (4, "Đạt")]  # an item row starts at the content column
+    assert rows[4] == [(2, "1.2. Công bố\nquy hoạch"), (3, "%"), (4, "Đạt")]
+    path = tmp_path / "flat.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = normalize_path(path)
+    assert_cells_are_spans_allowing_lines(doc)
+
+
+def assert_cells_are_spans_allowing_lines(doc):
+    for table in doc.tables:
+        for cell in table.cells:
+            assert table.char_start <= cell.char_start <= cell.char_end <= table.char_end
+            quote = doc.text[cell.char_start:cell.char_end]
+            assert quote == quote.strip()
+
+
+def test_table_flattened_with_bar_lines_between_cells():
+    from normalize.tables import find_cell_line_tables
+
+    text = "TT\n|\nTên tiêu chí\n|\nNội dung tiêu\nchí\n|\nĐiểm chuẩn\n|\n1\n|\nQuy hoạch\n|\n1. Lập nhiệm vụ\n|\n15\n|\n|\n"
+    (table,) = find_cell_line_tables(text)
+    rows = [[text[c.char_start:c.char_end] for c in row] for row in table.rows()]
+    assert rows == [["TT", "Tên tiêu chí", "Nội dung tiêu\nchí", "Điểm chuẩn"], ["1", "Quy hoạch"], ["1. Lập nhiệm vụ", "15"]]
+    assert find_cell_line_tables("TT\n|\nmột\n|\nhai\n") == []
