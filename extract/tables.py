@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import regex
@@ -62,6 +63,8 @@ class TableView:
     regions: dict[int, str] = field(default_factory=dict)  # region column -> its header as written
     header_rows: int = 0
     rows: list[Row] = field(default_factory=list)
+    at: dict[tuple[int, int], TableCell] = field(default_factory=dict)  # every grid position a cell covers
+    _caption_period: tuple[str | None] | None = None
 
     def cell_text(self, cell: TableCell | None) -> str:
         return "" if cell is None else self.text[cell.char_start:cell.char_end]
@@ -69,10 +72,14 @@ class TableView:
     def columns(self, *roles: str) -> list[int]:
         return sorted(c for c, r in self.roles.items() if r in roles)
 
+    def cell_at(self, row: int, col: int) -> TableCell | None:
+        """The cell covering grid position (row, col), merged cells included."""
+        return self.at.get((row, col))
+
     def cell(self, row: Row, role: str) -> TableCell | None:
         """The row's cell in the first column of `role` (a cell merged from above counts)."""
         for col in self.columns(role):
-            cell = self.table.cell_at(row.index, col)
+            cell = self.at.get((row.index, col))
             if cell is not None:
                 return cell
         return None
@@ -92,12 +99,12 @@ class TableView:
 
     def caption_period(self) -> str | None:
         """The one year the caption names ("Kết quả thực hiện … năm 2023"), else None."""
-        caption = self.caption
-        if caption is None:
-            return None
-        years = {p.period[:4] for p in find_periods(self.text[caption[0]:caption[1]])
-                 if p.period and getattr(p, "kind", "single") != "range"}
-        return years.pop() if len(years) == 1 else None
+        if self._caption_period is None:
+            caption = self.caption
+            years = {p.period[:4] for p in find_periods(self.text[caption[0]:caption[1]])
+                     if p.period and getattr(p, "kind", "single") != "range"} if caption else set()
+            self._caption_period = (years.pop() if len(years) == 1 else None,)
+        return self._caption_period[0]
 
 
 # ---------------------------------------------------------------- reading
@@ -119,6 +126,10 @@ def _is_header_row(view: TableView, cells: list[TableCell]) -> bool:
 def read_table(table: Table, text: str) -> TableView:
     """Column roles from the header rows, then the body rows classified."""
     view = TableView(table, text)
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                view.at.setdefault((r, c), cell)
     grid = table.rows()
     header_rows = table.header_rows
     while header_rows < min(MAX_HEADER_ROWS, table.n_rows - 1) and _is_header_row(view, grid[header_rows]):
@@ -127,7 +138,7 @@ def read_table(table: Table, text: str) -> TableView:
     for col in range(table.n_cols):
         covering = []
         for r in range(header_rows):
-            cell = table.cell_at(r, col)
+            cell = view.cell_at(r, col)
             if cell is not None and (not covering or covering[-1] is not cell):
                 covering.append(cell)
         for cell in reversed(covering):  # the lowest header cell that names a role decides
@@ -155,10 +166,10 @@ def _classify_rows(view: TableView, grid: list[list[TableCell]]) -> None:
     for index in range(view.header_rows, view.table.n_rows):
         cells = {c.col: c for c in grid[index]}
         row = Row(index, cells)
-        number_cell = view.table.cell_at(index, number_cols[0])
+        number_cell = view.cell_at(index, number_cols[0])
         number = view.cell_text(number_cell).strip()
         own_number = number_cell is not None and number_cell.row == index
-        labels = [view.cell_text(view.table.cell_at(index, c)) for c in label_cols]
+        labels = [view.cell_text(view.cell_at(index, c)) for c in label_cols]
         texts = [view.cell_text(c) for c in grid[index] if view.cell_text(c).strip()]
         if any(is_total_label(t) for t in [number, *labels] if t):
             row.kind = "total"
@@ -185,7 +196,13 @@ def _classify_rows(view: TableView, grid: list[list[TableCell]]) -> None:
 
 
 def read_tables(tables: Iterable[Table], text: str) -> list[TableView]:
-    return [read_table(t, text) for t in tables if t.n_rows >= 2 and t.n_cols >= 2]
+    """The views of a document's tables (read once: every extractor and check asks for them)."""
+    return list(_read_tables(tuple(tables), text))
+
+
+@lru_cache(maxsize=4)
+def _read_tables(tables: tuple[Table, ...], text: str) -> tuple[TableView, ...]:
+    return tuple(read_table(t, text) for t in tables if t.n_rows >= 2 and t.n_cols >= 2)
 
 
 # ---------------------------------------------------------------- status
@@ -197,7 +214,7 @@ def row_status(view: TableView, row: Row) -> tuple[str, TableCell] | None:
         if source == "marks":
             for role, status in (("unmet_mark", "unmet"), ("met_mark", "met")):
                 for col in view.columns(role):
-                    cell = view.table.cell_at(row.index, col)
+                    cell = view.cell_at(row.index, col)
                     if cell is not None and is_mark(view.cell_text(cell)):
                         return status, cell
             continue
@@ -222,7 +239,9 @@ def _name_cell(view: TableView, row: Row) -> TableCell | None:
 
 
 def table_criteria_set(views: list[TableView], fallback: str | None) -> str | None:
-    """The set whose names fit the criterion names written in the tables best (the document's on a tie)."""
+    """The document's set; without one, the set whose names fit the criterion names written in the tables best."""
+    if fallback:
+        return fallback
     totals: dict[str, float] = {}
     for view in views:
         seen = set()
@@ -236,10 +255,8 @@ def table_criteria_set(views: list[TableView], fallback: str | None) -> str | No
             for set_id, score in name_scores(row.criterion_no, name).items():
                 totals[set_id] = totals.get(set_id, 0.0) + score
     if not totals:
-        return fallback
+        return None
     best = max(totals.values())
-    if fallback in totals and totals[fallback] == best:
-        return fallback
     return min(s for s, v in totals.items() if v == best)
 
 
@@ -256,6 +273,17 @@ def is_criteria_table(view: TableView) -> bool:
     return has_status and len(_criteria_rows(view)) >= MIN_CRITERIA_ROWS
 
 
+def _table_period(view: TableView, period_for: PeriodFor):
+    """The period a table's statements of a status refer to: asked once per table and status."""
+    memo: dict[str | None, str | None] = {}
+
+    def period(status: str | None) -> str | None:
+        if status not in memo:
+            memo[status] = period_for(status, view.table.char_start)
+        return memo[status]
+    return period
+
+
 def criteria_from_tables(tables: Iterable[Table], text: str, criteria_set: str | None,
                          period_for: PeriodFor) -> list[CriterionMention]:
     """One row per criterion of a criteria table, its status from its rows: unmet when any of
@@ -267,6 +295,7 @@ def criteria_from_tables(tables: Iterable[Table], text: str, criteria_set: str |
     for view in views:
         caption = view.caption
         label = text[caption[0]:caption[1]] if caption else None
+        table_period = _table_period(view, period_for)
         for number, rows in _criteria_rows(view).items():
             statuses = [s for s in (row_status(view, r) for r in rows) if s]
             if len(statuses) < MIN_TABLE_STATUSES:
@@ -278,9 +307,9 @@ def criteria_from_tables(tables: Iterable[Table], text: str, criteria_set: str |
             name = view.cell_text(name_cell).strip() or None
             if status == "target":
                 years = [p.period for p in find_periods(view.cell_text(evidence)) if p.period]
-                period = years[0][:4] if years else period_for(status, evidence.char_start)
+                period = years[0][:4] if years else table_period(status)
             else:
-                period = view.caption_period() or period_for(status, evidence.char_start)
+                period = view.caption_period() or table_period(status)
             canonical = None
             if set_id and number in criteria_sets()[set_id].criteria:
                 canonical = canonical_name(set_id, number)
@@ -329,6 +358,7 @@ def indicators_from_tables(tables: Iterable[Table], text: str, period_for: Perio
         columns += [(c, "actual") for c in view.columns("result")]
         if not columns:
             continue
+        table_period = _table_period(view, period_for)
         for row in view.rows:
             if row.kind != "body":
                 continue
@@ -336,11 +366,11 @@ def indicators_from_tables(tables: Iterable[Table], text: str, period_for: Perio
                 cell = row.cells.get(col)
                 if cell is None:
                     continue
-                out.extend(_cell_rates(view, row, cell, role, period_for, row.cells.get(col + 1)))
+                out.extend(_cell_rates(view, row, cell, role, table_period, row.cells.get(col + 1)))
     return out
 
 
-def _cell_rates(view: TableView, row: Row, cell: TableCell, role: str, period_for: PeriodFor,
+def _cell_rates(view: TableView, row: Row, cell: TableCell, role: str, period: Callable[[str | None], str | None],
                 next_cell: TableCell | None = None) -> list[IndicatorValue]:
     """The rates of a cell; a lone rate takes its fraction from the cell or, when that holds only
     the fraction, from the next cell of the row ("91,2%" | "118,3/130")."""
@@ -362,7 +392,7 @@ def _cell_rates(view: TableView, row: Row, cell: TableCell, role: str, period_fo
             criterion_no=row.criterion_no, subject=_subject(view, row), value=float(pct.value), unit="%",
             numerator=fraction.numerator if fraction else None,
             denominator=fraction.denominator if fraction else None,
-            comparator=comparator, role=role, period=period_for(None, cell.char_start)))
+            comparator=comparator, role=role, period=period(None)))
     return found
 
 
@@ -391,7 +421,7 @@ def money_rows(view: TableView) -> tuple[MoneyRow | None, list[MoneyRow]]:
     for row in view.rows:
         if row.kind == "group":
             continue
-        cell = row.cells.get(col) or view.table.cell_at(row.index, col)
+        cell = row.cells.get(col) or view.cell_at(row.index, col)
         if cell is None or cell.row != row.index:
             continue
         written = view.cell_text(cell).strip()
@@ -407,7 +437,7 @@ def money_rows(view: TableView) -> tuple[MoneyRow | None, list[MoneyRow]]:
         label = view.cell_text(label_cell).strip() if label_cell is not None and label_cell.row == row.index else ""
         share = None
         if share_col is not None:
-            share_cell = view.table.cell_at(row.index, share_col)
+            share_cell = view.cell_at(row.index, share_col)
             share_value = parse_vn_decimal(view.cell_text(share_cell).strip().rstrip("%").strip()) if share_cell else None
             if share_value is not None:
                 share = (share_cell, share_value)
@@ -428,20 +458,21 @@ def funding_from_tables(tables: Iterable[Table], text: str, period_for: PeriodFo
         total, parts = money_rows(view)
         if not parts and total is None:
             continue
+        period = _table_period(view, period_for)(None)
         parent = None
         if total is not None:
             parent = total.cell.char_start
             out.append(FundingAmount(total.cell.char_start, total.cell.char_end, "table_total_row",
                                      amount_vnd=total.amount_vnd, amount_text=view.cell_text(total.cell),
                                      role="total", source=None, purpose=total.label or None,
-                                     period=period_for(None, total.cell.char_start)))
+                                     period=period))
         for part in parts:
             out.append(FundingAmount(part.cell.char_start, part.cell.char_end, "table_amount_row",
                                      amount_vnd=part.amount_vnd, amount_text=view.cell_text(part.cell),
                                      role="component" if parent is not None else "total",
                                      source=source_of(part.label) if part.label else None,
                                      purpose=part.label or None, parent_start=parent,
-                                     period=period_for(None, part.cell.char_start)))
+                                     period=period))
     return out
 
 
@@ -454,6 +485,7 @@ def counts_from_tables(tables: Iterable[Table], text: str, period_for: PeriodFor
     for view in read_tables(tables, text):
         if not is_criteria_table(view):
             continue
+        table_period = _table_period(view, period_for)
         for row in view.rows:
             if row.kind != "total":
                 continue
@@ -465,7 +497,7 @@ def counts_from_tables(tables: Iterable[Table], text: str, period_for: PeriodFor
                         continue
                     out.append(CountClaim(cell.char_start, cell.char_end, "table_total_row", kind="met_total",
                                           value=int(written), total=None, unit="tieu_chi", status=status,
-                                          period=period_for(status, cell.char_start)))
+                                          period=table_period(status)))
     return out
 
 

@@ -68,12 +68,18 @@ def money_unit(header_text: str) -> int | None:
     return _unit_values().get(" ".join(m.group(0).split())) if m else None
 
 
+@lru_cache(maxsize=1)
+def _status_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
+    return [(status, regex.compile(rf"\s*(?:{_alternation(words)})(?![\p{{L}}])"))
+            for status, words in table_words()["cell_status"].items()]
+
+
 def cell_status(cell_text: str) -> str | None:
     """met / unmet / target from the words a status cell begins with ("Chưa đạt", "Phấn đấu đạt năm 2025")."""
     text = folded(cell_text)
     best = None
-    for status in ("unmet", "target", "met"):
-        m = regex.match(rf"\s*(?:{_alternation(table_words()['cell_status'][status])})(?![\p{{L}}])", text)
+    for status, pattern in _status_patterns():
+        m = pattern.match(text)
         if m and (best is None or m.end() > best[1]):
             best = (status, m.end())
     return best[0] if best else None
@@ -103,9 +109,18 @@ def _any_role_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{'|'.join(named)})(?![\p{{L}}\p{{N}}])")
 
 
+@lru_cache(maxsize=1)
+def _number_line_start() -> "regex.Pattern[str]":
+    words = "|".join(r"\s+".join(regex.escape(w) for w in phrase.split()) for phrase in table_words()["roles"]["number"])
+    return regex.compile(rf"(?im)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+
+
 def header_lines(text: str, min_roles: int = 3) -> list[int]:
-    """Offsets of the lines of `text` that read like a table's header: words of `min_roles` or
-    more different column roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá")."""
+    """Offsets of the lines of `text` that read like a table's header: a line that starts with a
+    number column's word ("TT", "STT") and holds words of `min_roles` or more different column
+    roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá")."""
+    if not _number_line_start().search(text):
+        return []  # the cheap test every page without a table takes
     key = folded(text)
     roles_by_line: dict[int, set[str]] = {}
     for m in _any_role_pattern().finditer(key):

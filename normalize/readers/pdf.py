@@ -1,18 +1,26 @@
-"""PDF files: page text through pypdfium2, ruled tables through pdfplumber, scans through OCR.
+"""PDF files: page text and tables through pypdfium2 (pdfplumber for irregular ruling), scans through OCR.
 
 Design, so that offsets stay sane: `RawDocument.text` is built here once, page
 by page, and is the only string offsets refer to.
 
 - Page text comes from pypdfium2 (fast, and the text order Word exports
   give). Line breaks are kept as "\\n"; pages are joined with "\\f".
-- A page with ruling lines (cheap pre-check: its path objects) is handed to
-  pdfplumber's `find_tables`. Each table's characters are located in
-  pypdfium2's character list by position; the run of characters the table
-  covers is replaced by one line per row, cells joined by " | ", so a row
-  such as "3 | Thủy lợi và phòng, chống thiên tai | Đạt" is one line for the
-  line-based extractors and is not also present as loose cell text. A table
-  whose characters are interleaved with text outside it keeps pypdfium2's
-  text (nothing is duplicated, nothing lost).
+- A page with ruling lines (cheap pre-check: its path objects) whose ruling is
+  one complete grid is read with pdfium alone while the page is open (cells
+  filled from the characters' centres); any other ruled page is handed to
+  pdfplumber's `find_tables`. A page without ruling whose text has a line
+  that reads like a table header ("TT Tên tiêu chí … Đánh giá", words from
+  gazetteer/data/table_headers.yaml) is read by column alignment: runs of
+  characters separated by wide gaps, in the same columns line after line.
+  Each table's characters are located in pypdfium2's character list by
+  position; the run of characters the table covers is replaced by one line
+  per row, cells joined by " | ", so a row such as "3 | Thủy lợi và phòng,
+  chống thiên tai | Đạt" is one line for the line-based extractors and is not
+  also present as loose cell text, and the table is kept as a `Table` whose
+  cells are spans of those lines. A table whose characters are interleaved
+  with text outside it keeps pypdfium2's text (nothing is duplicated, nothing
+  lost). Tables of consecutive pages with the same columns, the second
+  repeating the first's header row, are one table.
 - Running headers, footers and page numbers are kept in the text and listed
   in `furniture`, found by their repetition at the first or last lines of
   pages (pypdfium2 puts a Word footer's page number first on the page).
@@ -25,6 +33,7 @@ by page, and is the only string offsets refer to.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 from collections import Counter
@@ -75,6 +84,7 @@ class PageObjects:
     """What pdfium tells about a page's objects."""
 
     paths: int = 0
+    path_bounds: list[tuple[float, float, float, float]] = field(default_factory=list)  # (left, bottom, right, top)
     image_area_share: float = 0.0
     fonts: set[str] = field(default_factory=set)
 
@@ -152,7 +162,7 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
     pages: list[str] = []
     scans: list[int] = []
     table_pages: list[int] = []
-    column_pages: list[int] = []  # pages without ruling whose text has a line that reads like a table header
+    page_tables: dict[int, list[Table]] = {}
     for index in range(n_pages):
         try:
             page = document[index]
@@ -166,19 +176,25 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
             textpage = page.get_textpage()
             try:
                 text = _clean(textpage.get_text_range())
+                kind = classify_page(text, objects)
+                found = None
+                if kind == "ruled":  # one complete grid is read here, with the page still open
+                    found = _grid_page(page, textpage, objects)
+                elif kind == "text" and header_lines(text):  # a header line over columns without ruling
+                    found = _page_with_column_table(page, textpage)
+                if found is not None:
+                    text, page_tables[index] = found
+                    kind = "table"
             finally:
                 textpage.close()
         finally:
             page.close()
-        kind = classify_page(text, objects)
         if kind in ("garbage", "scan"):
             scans.append(index)
             if kind == "garbage":
                 text = ""
         elif kind == "ruled":
             table_pages.append(index)
-        elif header_lines(text):
-            column_pages.append(index)
         pages.append(text)
 
     lossy = False
@@ -199,15 +215,10 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
     if not any(_WORD_CHAR.search(text) for text in pages):
         raise ReadError("PDF has no text: its pages are blank", status="empty")
 
-    page_tables: dict[int, list[Table]] = {}
     if table_pages:
         for index, (text, tables) in _pages_with_tables(path, document, table_pages).items():
             pages[index] = text
             page_tables[index] = tables
-    for index in column_pages:
-        found = _page_with_column_table(document, index)
-        if found is not None:
-            pages[index], page_tables[index] = found
 
     text = PAGE_BREAK.join(pages)
     page_starts = _page_starts(pages)
@@ -271,6 +282,8 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     page_area = max(1.0, width * height)
     seen_fonts: set[int] = set()
     image_area = 0.0
+    bounds = [ctypes.c_float() for _ in range(4)]
+    bound_refs = [ctypes.byref(v) for v in bounds]
 
     def visit(count: int, get_object, depth: int) -> None:
         nonlocal image_area
@@ -279,6 +292,8 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 scan.paths += 1
+                if depth < 2 and pdfium_c.FPDFPageObj_GetBounds(obj, *bound_refs):
+                    scan.path_bounds.append(tuple(v.value for v in bounds))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 font = pdfium_c.FPDFTextObj_GetFont(obj)
                 address = ctypes.cast(font, ctypes.c_void_p).value if font else None
@@ -339,13 +354,44 @@ def _covered(segments: list[tuple[float, float, float]], at: float, point: float
                for pos, low, high in segments)
 
 
-def _pdfium_grid(page: pypdfium2.PdfPage) -> list | None:
+def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[float]) -> dict[float, list]:
+    """The segments lying on each boundary, so that a coverage test looks at those only."""
+    return {at: [seg for seg in segments if abs(seg[0] - at) <= GRID_SNAP_PT] for at in boundaries}
+
+
+def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float]) -> list[list[str]]:
+    """The text of each cell of a grid (top row first), from the characters whose centre lies in it;
+    a generated space or line break between two characters of a cell is a space."""
+    raw, centres = chars
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cells: list[list[list[str]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
+    last = None
+    for i, centre in enumerate(centres):
+        if centre is None:
+            if last is not None:
+                cells[last[0]][last[1]].append(" ")
+            continue
+        x, y = centre
+        j = bisect.bisect_right(xs, x) - 1
+        k = bisect.bisect_right(ys, y) - 1
+        if 0 <= j < n_cols and 0 <= k < n_rows:
+            last = (n_rows - 1 - k, j)
+            cells[last[0]][last[1]].append(raw[i])
+        else:
+            last = None
+    return [["".join(parts) for parts in row] for row in cells]
+
+
+def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars=None) -> list | None:
     """A page's one regular ruled table read with pdfium alone, as pdfplumber's (bbox, lines); None when the
-    ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides."""
+    ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides.
+    With `chars` (the page's raw text and character centres) the cells are filled from them, else
+    through one bounded-text call per cell."""
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
+    if path_bounds is None:
+        path_bounds = [obj.get_bounds() for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
+    for left, bottom, right, top in path_bounds:
         width, height = right - left, top - bottom
         if height <= THIN_PT and width >= MIN_RULE_PT:
             horizontal.append(((bottom + top) / 2, left, right))
@@ -358,52 +404,53 @@ def _pdfium_grid(page: pypdfium2.PdfPage) -> list | None:
     if len(xs) < 3 or len(ys) < 3:
         return None
     # Every cell must be closed on all four sides: one complete grid.
+    on_x, on_y = _at_boundaries(vertical, xs), _at_boundaries(horizontal, ys)
     for i in range(len(ys) - 1):
         middle = (ys[i] + ys[i + 1]) / 2
-        if not all(_covered(vertical, x, middle) for x in xs):
+        if not all(_covered(on_x[x], x, middle) for x in xs):
             return None
     for j in range(len(xs) - 1):
         middle = (xs[j] + xs[j + 1]) / 2
-        if not all(_covered(horizontal, y, middle) for y in ys):
+        if not all(_covered(on_y[y], y, middle) for y in ys):
             return None
-    textpage = page.get_textpage()
-    try:
-        rows = []
-        for i in range(len(ys) - 1, 0, -1):  # top row first
-            rows.append([textpage.get_text_bounded(left=xs[j], bottom=ys[i - 1], right=xs[j + 1], top=ys[i])
-                         for j in range(len(xs) - 1)])
-    finally:
-        textpage.close()
+    if chars is not None:
+        rows = _cells_from_chars(chars, xs, ys)
+    else:
+        own = textpage is None
+        textpage = page.get_textpage() if own else textpage
+        try:
+            rows = []
+            for i in range(len(ys) - 1, 0, -1):  # top row first
+                rows.append([textpage.get_text_bounded(left=xs[j], bottom=ys[i - 1], right=xs[j + 1], top=ys[i])
+                             for j in range(len(xs) - 1)])
+        finally:
+            if own:
+                textpage.close()
     page_height = page.get_height()
     bbox = (xs[0], page_height - ys[-1], xs[-1], page_height - ys[0])
     return [(bbox, _table_lines(rows), _table_rows(rows))]
 
 
+def _grid_page(page: pypdfium2.PdfPage, textpage, objects: PageObjects) -> tuple[str, list[Table]] | None:
+    """The page text and table of a page whose ruling is one complete grid, read with pdfium alone
+    (about 100× cheaper than pdfplumber's layout pass); None for any other page."""
+    try:
+        if page.get_rotation() % 360:
+            return None
+        n_chars = textpage.count_chars()
+        raw = textpage.get_text_range()
+        centres = _char_centres(textpage, n_chars)
+        chars = (raw, centres) if len(raw) == n_chars else None
+        tables = _pdfium_grid(page, textpage, objects.path_bounds, chars)
+        return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage, centres) if tables else None
+    except pypdfium2.PdfiumError:
+        return None
+
+
 def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: list[int]) -> dict[int, tuple[str, list[Table]]]:
     """Page texts with each ruled table replaced by one " | "-joined line per row, and the tables
-    (spans of the page text).
-
-    A page whose ruling is one complete grid is read with pdfium alone (about
-    100× cheaper than pdfplumber's layout pass); any other page goes to pdfplumber.
-    """
+    (spans of the page text), through pdfplumber: the pages whose ruling is not one complete grid."""
     results: dict[int, tuple[str, list[Table]]] = {}
-    rest: list[int] = []
-    for index in indices:
-        page = document[index]
-        try:
-            tables = None if page.get_rotation() % 360 else _pdfium_grid(page)
-            text = _text_with_tables(page, page.get_height(), tables, "pdf_grid") if tables else None
-        except pypdfium2.PdfiumError:
-            text = None
-        finally:
-            page.close()
-        if text is not None:
-            results[index] = text
-        else:
-            rest.append(index)
-    if not rest:
-        return results
-    indices = rest
     try:
         import pdfplumber  # noqa: PLC0415 - only needed for pages with irregular ruling
     except ImportError:
@@ -490,21 +537,33 @@ def _page_table(rows: list[list[tuple[int, str, int, int]]], start: int, source:
     return Table(tuple(cells), len(rows), n_cols, 0, None, source, start, max(start, position - 1))
 
 
-def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber"
-                      ) -> tuple[str, list[Table]] | None:
+def _char_centres(textpage, n_chars: int) -> list[tuple[float, float] | None]:
+    """The centre of each character's box, None for a generated space or line break (an empty box).
+    pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y. The raw call with
+    one reused set of doubles costs a third less than `get_charbox`."""
+    raw = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
+    get = pdfium_c.FPDFText_GetCharBox
+    centres: list[tuple[float, float] | None] = []
+    for i in range(n_chars):
+        get(raw, i, *refs)
+        if right.value <= left.value and top.value <= bottom.value:
+            centres.append(None)
+        else:
+            centres.append(((left.value + right.value) / 2, (bottom.value + top.value) / 2))
+    return centres
+
+
+def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
+                      textpage=None, centres=None) -> tuple[str, list[Table]] | None:
     """Replace each table's run of characters in pdfium's character list with its row lines; the
-    page text and its tables."""
-    textpage = page.get_textpage()
+    page text and its tables. A caller that has the page's text page open passes it."""
+    own = textpage is None
+    textpage = page.get_textpage() if own else textpage
     try:
         n_chars = textpage.count_chars()
-        # pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y.
-        centres = []
-        for i in range(n_chars):
-            left, bottom, right, top = textpage.get_charbox(i)
-            if right <= left and top <= bottom:
-                centres.append(None)  # a generated space or line break
-            else:
-                centres.append(((left + right) / 2, (bottom + top) / 2))
+        centres = _char_centres(textpage, n_chars) if centres is None else centres
         regions = []
         for (x0, top, x1, bottom), lines, cells in tables:
             y_low, y_high = height - bottom, height - top
@@ -541,7 +600,8 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
         parts.append(after.lstrip("\n"))
         return ("".join(parts).rstrip("\n") if not after else "".join(parts)), found
     finally:
-        textpage.close()
+        if own:
+            textpage.close()
 
 
 # --- tables without ruling lines ---------------------------------------------
@@ -550,23 +610,16 @@ COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two characters o
 MIN_COLUMN_ROWS = 2  # body rows under the header line for a table
 
 
-def _page_with_column_table(document: pypdfium2.PdfDocument, index: int) -> tuple[str, list[Table]] | None:
+def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, list[Table]] | None:
     """The page text and its table when a header line starts a block of lines whose cells
     (runs of characters separated by wide gaps) fall into the same columns."""
-    page = document[index]
     try:
         if page.get_rotation() % 360:
             return None
-        textpage = page.get_textpage()
-        try:
-            found = _column_table(textpage, page.get_height())
-        finally:
-            textpage.close()
-        return _text_with_tables(page, page.get_height(), [found], "pdf_columns") if found else None
+        found = _column_table(textpage, page.get_height())
+        return _text_with_tables(page, page.get_height(), [found], "pdf_columns", textpage) if found else None
     except pypdfium2.PdfiumError:
         return None
-    finally:
-        page.close()
 
 
 def _line_segments(textpage, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
