@@ -81,6 +81,15 @@ class MappedText:
         return self.edit(edits), len(edits)
 
 
+def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of `text` without the blanks around it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 @dataclass(frozen=True, slots=True)
 class TableCell:
     """One cell of a table: its place in the grid and its span of the text.
@@ -150,12 +159,7 @@ class Table:
 
         def to_text(start: int, end: int) -> tuple[int, int]:
             a = bisect.bisect_left(src, start, 0, limit)
-            b = bisect.bisect_left(src, end, a, limit)
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            return a, b
+            return trimmed_span(text, a, bisect.bisect_left(src, end, a, limit))
 
         start, end = to_text(self.char_start, self.char_end)
         cells = []

@@ -13,11 +13,20 @@ from __future__ import annotations
 
 import regex
 
-from normalize.document import Table, TableCell
+from normalize.document import Table, TableCell, trimmed_span
 
 _SEPARATOR = regex.compile(r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 _BAR = "|"
 _MIN_ROWS = 2
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text`, line breaks excluded."""
+    spans, position = [], 0
+    for line in text.split("\n"):
+        spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -33,12 +42,7 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
     position = left
     while True:
         bar = line.find(_BAR, position, right)
-        cell_end = bar if bar >= 0 else right
-        a, b = position, cell_end
-        while a < b and line[a].isspace():
-            a += 1
-        while b > a and line[b - 1].isspace():
-            b -= 1
+        a, b = trimmed_span(line, position, bar if bar >= 0 else right)
         spans.append((start + a, start + b))
         if bar < 0:
             return spans
@@ -52,11 +56,7 @@ def _is_row(text: str, start: int, end: int) -> bool:
 
 def find_text_tables(text: str) -> list[Table]:
     """Every pipe table in `text`, in order."""
-    lines = []
-    position = 0
-    for line in text.split("\n"):
-        lines.append((position, position + len(line)))
-        position += len(line) + 1
+    lines = line_spans(text)
     tables: list[Table] = []
     run: list[tuple[int, int]] = []
     header_rows = 0
@@ -134,22 +134,6 @@ MAX_CELL_CHARS = 400
 DEFAULT_CONTENT_COLUMN = 2
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, position = [], 0
-    for line in text.split("\n"):
-        spans.append((position, position + len(line)))
-        position += len(line) + 1
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _cell_chunks(text: str, lines: list[tuple[int, int]], first: int, bars: bool) -> list[tuple[int, int]]:
     """Cells from line `first` on: between "|" lines, or between blank lines; stops where the form ends."""
     cells: list[tuple[int, int]] = []
@@ -159,7 +143,7 @@ def _cell_chunks(text: str, lines: list[tuple[int, int]], first: int, bars: bool
         while k < len(lines):
             a, b = lines[k]
             if text[a:b].strip() == _BAR:
-                cells.append(_trim(text, start, lines[k - 1][1]) if start is not None else (a, a))
+                cells.append(trimmed_span(text, start, lines[k - 1][1]) if start is not None else (a, a))
                 start = None
             elif start is None:
                 if cells and k > first and text[lines[k - 1][0]:lines[k - 1][1]].strip() != _BAR:
@@ -176,7 +160,7 @@ def _cell_chunks(text: str, lines: list[tuple[int, int]], first: int, bars: bool
         while end + 1 < len(lines) and lines[end + 1][0] < lines[end + 1][1] and not (
                 _BLANK.fullmatch(text, *lines[end + 1]) or _BLANK.fullmatch(text, *lines[end])):
             end += 1
-        span = _trim(text, a, lines[end][1])
+        span = trimmed_span(text, a, lines[end][1])
         if span[1] - span[0] > MAX_CELL_CHARS:
             break
         cells.append(span if span[0] < span[1] else (a, a))
@@ -188,7 +172,7 @@ def find_cell_line_tables(text: str) -> list[Table]:
     """Tables flattened to one cell per line (see above), in order."""
     from gazetteer.tables import header_role  # noqa: PLC0415 - the header words are gazetteer data
 
-    lines = _line_spans(text)
+    lines = line_spans(text)
     tables: list[Table] = []
     k = 0
     while k < len(lines):

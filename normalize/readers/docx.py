@@ -224,22 +224,22 @@ def _grid(cells: list[TableCell], n_rows: int, header_rows: int, source: str) ->
                  min(c.char_start for c in cells), max(c.char_end for c in cells))
 
 
-def _grid_span(cell) -> int:
-    properties = cell.find(_W + "tcPr")
-    span = properties.find(_W + "gridSpan") if properties is not None else None
+def _count_property(element, properties_tag: str, tag: str, default: int) -> int:
+    """An integer property of a cell or row (w:gridSpan, w:gridBefore); `default` when absent or bad."""
+    properties = element.find(_W + properties_tag)
+    found = properties.find(_W + tag) if properties is not None else None
     try:
-        return max(1, int(span.get(_W + "val"))) if span is not None else 1
+        return max(default, int(found.get(_W + "val"))) if found is not None else default
     except (TypeError, ValueError):
-        return 1
+        return default
+
+
+def _grid_span(cell) -> int:
+    return _count_property(cell, "tcPr", "gridSpan", 1)
 
 
 def _grid_before(row) -> int:
-    properties = row.find(_W + "trPr")
-    before = properties.find(_W + "gridBefore") if properties is not None else None
-    try:
-        return max(0, int(before.get(_W + "val"))) if before is not None else 0
-    except (TypeError, ValueError):
-        return 0
+    return _count_property(row, "trPr", "gridBefore", 0)
 
 
 def _repeats_as_header(row) -> bool:

@@ -48,7 +48,7 @@ from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import ocr
 from gazetteer.tables import header_lines
-from normalize.tables import join_continued
+from normalize.tables import join_continued, line_spans
 
 PAGE_BREAK = "\f"
 
@@ -644,15 +644,11 @@ def _column_table(textpage, height: float):
     starts = header_lines(raw)
     if not starts:
         return None
-    line_spans = []
-    position = 0
-    for line in raw.split("\n"):
-        line_spans.append((position, position + len(line)))
-        position += len(line) + 1
+    lines = line_spans(raw)
     for header_start in starts:
-        first = next(k for k, (a, b) in enumerate(line_spans) if a <= header_start <= b)
+        first = next(k for k, (a, b) in enumerate(lines) if a <= header_start <= b)
         block = []
-        for a, b in line_spans[first:]:
+        for a, b in lines[first:]:
             segments = _line_segments(textpage, raw, a, b)
             if len(segments) < 2:
                 break
