@@ -77,8 +77,12 @@ def _add_table_records(ctx: DocContext, records: dict[str, list[Record]]) -> Non
 
     tables, text = ctx.doc.tables, ctx.text
 
+    periods: dict[tuple[str | None, int], str | None] = {}
+
     def period_for(status: str | None, offset: int) -> str | None:
-        return ctx.resolve_period(offset, status)
+        if (status, offset) not in periods:
+            periods[status, offset] = ctx.resolve_period(offset, status)
+        return periods[status, offset]
 
     found = {
         "criteria": criteria_from_tables(tables, text, ctx.criteria_set, period_for),
