@@ -87,20 +87,43 @@ def _row_texts(table: Table, row: int, text: str) -> list[str]:
     return [" ".join(text[c.char_start:c.char_end].split()) for c in table.rows()[row]]
 
 
+MAX_EDGE_LINES = 3  # lines (running header or footer, page number) between a table and its page's edge
+
+
+def _lines_between(text: str, start: int, end: int) -> int:
+    return sum(1 for line in text[start:end].split("\n") if line.strip())
+
+
+def _at_page_edges(previous: Table, table: Table, text: str) -> bool:
+    """Does `previous` end its page and `table` start the next, with only page furniture between?"""
+    page_break = text.find("\f", previous.char_end, table.char_start)
+    return (page_break >= 0 and _lines_between(text, previous.char_end, page_break) <= MAX_EDGE_LINES
+            and _lines_between(text, page_break + 1, table.char_start) <= MAX_EDGE_LINES)
+
+
+def _looks_like_header(table: Table, text: str) -> bool:
+    from gazetteer.tables import header_role  # noqa: PLC0415 - the header words are gazetteer data
+
+    return sum(1 for cell in table.rows()[0] if header_role(text[cell.char_start:cell.char_end])) >= 2
+
+
 def join_continued(tables: list[Table], text: str) -> list[Table]:
-    """Tables of consecutive pages that are one table continued: the last table of a page and
-    the first of the next with the same columns, where the second repeats the first's header
-    row (the repeated row is dropped) or starts straight with a body row of as many cells."""
+    """Tables of consecutive pages that are one table continued: the last table of a page and the
+    first of the next, with only page furniture between them and the same columns, where the second
+    repeats the first's header row (the repeated row is dropped) or starts straight with a body row
+    of as many cells (not a header of its own)."""
     out: list[Table] = []
     for table in tables:
         previous = out[-1] if out else None
         if (previous is None or not previous.pages or not table.pages or table.pages[0] != previous.pages[-1] + 1
-                or previous.n_cols != table.n_cols or not table.n_rows or not previous.n_rows):
+                or previous.n_cols != table.n_cols or not table.n_rows or not previous.n_rows
+                or not _at_page_edges(previous, table, text)):
             out.append(table)
             continue
         first = _row_texts(table, 0, text)
         repeated = first == _row_texts(previous, 0, text)
-        if not repeated and len(first) != len(_row_texts(previous, previous.n_rows - 1, text)):
+        if not repeated and (len(first) != len(_row_texts(previous, previous.n_rows - 1, text))
+                             or _looks_like_header(table, text)):
             out.append(table)
             continue
         skip = 1 if repeated else 0

@@ -169,6 +169,24 @@ def test_tables_on_far_pages_or_of_other_widths_are_not_joined():
     assert len(join_continued([table(0, 1), table(12, 2)], text)) == 1
     assert len(join_continued([table(0, 1), table(12, 3)], text)) == 2
     assert len(join_continued([table(0, 1), table(12, 2, cols=1)], text)) == 2
+    # prose between the first table and the page's end: two tables
+    prose = "a | b\nc | d\nMột.\nHai.\nBa.\nBốn.\fa | b\ne | f"
+    assert len(join_continued([table(0, 1), table(len(prose) - 11, 2)], prose)) == 2
+
+
+def test_a_new_table_with_its_own_header_on_the_next_page_is_not_joined():
+    from normalize.document import Table, TableCell
+
+    text = "1 | Quy hoạch\n2 | Điện\fTT | Nguồn vốn\n1 | Ngân sách xã"
+    first = Table((TableCell(0, 0, 0, 1), TableCell(0, 1, 4, 13), TableCell(1, 0, 14, 15), TableCell(1, 1, 18, 22)),
+                  2, 2, 0, 1, "pdf_grid", 0, 22, (1,))
+    b = text.index("TT")
+    second = Table((TableCell(0, 0, b, b + 2), TableCell(0, 1, b + 5, b + 14), TableCell(1, 0, b + 15, b + 16),
+                    TableCell(1, 1, b + 19, len(text))), 2, 2, 0, 2, "pdf_grid", b, len(text), (2,))
+    assert text[b + 5:b + 14] == "Nguồn vốn"
+    assert len(join_continued([first, second], text)) == 2
+    body = text.replace("TT | Nguồn vốn", "3 | Y tế\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0")
+    assert len(join_continued([first, second], body)) == 1  # a body row of as many cells continues it
 
 
 def test_table_flattened_to_one_cell_per_line_between_blank_lines(tmp_path):
