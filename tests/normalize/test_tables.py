@@ -94,6 +94,19 @@ def test_ruled_pdf_tables_through_pdfplumber_with_a_cell_merged_across(fixtures)
     assert criteria.page == 1
 
 
+def test_ruled_pdf_cells_merged_down_through_pdfplumber(tmp_path):
+    if build.typesetting_problem():
+        pytest.skip(build.typesetting_problem())
+    doc = normalize_path(build.pdf_rowspan_table(tmp_path / "rowspan.pdf", build.find_vietnamese_font()))
+    assert_cells_are_spans(doc)
+    (table,) = doc.tables
+    assert table.source == "pdf_plumber"
+    merged = table.rows()[1]
+    assert [(c.col, c.row_span, doc.text[c.char_start:c.char_end]) for c in merged[:2]] == [(0, 2, "2"), (1, 2, "Giao thông")]
+    assert [c.col for c in table.rows()[2]] == [2, 3]
+    assert table.cell_at(2, 1) is merged[1]
+
+
 def test_table_continued_on_the_next_page_is_one_table(fixtures):
     doc = pdf(fixtures, "pdf_two_pages")
     assert_cells_are_spans(doc)
