@@ -537,22 +537,25 @@ def _page_table(rows: list[list[tuple[int, str, int, int]]], start: int, source:
     return Table(tuple(cells), len(rows), n_cols, 0, None, source, start, max(start, position - 1))
 
 
-def _char_centres(textpage, n_chars: int) -> list[tuple[float, float] | None]:
-    """The centre of each character's box, None for a generated space or line break (an empty box).
-    pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y. The raw call with
-    one reused set of doubles costs a third less than `get_charbox`."""
+def _char_boxes(textpage, n_chars: int) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of every character, through the raw call with one reused set of
+    doubles (a third cheaper than `get_charbox`)."""
     raw = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
     get = pdfium_c.FPDFText_GetCharBox
-    centres: list[tuple[float, float] | None] = []
+    boxes = []
     for i in range(n_chars):
         get(raw, i, *refs)
-        if right.value <= left.value and top.value <= bottom.value:
-            centres.append(None)
-        else:
-            centres.append(((left.value + right.value) / 2, (bottom.value + top.value) / 2))
-    return centres
+        boxes.append((left.value, bottom.value, right.value, top.value))
+    return boxes
+
+
+def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float] | None]:
+    """The centre of each character's box, None for a generated space or line break (an empty box).
+    pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y."""
+    return [None if right <= left and top <= bottom else ((left + right) / 2, (bottom + top) / 2)
+            for left, bottom, right, top in (boxes if boxes is not None else _char_boxes(textpage, n_chars))]
 
 
 def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
@@ -616,19 +619,23 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, lis
     try:
         if page.get_rotation() % 360:
             return None
-        found = _column_table(textpage, page.get_height())
-        return _text_with_tables(page, page.get_height(), [found], "pdf_columns", textpage) if found else None
+        boxes = _char_boxes(textpage, textpage.count_chars())
+        found = _column_table(textpage, page.get_height(), boxes)
+        if not found:
+            return None
+        return _text_with_tables(page, page.get_height(), [found], "pdf_columns", textpage,
+                                 _char_centres(textpage, len(boxes), boxes))
     except pypdfium2.PdfiumError:
         return None
 
 
-def _line_segments(textpage, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
+def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
     """(x0, x1, first, last) of each run of characters in raw[start:end] with no wide gap inside."""
     segments: list[list] = []
     for i in range(start, end):
         if raw[i].isspace():
             continue
-        left, _, right, _ = textpage.get_charbox(i)
+        left, _, right, _ = boxes[i]
         if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
             segments[-1][1], segments[-1][3] = max(segments[-1][1], right), i
         else:
@@ -636,11 +643,13 @@ def _line_segments(textpage, raw: str, start: int, end: int) -> list[tuple[float
     return [tuple(s) for s in segments]
 
 
-def _column_table(textpage, height: float):
+def _column_table(textpage, height: float, boxes=None):
     """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None."""
     raw = textpage.get_text_range()
     if len(raw) != textpage.count_chars():
         return None  # characters and text do not line up one to one
+    if boxes is None:
+        boxes = _char_boxes(textpage, len(raw))
     starts = header_lines(raw)
     if not starts:
         return None
@@ -649,7 +658,7 @@ def _column_table(textpage, height: float):
         first = next(k for k, (a, b) in enumerate(lines) if a <= header_start <= b)
         block = []
         for a, b in lines[first:]:
-            segments = _line_segments(textpage, raw, a, b)
+            segments = _line_segments(boxes, raw, a, b)
             if len(segments) < 2:
                 break
             block.append(segments)
@@ -670,11 +679,11 @@ def _column_table(textpage, height: float):
                 col = next(k for k, (r0, r1) in enumerate(runs) if r0 - 1.0 <= x0 <= r1)
                 cells.setdefault(col, []).append(_SPACES.sub(" ", raw[i:j + 1]).strip())
             rows.append([" ".join(cells[k]) if k in cells else "" for k in range(len(runs))])
-        boxes = [textpage.get_charbox(i) for segments in block for _, _, a, b in segments for i in (a, b)]
-        x0 = min(b[0] for b in boxes) - 1
-        x1 = max(b[2] for b in boxes) + 1
-        y_low = min(b[1] for b in boxes) - 1
-        y_high = max(b[3] for b in boxes) + 1
+        ends = [boxes[i] for segments in block for _, _, a, b in segments for i in (a, b)]
+        x0 = min(b[0] for b in ends) - 1
+        x1 = max(b[2] for b in ends) + 1
+        y_low = min(b[1] for b in ends) - 1
+        y_high = max(b[3] for b in ends) + 1
         return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
     return None
 
