@@ -16,7 +16,8 @@ Sans, see tests/fixtures/build.py), then measures in one go:
   documents/s of each tenth of the run (does it slow down?).
 
 With --profile N it also profiles the per-document function on N documents
-(pyinstrument) and writes the profile beside the results.
+(pyinstrument) and writes the profile beside the results. With --table-pages N it
+only measures tables: time per page with a table on one page in five against none.
 """
 from __future__ import annotations
 
@@ -177,6 +178,108 @@ def pdfium_alone(pdfs: list[Path]) -> dict:
     return {"docs": len(pdfs), "pages": pages, "seconds": time.monotonic() - started}
 
 
+# ---------------------------------------------------------------- tables
+
+
+def _table_doc(args: tuple[str, int, str | None]) -> int:
+    path, seed, table = args
+    paragraphs = build.sample_paragraphs()
+    random.Random(seed).shuffle(paragraphs)
+    font = build.find_vietnamese_font()
+    if table is None:
+        return build.typeset_pdf(Path(path), paragraphs[:40], font, min_pages=5, header=False).n_pages
+    return build.typeset_pdf(Path(path), paragraphs[:40], font, min_pages=5, header=False, table_after=3,
+                             table_ruled=table == "ruled").n_pages
+
+
+def table_pages(folder: Path, n_docs: int, workers: int, rounds: int = 9) -> dict:
+    """Time per page on PDFs without tables, and on the same PDFs with a criteria table on one page in
+    five (ruled: the pdfium grid path; unruled: column alignment), plus the two ways of reading an
+    unruled table (pdfplumber's text strategies, column alignment on pdfium's characters).
+
+    Normalize and extract run in this process, the three corpora in turn, `rounds` times; the figure
+    is the least CPU time per page over the rounds (other processes on the machine inflate wall time)."""
+    from extract.registry import extract_document
+    from normalize.pipeline import normalize_path
+
+    kinds = {"no_table": None, "ruled": "ruled", "unruled": "unruled"}
+    corpora: dict[str, list[Path]] = {}
+    for name, kind in kinds.items():
+        inputs = folder / name
+        marker = folder / f"{name}.done"
+        if not marker.exists():
+            shutil.rmtree(inputs, ignore_errors=True)
+            inputs.mkdir(parents=True)
+            jobs = [(str(inputs / f"{i:04d}.pdf"), i, kind) for i in range(n_docs)]
+            with mp.get_context("forkserver").Pool(workers) as pool:
+                list(pool.imap_unordered(_table_doc, jobs))
+            marker.write_text("")
+        corpora[name] = sorted(inputs.glob("*.pdf"))
+    best = {name: (float("inf"), float("inf")) for name in kinds}
+    pages = {}
+    for _ in range(rounds):
+        for name, paths in corpora.items():
+            started = time.process_time()
+            docs = [normalize_path(p) for p in paths]
+            normalized = time.process_time()
+            tables = sum(len(d.tables) for d in docs)
+            for doc in docs:
+                extract_document(doc)
+            done = time.process_time()
+            pages[name] = (sum(d.n_pages or 0 for d in docs), tables)
+            best[name] = (min(best[name][0], normalized - started), min(best[name][1], done - normalized))
+    results: dict = {}
+    base = None
+    for name in kinds:
+        n_pages, n_tables = pages[name]
+        normalize_ms, extract_ms = (round(1000 * v / max(1, n_pages), 2) for v in best[name])
+        row = {"docs": len(corpora[name]), "pages": n_pages, "tables": n_tables, "normalize_ms_per_page": normalize_ms,
+               "extract_ms_per_page": extract_ms, "ms_per_page": round(normalize_ms + extract_ms, 2)}
+        if base is None:
+            base = row["ms_per_page"]
+        else:
+            row["vs_no_table"] = round(row["ms_per_page"] / base, 3)
+        results[f"tables_{name}"] = row
+        print(json.dumps({f"tables_{name}": row}), flush=True)
+    results["unruled_readers"] = unruled_readers(corpora["unruled"][:20])
+    print(json.dumps({"unruled_readers": results["unruled_readers"]}), flush=True)
+    return results
+
+
+def unruled_readers(pdfs: list[Path]) -> dict:
+    """pdfplumber's text-alignment strategies against column alignment on pdfium's characters, on the
+    pages that hold an unruled table: time per page and whether each finds the 20 x 3 criteria table."""
+    import pdfplumber
+    import pypdfium2
+
+    from normalize.readers.pdf import _column_table
+
+    out = {}
+    settings = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+    for name in ("pdfplumber_text", "columns"):
+        started, pages, found = time.monotonic(), 0, 0
+        for path in pdfs:
+            if name == "pdfplumber_text":
+                with pdfplumber.open(path) as pdf:
+                    for page in pdf.pages[:1]:
+                        tables = page.extract_tables(settings)
+                        found += any(len(t) == 20 and len(t[0]) == 3 for t in tables)
+                        pages += 1
+            else:
+                document = pypdfium2.PdfDocument(str(path))
+                page = document[0]
+                textpage = page.get_textpage()
+                table = _column_table(textpage, page.get_height())
+                found += bool(table) and len(table[2]) == 20 and len(table[2][0]) == 3
+                textpage.close()
+                page.close()
+                document.close()
+                pages += 1
+        seconds = time.monotonic() - started
+        out[name] = {"pages": pages, "ms_per_page": round(1000 * seconds / max(1, pages), 2), "found_20x3": found}
+    return out
+
+
 def profile(paths: list[Path], target: Path) -> str:
     """pyinstrument over the per-document function; returns the text profile (also written to `target`)."""
     from pyinstrument import Profiler
@@ -221,7 +324,14 @@ def main() -> None:
                         help="PDFs the baselines read (pages/s is what is compared; default 200)")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="profile the per-document function on N documents")
+    parser.add_argument("--table-pages", type=int, default=0,
+                        help="only the table bench: N five-page PDFs without tables, then with a table on one page in five")
     args = parser.parse_args()
+    if args.table_pages:
+        args.out.mkdir(parents=True, exist_ok=True)
+        results = table_pages(args.archive or args.out / "tables", args.table_pages, args.workers)
+        (args.out / "results_tables.json").write_text(json.dumps(results, indent=2) + "\n")
+        return
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     args.out.mkdir(parents=True, exist_ok=True)

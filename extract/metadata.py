@@ -15,6 +15,7 @@ import regex
 
 from extract.dates import find_periods, parse_issued_line
 from extract.records import DocumentMeta
+from extract.tables import header_block, signature_block
 from gazetteer import admin
 from gazetteer.cues import signer_titles
 from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
@@ -64,6 +65,11 @@ def extract_metadata(ctx: "DocContext") -> DocumentMeta:
             parsed = parse_issued_line(ln.text)
             if parsed:
                 meta.issued_date, place = parsed
+    block = header_block(ctx.doc.tables, ctx.text, _DOC_NUMBER) if ctx.doc.tables else None
+    if block is not None:  # a header block laid out as a table: its cells, not its joined lines
+        meta.doc_number = block.doc_number[0] if block.doc_number else meta.doc_number
+        if block.issued_date:
+            meta.issued_date, place = block.issued_date, block.place
     if meta.doc_kind is None and meta.doc_number:
         meta.doc_kind = _kind_from_number(meta.doc_number)
     if meta.doc_kind is None:
@@ -75,9 +81,11 @@ def extract_metadata(ctx: "DocContext") -> DocumentMeta:
             meta.title = nxt.text.strip()
     meta.plan_year = _plan_year(meta)
 
-    _resolve_places(ctx, meta, head, place)
+    _resolve_places(ctx, meta, head, place, block.issuer if block else None)
     _resolve_programme(ctx, meta)
     meta.signer, meta.signer_title = _signature(lines)
+    if meta.signer is None and ctx.doc.tables:
+        meta.signer, meta.signer_title = signature_block(ctx.doc.tables, ctx.text, signer_titles()["titles"], _PERSON)
     return meta
 
 
@@ -103,15 +111,15 @@ def _mentions(text: str, level: str) -> Counter:
     return found
 
 
-def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | None) -> None:
+def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | None, issuer: str | None = None) -> None:
     text = ctx.text
     provinces = _mentions(text, "province")
     districts = _mentions(text, "district")
     communes = _mentions(text, "commune")
     # The issuing body's line ("XÃ THẠCH CẨM", "UBND XÃ …") names the commune in capitals.
     head_names = []
-    for ln in head:
-        m = regex.match(r"^(?:(?i:ủy\s+ban\s+nhân\s+dân|ubnd)\s+)?(?:XÃ|THỊ TRẤN|PHƯỜNG)\s+(?P<n>[\p{Lu}\s]+)$", ln.text.strip())
+    for line in [*(ln.text for ln in head), *([issuer] if issuer else [])]:
+        m = regex.match(r"^(?:(?i:ủy\s+ban\s+nhân\s+dân|ubnd)\s+)?(?:XÃ|THỊ TRẤN|PHƯỜNG)\s+(?P<n>[\p{Lu}\s]+)$", line.strip())
         if m:
             head_names.append(_title_case(m.group("n")))
     # Then the title's "xã …", the commune named most often, and last the date line's place

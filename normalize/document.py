@@ -81,6 +81,96 @@ class MappedText:
         return self.edit(edits), len(edits)
 
 
+def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of `text` without the blanks around it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """One cell of a table: its place in the grid and its span of the text.
+
+    `char_start`/`char_end` index the text the table belongs to (the source
+    text in a reader's `RawDocument`, the normalized text in a `NormalizedDoc`);
+    an empty cell has an empty span. A merged cell is one cell with spans > 1.
+    """
+
+    row: int
+    col: int
+    char_start: int
+    char_end: int
+    row_span: int = 1
+    col_span: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table as rows and columns of cells, each a span of the document's text.
+
+    `header_rows` leading rows are column headers; `page` is the 1-based page
+    the table starts on (None for unpaged sources); `source` names the reader
+    path that found it (`docx`, `pdf_grid`, `pdf_plumber`, `pdf_columns`, `pipe`).
+    """
+
+    cells: tuple[TableCell, ...]
+    n_rows: int
+    n_cols: int
+    header_rows: int = 0
+    page: int | None = None
+    source: str = ""
+    char_start: int = 0
+    char_end: int = 0
+    pages: tuple[int, ...] = ()
+
+    def rows(self) -> list[list[TableCell]]:
+        """Cells grouped by the row they start in, left to right."""
+        out: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(cell)
+        for row in out:
+            row.sort(key=lambda c: c.col)
+        return out
+
+    def cell_at(self, row: int, col: int) -> TableCell | None:
+        """The cell covering grid position (row, col), merged cells included."""
+        for cell in self.cells:
+            if cell.row <= row < cell.row + cell.row_span and cell.col <= col < cell.col + cell.col_span:
+                return cell
+        return None
+
+    def shifted(self, offset: int) -> "Table":
+        """The same table with every span moved by `offset` (a page's text inside the document's)."""
+        cells = tuple(TableCell(c.row, c.col, c.char_start + offset, c.char_end + offset, c.row_span, c.col_span)
+                      for c in self.cells)
+        return Table(cells, self.n_rows, self.n_cols, self.header_rows, self.page, self.source,
+                     self.char_start + offset, self.char_end + offset, self.pages)
+
+    def mapped(self, src: tuple[int, ...], text: str) -> "Table":
+        """The table with source spans turned into spans of the text `src` maps (a `MappedText`).
+
+        A cell's normalized span is every character whose source lies inside
+        the cell's source span, trimmed of surrounding whitespace.
+        """
+        limit = len(text)
+
+        def to_text(start: int, end: int) -> tuple[int, int]:
+            a = bisect.bisect_left(src, start, 0, limit)
+            return trimmed_span(text, a, bisect.bisect_left(src, end, a, limit))
+
+        start, end = to_text(self.char_start, self.char_end)
+        cells = []
+        for c in self.cells:
+            a, b = to_text(c.char_start, c.char_end)
+            a, b = min(max(a, start), end), min(max(b, start), end)  # an empty last cell whose blank was trimmed
+            cells.append(TableCell(c.row, c.col, a, b, c.row_span, c.col_span))
+        return Table(tuple(cells), self.n_rows, self.n_cols, self.header_rows, self.page, self.source, start, end,
+                     self.pages)
+
+
 @dataclass
 class NormalizedDoc:
     """One input file as clean text: what `ntm normalize FILE` prints and every span indexes."""
@@ -97,6 +187,7 @@ class NormalizedDoc:
     error: str | None = None
     source_text: str = ""
     lossy: bool = False
+    tables: tuple[Table, ...] = ()
 
     @property
     def quality(self) -> str:

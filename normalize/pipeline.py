@@ -150,6 +150,7 @@ def normalize_raw(raw: RawDocument, doc_id: str = "", path: str = "") -> Normali
     for step in steps():
         mt, c = step(mt, raw)
         repairs.update(c)
+    tables = tuple(table.mapped(mt.src, mt.text) for table in raw.tables)
     return NormalizedDoc(
         doc_id=doc_id,
         path=path,
@@ -161,6 +162,7 @@ def normalize_raw(raw: RawDocument, doc_id: str = "", path: str = "") -> Normali
         repairs=+repairs,
         source_text=raw.text,
         lossy=raw.lossy,
+        tables=tables,
     )
 
 

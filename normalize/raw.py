@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from normalize.document import Table
+
 
 class ReadError(Exception):
     """A file that cannot be read; the message is shown to the user as is (one line, actionable)."""
@@ -20,7 +22,8 @@ class RawDocument:
     `text` is the string every offset map points into: for paged formats the
     pages are joined with a form feed, and `page_starts` holds the offsets in
     `text` where pages 2, 3, ... begin. `furniture` lists spans (running
-    headers, footers, page numbers) the normalizer drops from the text.
+    headers, footers, page numbers) the normalizer drops from the text;
+    `tables` holds the tables the reader found, their cells spans of `text`.
     """
 
     text: str
@@ -32,3 +35,4 @@ class RawDocument:
     markup: str = "plain"  # plain | markdown
     repairs: Counter = field(default_factory=Counter)
     lossy: bool = False
+    tables: list[Table] = field(default_factory=list)  # spans in `text`

@@ -1,18 +1,26 @@
-"""PDF files: page text through pypdfium2, ruled tables through pdfplumber, scans through OCR.
+"""PDF files: page text and tables through pypdfium2 (pdfplumber for irregular ruling), scans through OCR.
 
 Design, so that offsets stay sane: `RawDocument.text` is built here once, page
 by page, and is the only string offsets refer to.
 
 - Page text comes from pypdfium2 (fast, and the text order Word exports
   give). Line breaks are kept as "\\n"; pages are joined with "\\f".
-- A page with ruling lines (cheap pre-check: its path objects) is handed to
-  pdfplumber's `find_tables`. Each table's characters are located in
-  pypdfium2's character list by position; the run of characters the table
-  covers is replaced by one line per row, cells joined by " | ", so a row
-  such as "3 | Thủy lợi và phòng, chống thiên tai | Đạt" is one line for the
-  line-based extractors and is not also present as loose cell text. A table
-  whose characters are interleaved with text outside it keeps pypdfium2's
-  text (nothing is duplicated, nothing lost).
+- A page with ruling lines (cheap pre-check: its path objects) whose ruling is
+  one complete grid is read with pdfium alone while the page is open (cells
+  filled from the characters' centres); any other ruled page is handed to
+  pdfplumber's `find_tables`. A page without ruling whose text has a line
+  that reads like a table header ("TT Tên tiêu chí … Đánh giá", words from
+  gazetteer/data/table_headers.yaml) is read by column alignment: runs of
+  characters separated by wide gaps, in the same columns line after line.
+  Each table's characters are located in pypdfium2's character list by
+  position; the run of characters the table covers is replaced by one line
+  per row, cells joined by " | ", so a row such as "3 | Thủy lợi và phòng,
+  chống thiên tai | Đạt" is one line for the line-based extractors and is not
+  also present as loose cell text, and the table is kept as a `Table` whose
+  cells are spans of those lines. A table whose characters are interleaved
+  with text outside it keeps pypdfium2's text (nothing is duplicated, nothing
+  lost). Tables of consecutive pages with the same columns, the second
+  repeating the first's header row, are one table.
 - Running headers, footers and page numbers are kept in the text and listed
   in `furniture`, found by their repetition at the first or last lines of
   pages (pypdfium2 puts a Word footer's page number first on the page).
@@ -25,18 +33,22 @@ by page, and is the only string offsets refer to.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import regex
 
+from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import ocr
+from gazetteer.tables import header_lines
+from normalize.tables import join_continued, line_spans
 
 PAGE_BREAK = "\f"
 
@@ -72,6 +84,7 @@ class PageObjects:
     """What pdfium tells about a page's objects."""
 
     paths: int = 0
+    path_bounds: list[tuple[float, float, float, float]] = field(default_factory=list)  # (left, bottom, right, top)
     image_area_share: float = 0.0
     fonts: set[str] = field(default_factory=set)
 
@@ -149,6 +162,7 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
     pages: list[str] = []
     scans: list[int] = []
     table_pages: list[int] = []
+    page_tables: dict[int, list[Table]] = {}
     for index in range(n_pages):
         try:
             page = document[index]
@@ -162,11 +176,19 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
             textpage = page.get_textpage()
             try:
                 text = _clean(textpage.get_text_range())
+                kind = classify_page(text, objects)
+                found = None
+                if kind == "ruled":  # one complete grid is read here, with the page still open
+                    found = _grid_page(page, textpage, objects)
+                elif kind == "text" and header_lines(text):  # a header line over columns without ruling
+                    found = _page_with_column_table(page, textpage)
+                if found is not None:
+                    text, page_tables[index] = found
+                    kind = "table"
             finally:
                 textpage.close()
         finally:
             page.close()
-        kind = classify_page(text, objects)
         if kind in ("garbage", "scan"):
             scans.append(index)
             if kind == "garbage":
@@ -194,11 +216,15 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
         raise ReadError("PDF has no text: its pages are blank", status="empty")
 
     if table_pages:
-        for index, text in _pages_with_tables(path, document, table_pages).items():
+        for index, (text, tables) in _pages_with_tables(path, document, table_pages).items():
             pages[index] = text
+            page_tables[index] = tables
 
     text = PAGE_BREAK.join(pages)
     page_starts = _page_starts(pages)
+    offsets = (0, *page_starts)
+    tables = [replace(table.shifted(offsets[index]), page=index + 1, pages=(index + 1,))
+              for index in sorted(page_tables) for table in page_tables[index]]
     return RawDocument(
         text=text,
         file_type="pdf",
@@ -208,6 +234,7 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
         furniture=find_furniture(pages),
         repairs=repairs,
         lossy=lossy,
+        tables=join_continued(tables, text),
     )
 
 
@@ -255,6 +282,8 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     page_area = max(1.0, width * height)
     seen_fonts: set[int] = set()
     image_area = 0.0
+    bounds = [ctypes.c_float() for _ in range(4)]
+    bound_refs = [ctypes.byref(v) for v in bounds]
 
     def visit(count: int, get_object, depth: int) -> None:
         nonlocal image_area
@@ -263,6 +292,8 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 scan.paths += 1
+                if depth < 2 and pdfium_c.FPDFPageObj_GetBounds(obj, *bound_refs):
+                    scan.path_bounds.append(tuple(v.value for v in bounds))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 font = pdfium_c.FPDFTextObj_GetFont(obj)
                 address = ctypes.cast(font, ctypes.c_void_p).value if font else None
@@ -323,13 +354,44 @@ def _covered(segments: list[tuple[float, float, float]], at: float, point: float
                for pos, low, high in segments)
 
 
-def _pdfium_grid(page: pypdfium2.PdfPage) -> list | None:
+def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[float]) -> dict[float, list]:
+    """The segments lying on each boundary, so that a coverage test looks at those only."""
+    return {at: [seg for seg in segments if abs(seg[0] - at) <= GRID_SNAP_PT] for at in boundaries}
+
+
+def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float]) -> list[list[str]]:
+    """The text of each cell of a grid (top row first), from the characters whose centre lies in it;
+    a generated space or line break between two characters of a cell is a space."""
+    raw, centres = chars
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cells: list[list[list[str]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
+    last = None
+    for i, centre in enumerate(centres):
+        if centre is None:
+            if last is not None:
+                cells[last[0]][last[1]].append(" ")
+            continue
+        x, y = centre
+        j = bisect.bisect_right(xs, x) - 1
+        k = bisect.bisect_right(ys, y) - 1
+        if 0 <= j < n_cols and 0 <= k < n_rows:
+            last = (n_rows - 1 - k, j)
+            cells[last[0]][last[1]].append(raw[i])
+        else:
+            last = None
+    return [["".join(parts) for parts in row] for row in cells]
+
+
+def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars=None) -> list | None:
     """A page's one regular ruled table read with pdfium alone, as pdfplumber's (bbox, lines); None when the
-    ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides."""
+    ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides.
+    With `chars` (the page's raw text and character centres) the cells are filled from them, else
+    through one bounded-text call per cell."""
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
+    if path_bounds is None:
+        path_bounds = [obj.get_bounds() for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
+    for left, bottom, right, top in path_bounds:
         width, height = right - left, top - bottom
         if height <= THIN_PT and width >= MIN_RULE_PT:
             horizontal.append(((bottom + top) / 2, left, right))
@@ -342,51 +404,53 @@ def _pdfium_grid(page: pypdfium2.PdfPage) -> list | None:
     if len(xs) < 3 or len(ys) < 3:
         return None
     # Every cell must be closed on all four sides: one complete grid.
+    on_x, on_y = _at_boundaries(vertical, xs), _at_boundaries(horizontal, ys)
     for i in range(len(ys) - 1):
         middle = (ys[i] + ys[i + 1]) / 2
-        if not all(_covered(vertical, x, middle) for x in xs):
+        if not all(_covered(on_x[x], x, middle) for x in xs):
             return None
     for j in range(len(xs) - 1):
         middle = (xs[j] + xs[j + 1]) / 2
-        if not all(_covered(horizontal, y, middle) for y in ys):
+        if not all(_covered(on_y[y], y, middle) for y in ys):
             return None
-    textpage = page.get_textpage()
-    try:
-        rows = []
-        for i in range(len(ys) - 1, 0, -1):  # top row first
-            rows.append([textpage.get_text_bounded(left=xs[j], bottom=ys[i - 1], right=xs[j + 1], top=ys[i])
-                         for j in range(len(xs) - 1)])
-    finally:
-        textpage.close()
+    if chars is not None:
+        rows = _cells_from_chars(chars, xs, ys)
+    else:
+        own = textpage is None
+        textpage = page.get_textpage() if own else textpage
+        try:
+            rows = []
+            for i in range(len(ys) - 1, 0, -1):  # top row first
+                rows.append([textpage.get_text_bounded(left=xs[j], bottom=ys[i - 1], right=xs[j + 1], top=ys[i])
+                             for j in range(len(xs) - 1)])
+        finally:
+            if own:
+                textpage.close()
     page_height = page.get_height()
     bbox = (xs[0], page_height - ys[-1], xs[-1], page_height - ys[0])
-    return [(bbox, _table_lines(rows))]
+    return [(bbox, _table_lines(rows), _table_rows(rows))]
 
 
-def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: list[int]) -> dict[int, str]:
-    """Page texts with each ruled table replaced by one " | "-joined line per row.
+def _grid_page(page: pypdfium2.PdfPage, textpage, objects: PageObjects) -> tuple[str, list[Table]] | None:
+    """The page text and table of a page whose ruling is one complete grid, read with pdfium alone
+    (about 100× cheaper than pdfplumber's layout pass); None for any other page."""
+    try:
+        if page.get_rotation() % 360:
+            return None
+        n_chars = textpage.count_chars()
+        raw = textpage.get_text_range()
+        centres = _char_centres(textpage, n_chars)
+        chars = (raw, centres) if len(raw) == n_chars else None
+        tables = _pdfium_grid(page, textpage, objects.path_bounds, chars)
+        return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage, centres) if tables else None
+    except pypdfium2.PdfiumError:
+        return None
 
-    A page whose ruling is one complete grid is read with pdfium alone (about
-    100× cheaper than pdfplumber's layout pass); any other page goes to pdfplumber.
-    """
-    results: dict[int, str] = {}
-    rest: list[int] = []
-    for index in indices:
-        page = document[index]
-        try:
-            tables = None if page.get_rotation() % 360 else _pdfium_grid(page)
-            text = _text_with_tables(page, page.get_height(), tables) if tables else None
-        except pypdfium2.PdfiumError:
-            text = None
-        finally:
-            page.close()
-        if text is not None:
-            results[index] = text
-        else:
-            rest.append(index)
-    if not rest:
-        return results
-    indices = rest
+
+def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: list[int]) -> dict[int, tuple[str, list[Table]]]:
+    """Page texts with each ruled table replaced by one " | "-joined line per row, and the tables
+    (spans of the page text), through pdfplumber: the pages whose ruling is not one complete grid."""
+    results: dict[int, tuple[str, list[Table]]] = {}
     try:
         import pdfplumber  # noqa: PLC0415 - only needed for pages with irregular ruling
     except ImportError:
@@ -402,7 +466,10 @@ def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: lis
                 tables = plumber_page.find_tables()
                 if not tables:
                     continue
-                rows_by_table = [(table.bbox, _table_lines(table.extract())) for table in tables]
+                rows_by_table = []
+                for table in tables:
+                    rows = table.extract()
+                    rows_by_table.append((table.bbox, _table_lines(rows), _table_rows(rows, _plumber_spans(table))))
                 height = float(plumber_page.height)
             except Exception:  # noqa: BLE001 - same: keep pdfium's text for this page
                 continue
@@ -419,29 +486,89 @@ def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: lis
 
 
 def _table_lines(rows: list[list[str | None]]) -> list[str]:
-    lines = []
-    for row in rows:
-        cells = [_SPACES.sub(" ", cell).strip() for cell in row if cell is not None]
-        if any(cells):
-            lines.append(" | ".join(cells))
-    return lines
+    return [" | ".join(text for _, text, _, _ in row) for row in _table_rows(rows)]
 
 
-def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables) -> str | None:
-    """Replace each table's run of characters in pdfium's character list with its row lines."""
-    textpage = page.get_textpage()
+def _table_rows(rows: list[list[str | None]], spans=None) -> list[list[tuple[int, str, int, int]]]:
+    """The rows that hold text, each a list of (column, text, row span, column span); a None cell
+    (covered by a merged one) is left out. `spans` gives each cell's (row span, column span)."""
+    out = []
+    for i, row in enumerate(rows):
+        cells = []
+        for j, cell in enumerate(row):
+            if cell is None:
+                continue
+            row_span, col_span = spans[i][j] if spans else (1, 1)
+            cells.append((j, _SPACES.sub(" ", cell).strip(), row_span, col_span))
+        if any(text for _, text, _, _ in cells):
+            out.append(cells)
+    return out
+
+
+def _plumber_spans(table) -> list[list[tuple[int, int]]]:
+    """(row span, column span) of each cell of a pdfplumber table, from the cells' boxes."""
+    xs = sorted({round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells})
+    ys = sorted({round(c[1], 1) for c in table.cells} | {round(c[3], 1) for c in table.cells})
+    out = []
+    for row in table.rows:
+        spans = []
+        for box in row.cells:
+            if box is None:
+                spans.append((1, 1))
+                continue
+            x0, top, x1, bottom = (round(v, 1) for v in box)
+            col_span = max(1, sum(1 for x in xs if x0 < x <= x1))
+            row_span = max(1, sum(1 for y in ys if top < y <= bottom))
+            spans.append((row_span, col_span))
+        out.append(spans)
+    return out
+
+
+def _page_table(rows: list[list[tuple[int, str, int, int]]], start: int, source: str) -> Table:
+    """The table whose row lines begin at offset `start` of the page text."""
+    cells = []
+    position = start
+    for index, row in enumerate(rows):
+        for col, text, row_span, col_span in row:
+            cells.append(TableCell(index, col, position, position + len(text), row_span, col_span))
+            position += len(text) + 3
+        position += 1 - 3  # the line break instead of a last " | "
+    n_cols = max((c.col + c.col_span for c in cells), default=0)
+    return Table(tuple(cells), len(rows), n_cols, 0, None, source, start, max(start, position - 1))
+
+
+def _char_boxes(textpage, n_chars: int) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of every character, through the raw call with one reused set of
+    doubles (a third cheaper than `get_charbox`)."""
+    raw = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
+    get = pdfium_c.FPDFText_GetCharBox
+    boxes = []
+    for i in range(n_chars):
+        get(raw, i, *refs)
+        boxes.append((left.value, bottom.value, right.value, top.value))
+    return boxes
+
+
+def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float] | None]:
+    """The centre of each character's box, None for a generated space or line break (an empty box).
+    pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y."""
+    return [None if right <= left and top <= bottom else ((left + right) / 2, (bottom + top) / 2)
+            for left, bottom, right, top in (boxes if boxes is not None else _char_boxes(textpage, n_chars))]
+
+
+def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
+                      textpage=None, centres=None) -> tuple[str, list[Table]] | None:
+    """Replace each table's run of characters in pdfium's character list with its row lines; the
+    page text and its tables. A caller that has the page's text page open passes it."""
+    own = textpage is None
+    textpage = page.get_textpage() if own else textpage
     try:
         n_chars = textpage.count_chars()
-        # pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y.
-        centres = []
-        for i in range(n_chars):
-            left, bottom, right, top = textpage.get_charbox(i)
-            if right <= left and top <= bottom:
-                centres.append(None)  # a generated space or line break
-            else:
-                centres.append(((left + right) / 2, (bottom + top) / 2))
+        centres = _char_centres(textpage, n_chars) if centres is None else centres
         regions = []
-        for (x0, top, x1, bottom), lines in tables:
+        for (x0, top, x1, bottom), lines, cells in tables:
             y_low, y_high = height - bottom, height - top
             inside = [
                 i for i, centre in enumerate(centres)
@@ -453,25 +580,112 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables) -> str | N
             outside = sum(1 for i in range(first, last + 1) if centres[i]) - len(inside)
             if outside > 0.02 * len(inside):
                 continue  # the table's characters are interleaved with other text: keep pdfium's order
-            regions.append((first, last, lines))
+            regions.append((first, last, lines, cells))
         if not regions:
             return None
-        regions.sort()
+        regions.sort(key=lambda region: region[:2])
         parts: list[str] = []
+        found: list[Table] = []
+        length = 0
         position = 0
-        for first, last, lines in regions:
+        for first, last, lines, cells in regions:
             if first < position:
                 continue
             before = _clean(textpage.get_text_range(position, first - position)) if first > position else ""
             if before and not before.endswith("\n"):
                 before += "\n"
-            parts.append(before + "\n".join(lines) + "\n")
+            found.append(_page_table(cells, length + len(before), source))
+            block = before + "\n".join(lines) + "\n"
+            parts.append(block)
+            length += len(block)
             position = last + 1
         after = _clean(textpage.get_text_range(position, n_chars - position)) if position < n_chars else ""
         parts.append(after.lstrip("\n"))
-        return "".join(parts).rstrip("\n") if not after else "".join(parts)
+        return ("".join(parts).rstrip("\n") if not after else "".join(parts)), found
     finally:
-        textpage.close()
+        if own:
+            textpage.close()
+
+
+# --- tables without ruling lines ---------------------------------------------
+
+COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two characters of a line separates cells
+MIN_COLUMN_ROWS = 2  # body rows under the header line for a table
+
+
+def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, list[Table]] | None:
+    """The page text and its table when a header line starts a block of lines whose cells
+    (runs of characters separated by wide gaps) fall into the same columns."""
+    try:
+        if page.get_rotation() % 360:
+            return None
+        boxes = _char_boxes(textpage, textpage.count_chars())
+        found = _column_table(textpage, page.get_height(), boxes)
+        if not found:
+            return None
+        return _text_with_tables(page, page.get_height(), [found], "pdf_columns", textpage,
+                                 _char_centres(textpage, len(boxes), boxes))
+    except pypdfium2.PdfiumError:
+        return None
+
+
+def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
+    """(x0, x1, first, last) of each run of characters in raw[start:end] with no wide gap inside."""
+    segments: list[list] = []
+    for i in range(start, end):
+        if raw[i].isspace():
+            continue
+        left, _, right, _ = boxes[i]
+        if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
+            segments[-1][1], segments[-1][3] = max(segments[-1][1], right), i
+        else:
+            segments.append([left, right, i, i])
+    return [tuple(s) for s in segments]
+
+
+def _column_table(textpage, height: float, boxes=None):
+    """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None."""
+    raw = textpage.get_text_range()
+    if len(raw) != textpage.count_chars():
+        return None  # characters and text do not line up one to one
+    if boxes is None:
+        boxes = _char_boxes(textpage, len(raw))
+    starts = header_lines(raw)
+    if not starts:
+        return None
+    lines = line_spans(raw)
+    for header_start in starts:
+        first = next(k for k, (a, b) in enumerate(lines) if a <= header_start <= b)
+        block = []
+        for a, b in lines[first:]:
+            segments = _line_segments(boxes, raw, a, b)
+            if len(segments) < 2:
+                break
+            block.append(segments)
+        if len(block) < 1 + MIN_COLUMN_ROWS:
+            continue
+        runs: list[list[float]] = []
+        for x0, x1 in sorted((seg[0], seg[1]) for segments in block for seg in segments):
+            if runs and x0 <= runs[-1][1] + 1.0:
+                runs[-1][1] = max(runs[-1][1], x1)
+            else:
+                runs.append([x0, x1])
+        if len(runs) < 2:
+            continue
+        rows = []
+        for segments in block:
+            cells: dict[int, list[str]] = {}
+            for x0, x1, i, j in segments:
+                col = next(k for k, (r0, r1) in enumerate(runs) if r0 - 1.0 <= x0 <= r1)
+                cells.setdefault(col, []).append(_SPACES.sub(" ", raw[i:j + 1]).strip())
+            rows.append([" ".join(cells[k]) if k in cells else "" for k in range(len(runs))])
+        ends = [boxes[i] for segments in block for _, _, a, b in segments for i in (a, b)]
+        x0 = min(b[0] for b in ends) - 1
+        x1 = max(b[2] for b in ends) + 1
+        y_low = min(b[1] for b in ends) - 1
+        y_high = max(b[3] for b in ends) + 1
+        return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
+    return None
 
 
 # --- running headers, footers and page numbers ------------------------------

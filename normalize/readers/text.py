@@ -1,4 +1,8 @@
-"""Plain text and markdown files, in UTF-8/UTF-16 or a legacy Vietnamese 8-bit encoding."""
+"""Plain text and markdown files, in UTF-8/UTF-16 or a legacy Vietnamese 8-bit encoding.
+
+Pipe tables and tables flattened to one cell per line are found on the text as read,
+before the layout pass joins lines.
+"""
 from __future__ import annotations
 
 from collections import Counter
@@ -8,6 +12,7 @@ import regex
 
 from normalize.decode import decode_lenient
 from normalize.raw import RawDocument, ReadError
+from normalize.tables import find_cell_line_tables, find_text_tables
 
 # Signs that a .txt file is really markdown from a converter.
 _MARKDOWN_SIGNS = regex.compile(r"(?m)^#{1,6}\s|\*\*\S|\\[*_#\[\]]|^\s*[-*]\s.*\*\S")
@@ -40,4 +45,5 @@ def read_text_data(data: bytes, suffix: str) -> RawDocument:
     ext = suffix.lower()
     markdown = ext in (".md", ".markdown") or len(_MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
     return RawDocument(text=text, file_type=ext.lstrip("."), markup="markdown" if markdown else "plain",
-                       repairs=repairs, lossy=REPLACED_BYTES in repairs)
+                       repairs=repairs, lossy=REPLACED_BYTES in repairs,
+                       tables=find_text_tables(text) + find_cell_line_tables(text))

@@ -1,0 +1,129 @@
+"""Table vocabulary: column roles from header words, money units, status cells, marks, total rows.
+
+The words live in `data/table_headers.yaml`; this module compiles them once and
+answers in terms of folded (lowercase, toneless) text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+import yaml
+
+from gazetteer.cues import folded
+
+
+@dataclass(frozen=True)
+class HeaderRole:
+    role: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def table_words() -> dict:
+    with resources.files("gazetteer").joinpath("data/table_headers.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _alternation(phrases) -> str:
+    keys = sorted({folded(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(r"\s+".join(regex.escape(w) for w in k.split()) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def _role_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
+    return [(role, regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{_alternation(words)})(?![\p{{L}}\p{{N}}])"))
+            for role, words in table_words()["roles"].items()]
+
+
+def header_role(cell_text: str) -> str | None:
+    """The role a header cell gives its column: the longest phrase found, then the first written."""
+    text = folded(cell_text)
+    best: tuple[int, int, str] | None = None
+    for role, pattern in _role_patterns():
+        for m in pattern.finditer(text):
+            key = (-(m.end() - m.start()), m.start(), role)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+@lru_cache(maxsize=1)
+def _unit_pattern() -> "regex.Pattern[str]":
+    units = table_words()["money_units"]
+    return regex.compile(rf"(?<![\p{{L}}])(?:{_alternation(units)})(?![\p{{L}}])")
+
+
+@lru_cache(maxsize=1)
+def _unit_values() -> dict[str, int]:
+    return {" ".join(folded(k).split()): int(v) for k, v in table_words()["money_units"].items()}
+
+
+def money_unit(header_text: str) -> int | None:
+    """Đồng per unit of the amounts under a header that names its unit ("Số tiền (triệu đồng)")."""
+    m = _unit_pattern().search(folded(header_text))
+    return _unit_values().get(" ".join(m.group(0).split())) if m else None
+
+
+@lru_cache(maxsize=1)
+def _status_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
+    return [(status, regex.compile(rf"\s*(?:{_alternation(words)})(?![\p{{L}}])"))
+            for status, words in table_words()["cell_status"].items()]
+
+
+def cell_status(cell_text: str) -> str | None:
+    """met / unmet / target from the words a status cell begins with ("Chưa đạt", "Phấn đấu đạt năm 2025")."""
+    text = folded(cell_text)
+    best = None
+    for status, pattern in _status_patterns():
+        m = pattern.match(text)
+        if m and (best is None or m.end() > best[1]):
+            best = (status, m.end())
+    return best[0] if best else None
+
+
+@lru_cache(maxsize=1)
+def _marks() -> frozenset[str]:
+    return frozenset(folded(m) for m in table_words()["marks"])
+
+
+def is_mark(cell_text: str) -> bool:
+    return folded(cell_text.strip()) in _marks()
+
+
+@lru_cache(maxsize=1)
+def _total_pattern() -> "regex.Pattern[str]":
+    return regex.compile(rf"\s*(?:{_alternation(table_words()['total_rows'])})(?![\p{{L}}])")
+
+
+def is_total_label(cell_text: str) -> bool:
+    return bool(_total_pattern().match(folded(cell_text)))
+
+
+@lru_cache(maxsize=1)
+def _any_role_pattern() -> "regex.Pattern[str]":
+    named = [rf"(?P<{role}>{_alternation(words)})" for role, words in table_words()["roles"].items()]
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{'|'.join(named)})(?![\p{{L}}\p{{N}}])")
+
+
+@lru_cache(maxsize=1)
+def _number_line_start() -> "regex.Pattern[str]":
+    words = "|".join(r"\s+".join(regex.escape(w) for w in phrase.split()) for phrase in table_words()["roles"]["number"])
+    return regex.compile(rf"(?im)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+
+
+def header_lines(text: str, min_roles: int = 3) -> list[int]:
+    """Offsets of the lines of `text` that read like a table's header: a line that starts with a
+    number column's word ("TT", "STT") and holds words of `min_roles` or more different column
+    roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá")."""
+    if not _number_line_start().search(text):
+        return []  # the cheap test every page without a table takes
+    key = folded(text)
+    roles_by_line: dict[int, set[str]] = {}
+    for m in _any_role_pattern().finditer(key):
+        line = key.rfind("\n", 0, m.start()) + 1
+        roles_by_line.setdefault(line, set()).add(m.lastgroup)
+    return sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)
