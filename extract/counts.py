@@ -18,7 +18,7 @@ from extract.numbers import find_fractions, find_ranges, parse_number_words, par
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
 from gazetteer.cues import folded as folded_text
-from gazetteer.text import fold
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
     from extract.context import DocContext
@@ -33,7 +33,7 @@ _ANNOUNCES = regex.compile(r"(?i)(?:\bbao\s+gồm|\bgồm(?:\s+có)?|\bđó\s+l�
 
 
 def _unit_at(folded: str, pos: int) -> regex.Match | None:
-    m = count_unit_pattern().match(folded, pos)
+    m = match_at(count_unit_pattern(), folded, pos)
     return m
 
 
@@ -42,10 +42,10 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
     text = ctx.text
     folded = folded_text(text)
     out = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # offsets inside a fraction or range already read
 
     def unit_after(end: int):
-        gap = _GAP.match(folded, end)
+        gap = match_at(_GAP, folded, end)
         pos = gap.end() if gap else end
         m = _unit_at(folded, pos)
         if not m:
@@ -56,14 +56,14 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
         u = unit_after(fr.end)
         if u and fr.numerator <= fr.denominator:
             out.append((fr.start, u[1], int(fr.numerator), int(fr.denominator), None, u[0], u[1]))
-            taken.append((fr.start, fr.end))
+            taken.update(range(fr.start, fr.end))
     for rg in find_ranges(text):
         u = unit_after(rg.end)
-        if u and not any(s <= rg.start < e for s, e in taken):
+        if u and rg.start not in taken:
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
-            taken.append((rg.start, rg.end))
+            taken.update(range(rg.start, rg.end))
     for m in _PLAIN.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if m.start() in taken:
             continue
         raw = m.group("num")
         value = parse_vn_number(raw) if raw[0].isdigit() else parse_number_words(raw)

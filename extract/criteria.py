@@ -30,7 +30,7 @@ from gazetteer.criteria import (
 )
 from gazetteer.cues import find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
-from gazetteer.text import fold
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
     from extract.context import DocContext
@@ -69,7 +69,7 @@ class NumberedMention:
 
 def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | None, int, int, frozenset[str]]:
     """The name written after "tiêu chí N" at `pos`: the longest word prefix some set accepts."""
-    sep = _NAME_SEP.match(folded, pos)
+    sep = match_at(_NAME_SEP, folded, pos)
     start = sep.end() if sep else pos
     stop = _NAME_END.search(folded, start)
     limit = stop.start() if stop else len(text)

@@ -31,7 +31,7 @@ from gazetteer.criteria import find_criterion_names
 from gazetteer.cues import load_data
 from gazetteer.cues import phrase_pattern
 from gazetteer.doccodes import type_word_pattern
-from gazetteer.text import fold
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
     from extract.context import DocContext
@@ -113,11 +113,11 @@ def _is_citation_sentence(ctx: "DocContext", start: int) -> bool:
     s, e = ctx.sentence_at(start)
     lead = regex.match(r"[\s\-+*•]*", folded[s:e])
     pos = s + (lead.end() if lead else 0)
-    opener = _pattern("citation_openers").match(folded, pos)
+    opener = match_at(_pattern("citation_openers"), folded, pos)
     if opener is None:
         return False
     rest = regex.match(r"\s*(?:cac\s+|theo\s+)?", folded[opener.end():e])
-    return _type_words().match(folded, opener.end() + (rest.end() if rest else 0)) is not None
+    return match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0)) is not None
 
 
 def _in_range(ranges: list[tuple[int, int]], d: DateMatch) -> bool:
@@ -344,7 +344,7 @@ def _actor_at(ctx: "DocContext", start: int, end: int) -> str | None:
     text = ctx.text
     folded = _folded(ctx)
     pos = start + len(text[start:end]) - len(text[start:end].lstrip(" -+*•:"))
-    lead = _pattern("actor_lead_words").match(folded, pos)
+    lead = match_at(_pattern("actor_lead_words"), folded, pos)
     if lead:
         pos = lead.end() + len(text[lead.end():end]) - len(text[lead.end():end].lstrip())
     m = _actor_pattern().match(text, pos, end)
@@ -378,6 +378,9 @@ def _responsible(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> s
 
 def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
     cands = [c for c in _candidates(ctx) if _commits(ctx, c)]
+    by_sentence: dict[tuple[int, int], list] = {}
+    for c in cands:
+        by_sentence.setdefault(ctx.sentence_at(c.date.start), []).append(c)
     rows: list[Deadline] = []
     seen: set[tuple[int, str]] = set()
     for cand in cands:
@@ -387,7 +390,7 @@ def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
         if (sentence[0], due) in seen:
             continue  # one row per statement and date
         seen.add((sentence[0], due))
-        same_sentence = [o for o in cands if ctx.sentence_at(o.date.start) == sentence]
+        same_sentence = by_sentence[sentence]
         seg = _segment(ctx, cand, same_sentence)
         precision = "year" if d.part is not None else d.precision
         rows.append(Deadline(

@@ -29,7 +29,7 @@ from gazetteer.cues import load_data
 from extract.context import DocContext
 from extract.numbers import MoneyMatch, find_vnd_amounts, words_alternation
 from extract.records import FundingAmount
-from gazetteer.text import strip_tones, words_key
+from gazetteer.text import match_at, strip_tones, words_key
 
 _CLAUSE_SEP = regex.compile(r"[;\n]|\.(?=\s|\Z)|:(?=\s)")
 _LABEL_SEP = regex.compile(r"[;,(\n]|\.(?=\s|\Z)")
@@ -182,7 +182,7 @@ def _purpose(text: str, start: int, end: int, after: tuple[int, int] | None = No
         if phrase and not phrase.lower().startswith("thực hiện"):
             return phrase
     if after is not None:
-        lead = v.purpose_lead.match(text, _AFTER_SPACE.match(text, after[0]).end(), after[1])
+        lead = v.purpose_lead.match(text, match_at(_AFTER_SPACE, text, after[0]).end(), after[1])
         if lead:
             phrase = _phrase_until_stop(text, lead.end(), after[1])
             if phrase:

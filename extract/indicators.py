@@ -29,7 +29,7 @@ from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
 from gazetteer.cues import load_data
 from gazetteer.cues import count_unit_pattern, phrase_pattern
-from gazetteer.text import fold
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
     from extract.context import DocContext
@@ -80,7 +80,7 @@ def _is_count(folded: str, end: int) -> bool:
     """A fraction followed by a counted noun ("18/19 tiêu chí", "9/9 thôn") is a count."""
     gap = regex.match(r"[ \t]{0,%d}" % UNIT_GAP, folded[end:end + UNIT_GAP + 1])
     pos = end + (gap.end() if gap else 0)
-    return count_unit_pattern().match(folded, pos) is not None
+    return match_at(count_unit_pattern(), folded, pos) is not None
 
 
 def _is_map_scale(folded: str, start: int, numerator: float) -> bool:
@@ -112,7 +112,7 @@ def _values(ctx: "DocContext") -> list[_Value]:
     joined: dict[int, tuple[float, float, int]] = {}  # percentage start -> (num, den, fraction start)
     out: list[_Value] = []
     for fr in find_fractions(text):
-        eq = _FRACTION_EQUALS.match(text, fr.end)
+        eq = match_at(_FRACTION_EQUALS, text, fr.end)
         if eq and eq.end() in starts:
             joined[eq.end()] = (fr.numerator, fr.denominator, fr.start)
             continue
@@ -146,7 +146,7 @@ def _is_operand(text: str, pcts, i: int) -> bool:
     j = i
     while j + 1 < len(pcts) and joined(j):
         j += 1
-    eq = _EQUALS.match(text, pcts[j][1])
+    eq = match_at(_EQUALS, text, pcts[j][1])
     return eq is not None and j + 1 < len(pcts) and pcts[j + 1][0] == eq.end()
 
 
@@ -213,14 +213,14 @@ def _subject_before(ctx: "DocContext", v: _Value) -> tuple[str | None, bool]:
     start = a
     if heads:
         start = heads[-1].start()
-        if _pattern("anaphora").match(folded, start):
+        if match_at(_pattern("anaphora"), folded, start):
             return None, True
     else:
         leads = _matches_outside_parens(_pattern("subject_leads"), folded, a, b)
         if leads:
             start = leads[-1].end()
         lead_pos = start + len(folded[start:b]) - len(folded[start:b].lstrip(" ,"))
-        m = _pattern("leading_time_words").match(folded, lead_pos)
+        m = match_at(_pattern("leading_time_words"), folded, lead_pos)
         if m:
             start = m.end()
         ids = list(_INDICATOR.finditer(folded, start, b))
@@ -255,7 +255,7 @@ def _names_population_after(ctx: "DocContext", v: _Value) -> bool:
     """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
     folded = _folded(ctx)
     m = regex.match(r"[ \t]+(?:so\s+)?(?=\p{L})", folded[v.end:v.end + 4])
-    if m is None or _pattern("not_after_subject").match(folded, v.end + m.end()):
+    if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
     a, b = _clause_before(ctx, v)
     return not _matches_outside_parens(_pattern("rate_heads"), folded, a, b)

@@ -33,6 +33,7 @@ from gazetteer.doccodes import (
     legal_ref_type,
     type_word_pattern,
 )
+from gazetteer.text import match_at
 
 # A code part as written: capital first ("QĐ", "TTg", "QH15", "BNN&PTNT"); validated in code.
 _CODE_PART = r"\p{Lu}[\p{L}\d&]*"
@@ -186,7 +187,7 @@ def _issued_date(text: str, end: int) -> tuple[str | None, int | None, int]:
 
 def _issuer(text: str, pos: int) -> tuple[str | None, int]:
     """Issuer written as "của …" at `pos`, cut at the subject or after its place name."""
-    lead = _ISSUER_LEAD.match(text, pos)
+    lead = match_at(_ISSUER_LEAD, text, pos)
     if lead is None:
         return None, pos
     start = lead.end()
@@ -204,9 +205,9 @@ def _issuer(text: str, pos: int) -> tuple[str | None, int]:
 
 def _subject(text: str, pos: int, after_date: bool, numbers_after: list[_Number]) -> str | None:
     """Subject as written after the citation: "về việc ban hành …", "phê duyệt …"."""
-    m = _SUBJECT_LEAD.match(text, pos) or _SUBJECT_VERB.match(text, pos)
+    m = match_at(_SUBJECT_LEAD, text, pos) or match_at(_SUBJECT_VERB, text, pos)
     if m is None and after_date:
-        m = _SUBJECT_BARE.match(text, pos)
+        m = match_at(_SUBJECT_BARE, text, pos)
     if m is None:
         return None
     start = m.end()

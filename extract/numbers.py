@@ -35,6 +35,8 @@ from typing import Any
 import regex
 import yaml
 
+from gazetteer.text import match_at
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -403,7 +405,7 @@ def _word_number(text: str, m: regex.Match[str]) -> NumberMatch | None:
     while tokens and tokens[0][2].lower() not in t["digits"] and tokens[0][2].lower() not in t["ten"]:
         tokens.pop(0)
     # "năm" at the end is "year" unless a counted noun follows ("năm tiêu chí").
-    while tokens and tokens[-1][2].lower() == "năm" and not g.counted_noun_next.match(text, tokens[-1][1]):
+    while tokens and tokens[-1][2].lower() == "năm" and not match_at(g.counted_noun_next, text, tokens[-1][1]):
         tokens.pop()
     if not tokens:
         return None
@@ -592,7 +594,7 @@ def find_comparator(text: str, pct_match: PercentMatch | NumberMatch) -> str | N
     if hint:
         return hint
     before, after, lookup = _comparator_patterns()
-    m = after.match(text, pct_match.end)
+    m = match_at(after, text, pct_match.end)
     if m:
         return lookup[" ".join(m["w"].lower().split())]
     m = before.search(text, max(0, pct_match.start - 40), pct_match.start)
@@ -657,10 +659,10 @@ def find_vnd_amounts(text: str) -> list[MoneyMatch]:
         if cur is None:
             if not scales or _scale_key(scales[-1]) not in g.standalone_scales:
                 continue
-            if g.counted_not_money_next.match(text, m.end()):
+            if match_at(g.counted_not_money_next, text, m.end()):
                 continue
         grouped = bool(_GROUPED.search(m.group(0)))  # "3.250.000.000": an amount, whatever follows
-        if cur is not None and cur.lower() == "đồng" and m["per"] is None and g.dong_not_currency_next.match(text, m.end()):
+        if cur is not None and cur.lower() == "đồng" and m["per"] is None and match_at(g.dong_not_currency_next, text, m.end()):
             if not scales and not grouped:
                 continue
         first = m.captures("c")[0]
@@ -671,7 +673,7 @@ def find_vnd_amounts(text: str) -> list[MoneyMatch]:
         amount = _money_amount(m)
         if amount is None:
             continue
-        per_unit = bool(m["per"]) or bool(g.per_unit_after.match(text, m.end()))
+        per_unit = bool(m["per"]) or bool(match_at(g.per_unit_after, text, m.end()))
         if not per_unit:
             clause_start = max(
                 text.rfind(sep, 0, m.start()) for sep in (".", ";", "\n", ":")

@@ -139,3 +139,17 @@ def strip_tones(s: str) -> str:
 def has_marks(s: str) -> bool:
     """Whether `s` carries any Vietnamese diacritic (i.e. is not written bare)."""
     return fold(s) != s.lower()
+
+
+MATCH_WINDOW = 400  # chars after `pos` a match anchored there may span
+
+
+def match_at(pattern: "regex.Pattern[str]", text: str, pos: int, endpos: int | None = None) -> "regex.Match[str] | None":
+    """`pattern.match(text, pos)` over a bounded window.
+
+    The regex engine looks ahead for a pattern's required literal up to
+    `endpos` before it tries a match, so an unbounded match at each of n offsets
+    costs O(n²) on a long document; every anchored match goes through here.
+    """
+    limit = pos + MATCH_WINDOW
+    return pattern.match(text, pos, limit if endpos is None else min(endpos, limit))

@@ -29,6 +29,7 @@ from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
 from extract.numbers import parse_vn_decimal
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
+from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.context import DocContext
@@ -292,7 +293,7 @@ def _share_sums(ctx: "DocContext") -> list[Finding]:
     text, folded = ctx.text, folded_text(ctx)
     groups: dict[tuple, list[tuple[int, int, Decimal, int]]] = defaultdict(list)
     for m in share.finditer(folded):
-        pct = _SHARE_PERCENT.match(text, m.end())
+        pct = match_at(_SHARE_PERCENT, text, m.end())
         if not pct:
             continue
         line = ctx.line_at(m.start())
