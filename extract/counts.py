@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.numbers import find_fractions, find_ranges, parse_number_words, parse_vn_number
+from extract.component import Component
+from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
-from gazetteer.cues import folded as folded_text
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 UNIT_GAP = 3  # at most this many chars between the number and its noun
 STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
@@ -37,10 +37,10 @@ def _unit_at(folded: str, pos: int) -> regex.Match | None:
     return m
 
 
-def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
+def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
     """(start, end, value, total, value_max, unit, unit_end) for every count-like phrase."""
     text = ctx.text
-    folded = folded_text(text)
+    folded = ctx.folded
     out = []
     taken: set[int] = set()  # offsets inside a fraction or range already read
 
@@ -52,12 +52,12 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
             return None
         return m.lastgroup, m.end()
 
-    for fr in find_fractions(text):
+    for fr in ctx.fractions:
         u = unit_after(fr.end)
         if u and fr.numerator <= fr.denominator:
             out.append((fr.start, u[1], int(fr.numerator), int(fr.denominator), None, u[0], u[1]))
             taken.update(range(fr.start, fr.end))
-    for rg in find_ranges(text):
+    for rg in ctx.ranges:
         u = unit_after(rg.end)
         if u and rg.start not in taken:
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
@@ -77,8 +77,8 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
     return out
 
 
-def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
-    folded = folded_text(ctx.text)
+def _excluded(ctx: "PreparedDoc", start: int, unit_end: int) -> bool:
+    folded = ctx.folded
     ex = cue_data()["count_exclusions"]
     before = folded[max(0, start - 12):start]
     if phrase_pattern(ex["before"]).search(before):
@@ -87,9 +87,9 @@ def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
     return any(after.lstrip().startswith(fold(w)) for w in ex["after"])
 
 
-def extract_counts(ctx: "DocContext") -> list[CountClaim]:
+def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
     text = ctx.text
-    folded = folded_text(text)
+    folded = ctx.folded
     rows: list[CountClaim] = []
     remaining = phrase_pattern(["còn lại"])
     village_std = phrase_pattern(cue_data()["village_standard"])
@@ -138,7 +138,7 @@ def extract_counts(ctx: "DocContext") -> list[CountClaim]:
     return rows
 
 
-def _list_follows(ctx: "DocContext", sentence_end: int) -> bool:
+def _list_follows(ctx: "PreparedDoc", sentence_end: int) -> bool:
     """The sentence ends in a colon or "gồm"-phrase and items follow (inline or as lines)."""
     line = ctx.line_at(sentence_end - 1 if sentence_end else 0)
     tail = ctx.text[sentence_end - 1:line.end] if sentence_end else ""
@@ -148,3 +148,11 @@ def _list_follows(ctx: "DocContext", sentence_end: int) -> bool:
     # Inline enumeration: text after the colon on the same line.
     colon = ctx.text.rfind(":", line.start, line.end)
     return colon >= 0 and bool(ctx.text[colon + 1:line.end].strip()) or bool(tail.strip())
+
+
+COMPONENT = Component(
+    name="counts", record=CountClaim, run=extract_counts,
+    requires=("fractions", "ranges", "structure", "sentence_spans", "meta", "status_periods"),
+    enums={"kind": ("met_total", "declared_list", "remaining", "target_total", "villages", "indicators"),
+           "status": ("met", "unmet", "target"), "unit": ("tieu_chi", "chi_tieu", "thon", "xa", "huyen")},
+)

@@ -17,6 +17,7 @@ Day/month without a year ("ngày 30/9") is not returned: it has no ISO value.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -258,6 +259,11 @@ def find_periods(text: str) -> list[PeriodMatch]:
 
     Full dates (day precision) are not periods and are left out.
     """
+    return periods_of_dates(text, find_dates(text))
+
+
+def periods_of_dates(text: str, dates: list[DateMatch]) -> list[PeriodMatch]:
+    """`find_periods` from the dates `find_dates(text)` already found."""
     g = _grammar()
     ranges: list[PeriodMatch] = []
     for m in (m for ws, we in _year_windows(text) for m in g.ranges.finditer(text, ws, we)):
@@ -267,15 +273,22 @@ def find_periods(text: str) -> list[PeriodMatch]:
             ranges.append(PeriodMatch(m.start(), m.end(), f"{lo}-{hi}", "range", lo, hi, None, m.group()))
     out = list(ranges)
     kind_of = {"year": "year", "quarter": "quarter", "month": "month"}
-    for d in find_dates(text):
+    range_starts = [r.start for r in ranges]
+    for d in dates:
         if d.precision not in kind_of:
             continue
-        if any(r.start < d.end and d.start < r.end for r in ranges):
+        if _overlaps(ranges, range_starts, d.start, d.end):
             continue
         year = int(d.iso[:4])
         out.append(PeriodMatch(d.start, d.end, d.iso, kind_of[d.precision], year, year, d.part, d.text))
     out.sort(key=lambda p: p.start)
     return out
+
+
+def _overlaps(spans: list[PeriodMatch], starts: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of `spans` (sorted by start, not overlapping each other)."""
+    i = bisect.bisect_left(starts, end) - 1
+    return i >= 0 and spans[i].end > start
 
 
 def relation_words() -> dict[str, str]:

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.criteria import _INDICATOR, numbered_mentions
-from extract.dates import DateMatch, find_dates, find_periods, parse_issued_line, relation_before
+from extract.component import Component
+from extract.criteria import INDICATOR_ID
+from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
 from gazetteer.cues import load_data
@@ -34,7 +35,7 @@ from gazetteer.doccodes import type_word_pattern
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
     from extract.structure import Line
 
 CITATION_GAP = 24  # max chars between a document number (or type word) and its date
@@ -52,7 +53,7 @@ def deadline_words() -> dict:
     return load_data("deadline_words.yaml")
 
 
-def _folded(ctx: "DocContext") -> str:
+def _folded(ctx: "PreparedDoc") -> str:
     return ctx.folded
 
 
@@ -86,11 +87,11 @@ class _Candidate:
 # --------------------------------------------------------------- exclusions
 
 
-def _is_date_line(ctx: "DocContext", line: "Line") -> bool:
+def _is_date_line(ctx: "PreparedDoc", line: "Line") -> bool:
     return line.index < ctx.structure.first_section and parse_issued_line(line.text) is not None
 
 
-def _is_citation(ctx: "DocContext", d: DateMatch) -> bool:
+def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A date right after a document number or type word ("… số 31/QĐ-UBND ngày 08/01/2024")."""
     text = ctx.text
     window_start = max(0, d.start - CITATION_GAP - 40)
@@ -107,7 +108,7 @@ def _is_citation(ctx: "DocContext", d: DateMatch) -> bool:
     return False
 
 
-def _is_citation_sentence(ctx: "DocContext", start: int) -> bool:
+def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     """A sentence that opens with "Căn cứ"/"Thực hiện" + a cited document."""
     folded = _folded(ctx)
     s, e = ctx.sentence_at(start)
@@ -124,7 +125,7 @@ def _in_range(ranges: list[tuple[int, int]], d: DateMatch) -> bool:
     return any(a < d.end and d.start < b for a, b in ranges)
 
 
-def _is_past(ctx: "DocContext", d: DateMatch) -> bool:
+def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """Before the time of writing: the year (or month) of the issued date, else the plan year."""
     meta = ctx.meta
     ref = meta.issued_date or (str(meta.plan_year) if meta.plan_year else None)
@@ -153,7 +154,7 @@ def _clause_start(text: str, s: int, pos: int) -> int:
     return cut + 1 if cut >= s else s
 
 
-def _labels_a_plan(ctx: "DocContext", d: DateMatch) -> bool:
+def _labels_a_plan(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A bare year right after a label noun ("Kế hoạch … năm 2022"), no achievement verb between."""
     text = ctx.text
     folded = _folded(ctx)
@@ -166,7 +167,7 @@ def _labels_a_plan(ctx: "DocContext", d: DateMatch) -> bool:
     return not verbs or verbs[-1].start() < labels[-1].start()
 
 
-def _commits(ctx: "DocContext", cand: _Candidate) -> bool:
+def _commits(ctx: "PreparedDoc", cand: _Candidate) -> bool:
     """A strong relation commits; otherwise a commitment cue in the sentence must be nearer
     the date than any mark of a finished action ("đã hoàn thành")."""
     if cand.strong:
@@ -188,14 +189,14 @@ def _commits(ctx: "DocContext", cand: _Candidate) -> bool:
     return True
 
 
-def _candidates(ctx: "DocContext") -> list[_Candidate]:
+def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     text = ctx.text
     folded = _folded(ctx)
-    ranges = [(p.start, p.end) for p in find_periods(text) if p.kind == "range"]
+    ranges = [(p.start, p.end) for p in ctx.all_periods if p.kind == "range"]
     strong_words = _pattern("strong_relations")
     strong_leads = _pattern("strong_relation_leads")
     out = []
-    for d in find_dates(text):
+    for d in ctx.dates:
         if _in_range(ranges, d):
             continue
         line = ctx.line_at(d.start)
@@ -223,7 +224,7 @@ def _candidates(ctx: "DocContext") -> list[_Candidate]:
 # ------------------------------------------------------------------ fields
 
 
-def _parenthesis(ctx: "DocContext", cand: _Candidate) -> tuple[int, int, int] | None:
+def _parenthesis(ctx: "PreparedDoc", cand: _Candidate) -> tuple[int, int, int] | None:
     """(start of the words it qualifies, "(" offset, ")" offset) for a deadline written in
     parentheses after what it applies to: "trường lớp học MN, THCS (Phấn đấu hoàn thành trước …)"."""
     text = ctx.text
@@ -238,7 +239,7 @@ def _parenthesis(ctx: "DocContext", cand: _Candidate) -> tuple[int, int, int] | 
     return (prev + 1 if prev >= s else s), open_at, close
 
 
-def _segment(ctx: "DocContext", cand: _Candidate, dates: list[_Candidate]) -> tuple[int, int]:
+def _segment(ctx: "PreparedDoc", cand: _Candidate, dates: list[_Candidate]) -> tuple[int, int]:
     """The part of the sentence that belongs to this date: its clause, split at commas
     between neighbouring dates of the same clause."""
     text = ctx.text
@@ -261,7 +262,7 @@ def _segment(ctx: "DocContext", cand: _Candidate, dates: list[_Candidate]) -> tu
     return a, b
 
 
-def _task(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> str | None:
+def _task(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> str | None:
     """What must be done, as written: the statement around the date without the date, its
     relation and lead cue words; a parenthesised deadline takes the words before the
     parenthesis; a statement that says only when ("Thời gian thực hiện xong …") takes its item."""
@@ -308,14 +309,14 @@ def _strip_lead_words(task: str) -> str:
         task = task[m.end():].strip(" ,.;:()-–*")
 
 
-def _criterion(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> int | None:
+def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> int | None:
     """The one criterion the statement is about; None when it names several or none."""
     folded = _folded(ctx)
     s, e = ctx.sentence_at(cand.date.start)
 
     def written(a: int, b: int) -> set[int] | None:
-        numbers = {mn.number for mn in numbered_mentions(ctx) if a <= mn.start < b}
-        numbers |= {int(m.group("id").split(".")[0]) for m in _INDICATOR.finditer(folded, a, b)}
+        numbers = {mn.number for mn in ctx.mentions_in(a, b)}
+        numbers |= {int(m.group("id").split(".")[0]) for m in INDICATOR_ID.finditer(folded, a, b)}
         return numbers or None
 
     numbers = written(s, e)
@@ -339,7 +340,7 @@ def _criterion(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> int
     return None
 
 
-def _actor_at(ctx: "DocContext", start: int, end: int) -> str | None:
+def _actor_at(ctx: "PreparedDoc", start: int, end: int) -> str | None:
     """An actor's name opening text[start:end] (after lead words such as "Riêng")."""
     text = ctx.text
     folded = _folded(ctx)
@@ -353,7 +354,7 @@ def _actor_at(ctx: "DocContext", start: int, end: int) -> str | None:
     return m.group("actor").strip(" -–")
 
 
-def _responsible(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> str | None:
+def _responsible(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> str | None:
     """The subject of the statement when it is an actor, else the numbered item heading
     (an officer or body) the statement sits under."""
     text = ctx.text
@@ -376,7 +377,7 @@ def _responsible(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> s
 # ------------------------------------------------------------------- rows
 
 
-def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
+def extract_deadlines(ctx: "PreparedDoc") -> list[Deadline]:
     cands = [c for c in _candidates(ctx) if _commits(ctx, c)]
     by_sentence: dict[tuple[int, int], list] = {}
     for c in cands:
@@ -401,3 +402,10 @@ def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
             responsible=_responsible(ctx, cand, seg),
         ))
     return rows
+
+
+COMPONENT = Component(
+    name="deadlines", record=Deadline, run=extract_deadlines,
+    requires=("dates", "all_periods", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
+    enums={"precision": ("day", "month", "quarter", "year"), "relation": ("before", "by", "during")},
+)

@@ -22,14 +22,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
-from gazetteer.cues import load_data
-from extract.context import DocContext
-from extract.numbers import MoneyMatch, find_vnd_amounts, words_alternation
+from extract.component import Component
+from extract.numbers import MoneyMatch, words_alternation
 from extract.records import FundingAmount
+from gazetteer.cues import load_data
 from gazetteer.text import match_at, strip_tones, words_key
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
 
 _CLAUSE_SEP = regex.compile(r"[;\n]|\.(?=\s|\Z)|:(?=\s)")
 _LABEL_SEP = regex.compile(r"[;,(\n]|\.(?=\s|\Z)")
@@ -200,7 +204,7 @@ def _purpose(text: str, start: int, end: int, after: tuple[int, int] | None = No
 # Breakdown of totals
 
 
-def _parents(ctx: DocContext, amounts: list[MoneyMatch]) -> dict[int, int]:
+def _parents(ctx: "PreparedDoc", amounts: list[MoneyMatch]) -> dict[int, int]:
     """Index of each part → index of its total (list items of an announcing line; inline "trong đó")."""
     text = ctx.text
     v = _vocabulary()
@@ -248,9 +252,9 @@ def _clause_end(text: str, start: int, end: int) -> int:
 # ---------------------------------------------------------------------------
 
 
-def extract_funding(ctx: DocContext) -> list[FundingAmount]:
+def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
     text = ctx.text
-    amounts = [a for a in find_vnd_amounts(text) if not a.per_unit]
+    amounts = [a for a in ctx.amounts if not a.per_unit]
     parent = _parents(ctx, amounts)
     has_parts = set(parent.values())
     records: list[FundingAmount] = []
@@ -303,3 +307,12 @@ def extract_funding(ctx: DocContext) -> list[FundingAmount]:
         part.purpose = total.purpose or part.purpose
         part.period = total.period
     return records
+
+
+COMPONENT = Component(
+    name="funding", record=FundingAmount, run=extract_funding,
+    requires=("amounts", "structure", "sentence_spans", "meta"),
+    enums={"role": ("total", "component", "estimate", "spent"),
+           "source": ("ngan_sach_huyen", "ngan_sach_xa", "ngan_sach_tinh", "trung_uong", "dan_gop",
+                      "long_ghep", "doanh_nghiep", "xa_hoi_hoa")},
+)

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
-from extract.context import DocContext
+from extract.component import Component
 from extract.dates import find_dates
 from extract.records import LegalRef
 from gazetteer.doccodes import (
@@ -34,6 +35,9 @@ from gazetteer.doccodes import (
     type_word_pattern,
 )
 from gazetteer.text import match_at
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
 
 # A code part as written: capital first ("QĐ", "TTg", "QH15", "BNN&PTNT"); validated in code.
 _CODE_PART = r"\p{Lu}[\p{L}\d&]*"
@@ -227,7 +231,7 @@ def _subject(text: str, pos: int, after_date: bool, numbers_after: list[_Number]
     return written or None
 
 
-def extract_legal_refs(ctx: DocContext) -> list[LegalRef]:
+def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
     text = ctx.text
     numbers = find_document_numbers(text)
     own_number = ref_key(ctx.meta.doc_number) if ctx.meta.doc_number else None
@@ -269,3 +273,10 @@ def extract_legal_refs(ctx: DocContext) -> list[LegalRef]:
         if first.ref_type == "other" and ref.ref_type != "other":
             first.ref_type = ref.ref_type
     return sorted(refs.values(), key=lambda r: r.start)
+
+
+COMPONENT = Component(
+    name="legal_refs", record=LegalRef, run=extract_legal_refs, requires=("meta",),
+    enums={"ref_type": ("quyet_dinh", "nghi_quyet", "ke_hoach", "thong_bao", "cong_van", "chi_thi",
+                        "thong_tu", "nghi_dinh", "luat", "other")},
+)

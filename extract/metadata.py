@@ -21,7 +21,7 @@ from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
 from gazetteer.text import fold, fold_key
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 HEADER_LINES = 14  # the frame's top lines come before this many lines, at most
 _DOC_NUMBER = regex.compile(r"^\s*(?i:số)\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
@@ -42,7 +42,7 @@ def _title_case(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
 
 
-def extract_metadata(ctx: "DocContext") -> DocumentMeta:
+def extract_metadata(ctx: "PreparedDoc") -> DocumentMeta:
     st = ctx.structure
     lines = st.lines
     head = lines[: max(min(st.first_section, HEADER_LINES), 1)]
@@ -103,7 +103,7 @@ def _mentions(text: str, level: str) -> Counter:
     return found
 
 
-def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | None) -> None:
+def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | None) -> None:
     text = ctx.text
     provinces = _mentions(text, "province")
     districts = _mentions(text, "district")
@@ -154,7 +154,7 @@ def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | No
         meta.province, meta.province_code = province_unit.name, province_unit.code
 
 
-def _resolve_programme(ctx: "DocContext", meta: DocumentMeta) -> None:
+def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
     from gazetteer.criteria import criteria_sets
 
     title = fold(meta.title or "")

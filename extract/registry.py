@@ -1,42 +1,44 @@
-"""The extractors, one per output table, and the function that runs them all on a document.
+"""The components (one per output table) and the audit checks, and the function that runs them.
 
-Each extractor is a pure function from a `DocContext` to records with spans; a
-new record kind is one entry here. Audit checks run last, over the records.
+Every module of `extract/` that declares `COMPONENT` and every module of
+`extract/audit/` that declares `CHECKS` is imported when the registry is first
+used; an import or attribute error in any of them stops the run with its
+traceback (nothing is optional). Components read the prepared document only,
+so they run in any order; checks run last, over the records.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import lru_cache
 
-from extract.context import DocContext
+import extract
+import extract.audit
+from extract.component import Check, Component
+from extract.prepare import PreparedDoc, prepare
 from extract.records import DocumentMeta, Finding, Record
 from normalize.document import NormalizedDoc
 
-Extractor = Callable[[DocContext], list[Record]]
+
+def _modules(package) -> list:
+    return [importlib.import_module(f"{package.__name__}.{info.name}")
+            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+            if not info.ispkg]
 
 
-def _registry() -> dict[str, Extractor]:
-    from extract.counts import extract_counts
-    from extract.criteria import extract_criteria
-
-    reg: dict[str, Extractor] = {"criteria": extract_criteria, "counts": extract_counts}
-    optional = {
-        "indicators": ("extract.indicators", "extract_indicators"),
-        "funding": ("extract.funding", "extract_funding"),
-        "deadlines": ("extract.deadlines", "extract_deadlines"),
-        "legal_refs": ("extract.legal_refs", "extract_legal_refs"),
-    }
-    import importlib
-
-    for table, (module, func) in optional.items():
-        try:
-            reg[table] = getattr(importlib.import_module(module), func)
-        except (ImportError, AttributeError):
-            continue
-    return reg
+@lru_cache(maxsize=1)
+def components() -> tuple[Component, ...]:
+    """Every declared record kind, in the order of the output tables."""
+    found = [m.COMPONENT for m in _modules(extract) if hasattr(m, "COMPONENT")]
+    order = ["criteria", "counts", "indicators", "funding", "deadlines", "legal_refs"]
+    return tuple(sorted(found, key=lambda c: (order.index(c.name) if c.name in order else len(order), c.name)))
 
 
-EXTRACTORS: dict[str, Extractor] = {}
+@lru_cache(maxsize=1)
+def checks() -> tuple[Check, ...]:
+    """Every declared audit check."""
+    return tuple(c for m in _modules(extract.audit) for c in getattr(m, "CHECKS", ()))
 
 
 @dataclass
@@ -46,17 +48,25 @@ class Extraction:
     findings: list[Finding] = field(default_factory=list)
 
 
-def extract_document(doc: NormalizedDoc) -> Extraction:
-    if not EXTRACTORS:
-        EXTRACTORS.update(_registry())
-    ctx = DocContext(doc)
-    meta = ctx.meta
-    records = {table: fn(ctx) for table, fn in EXTRACTORS.items()}
+def run_components(prep: PreparedDoc, selected: tuple[Component, ...] | None = None) -> dict[str, list[Record]]:
+    return {c.table: c.run(prep) for c in (components() if selected is None else selected)}
+
+
+def run_checks(prep: PreparedDoc, records: dict[str, list[Record]],
+               selected: tuple[Check, ...] | None = None) -> list[Finding]:
+    """Every finding of every check, in document order."""
     findings: list[Finding] = []
-    try:
-        from extract.audit import audit_document
-    except ImportError:
-        audit_document = None
-    if audit_document is not None:
-        findings = audit_document(ctx, records)
-    return Extraction(meta=meta, records=records, findings=findings)
+    for check in checks() if selected is None else selected:
+        findings.extend(check.run(prep, records))
+    findings.sort(key=lambda f: (f.evidence[0] if f.evidence else (0, 0), f.check))
+    return findings
+
+
+def extract_document(doc: NormalizedDoc) -> Extraction:
+    prep = prepare(doc)
+    records = run_components(prep)
+    return Extraction(meta=prep.meta, records=records, findings=run_checks(prep, records))
+
+
+components()  # importing the registry imports every component and check: a broken one stops here
+checks()

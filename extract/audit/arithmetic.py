@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from extract.component import Check
 from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
 from extract.numbers import parse_vn_decimal
 from extract.records import Finding
@@ -32,7 +33,7 @@ from gazetteer.cues import phrase_pattern
 from gazetteer.text import match_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _TERM = rf"(?:{_NUM})(?:\s?%)?"
@@ -221,7 +222,7 @@ def _wrong_steps(comp: Computation) -> list[tuple[Side, Term, Decimal]]:
     return wrong
 
 
-def check_arithmetic(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     text = ctx.text
     findings = []
     for comp in find_computations(text):
@@ -255,7 +256,7 @@ def _tolerance(amount: int, amount_text: str) -> int:
     return (10 ** zeros) // 2
 
 
-def _funding_sums(ctx: "DocContext", records: dict) -> list[Finding]:
+def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     funding = records.get("funding") or []
     by_start = {f.start: f for f in funding}
     parts: dict[int, list] = defaultdict(list)
@@ -285,7 +286,7 @@ def _funding_sums(ctx: "DocContext", records: dict) -> list[Finding]:
 _SHARE_PERCENT = regex.compile(r"\s*(?P<n>\d+(?:,\d+)?)\s?%")  # right after the share word
 
 
-def _share_sums(ctx: "DocContext") -> list[Finding]:
+def _share_sums(ctx: "PreparedDoc") -> list[Finding]:
     """Shares ("chiếm 40%") of one whole, inline or as the items of one list, above 100%."""
     cfg = audit_data()["arithmetic"]
     share = phrase_pattern(cfg["share_words"])
@@ -338,7 +339,7 @@ class Rate:
     line: int
 
 
-def _rates(ctx: "DocContext", comps: list[Computation]) -> list[Rate]:
+def _rates(ctx: "PreparedDoc", comps: list[Computation]) -> list[Rate]:
     """Every "a/b = p%" step: a rate with its written base."""
     out = []
     for comp in comps:
@@ -350,7 +351,7 @@ def _rates(ctx: "DocContext", comps: list[Computation]) -> list[Rate]:
     return out
 
 
-def check_denominators(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_denominators(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     text = ctx.text
     comps = find_computations(text)
     rates = _rates(ctx, comps)
@@ -382,3 +383,9 @@ def check_denominators(ctx: "DocContext", records: dict) -> list[Finding]:
                  (side.start, side.end)],
             ))
     return findings
+
+
+CHECKS = (
+    Check("arithmetic", check_arithmetic, severities=("warning",), requires=("structure", "sentence_spans")),
+    Check("denominator_mismatch", check_denominators, requires=("indicators",)),
+)

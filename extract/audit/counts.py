@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from extract.component import Check
 from extract.audit.common import audit_data, folded_text, trimmed
-from extract.criteria import numbered_mentions
 from extract.records import CountClaim, Finding
 from gazetteer.criteria import criteria_sets
 from gazetteer.cues import phrase_pattern
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 _INDICATOR_OF = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
 _MORE_NUMBERS = regex.compile(r"\s*(?:[,;&]|va)\s*(?:so\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
@@ -49,7 +49,7 @@ def _criteria_counts(records: dict) -> list[CountClaim]:
     return [c for c in records.get("counts", []) if c.unit == "tieu_chi" and c.value_max is None]
 
 
-def _announcer_end(ctx: "DocContext", count: CountClaim, others: list[CountClaim]) -> int | None:
+def _announcer_end(ctx: "PreparedDoc", count: CountClaim, others: list[CountClaim]) -> int | None:
     """End of the words announcing the count's items, in its clause, else None."""
     text, folded = ctx.text, folded_text(ctx)
     line = ctx.line_at(count.start)
@@ -80,11 +80,11 @@ def _announcer_end(ctx: "DocContext", count: CountClaim, others: list[CountClaim
     return end
 
 
-def _criteria_in(ctx: "DocContext", start: int, end: int) -> set[int]:
+def _criteria_in(ctx: "PreparedDoc", start: int, end: int) -> set[int]:
     """Criteria named in [start, end): "tiêu chí số 6, 12 và 17" names three, "Mục 15.1" names 15."""
     folded = folded_text(ctx)
     numbers = set()
-    for mn in numbered_mentions(ctx):
+    for mn in ctx.mentions:
         if start <= mn.start < end:
             numbers.add(mn.number)
             pos = mn.number_end
@@ -97,7 +97,7 @@ def _criteria_in(ctx: "DocContext", start: int, end: int) -> set[int]:
     return numbers
 
 
-def listed_items(ctx: "DocContext", records: dict, start: int) -> tuple[set[int], str, int, set[int]] | None:
+def listed_items(ctx: "PreparedDoc", records: dict, start: int) -> tuple[set[int], str, int, set[int]] | None:
     """What follows an announcer ending at `start`: (item counts, how, end of the list, criteria named).
 
     Item counts are the measures that agree with a reader: list lines and
@@ -113,7 +113,7 @@ def listed_items(ctx: "DocContext", records: dict, start: int) -> tuple[set[int]
         measures = {len(items)}
         numbers = set()
         for ln in items:
-            first = next((mn.number for mn in numbered_mentions(ctx) if ln.start <= mn.start < ln.end), None)
+            first = next((mn.number for mn in ctx.mentions_in(ln.start, ln.end)), None)
             if first is not None:
                 numbers.add(first)
         if numbers:
@@ -136,20 +136,20 @@ def listed_items(ctx: "DocContext", records: dict, start: int) -> tuple[set[int]
     return None
 
 
-def _first_item_start(ctx: "DocContext", start: int, end: int) -> int:
-    starts = [mn.start for mn in numbered_mentions(ctx) if start <= mn.start < end]
+def _first_item_start(ctx: "PreparedDoc", start: int, end: int) -> int:
+    starts = [mn.start for mn in ctx.mentions_in(start, end)]
     starts += [m.start() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
     return min(starts, default=end)
 
 
-def _first_item_end(ctx: "DocContext", start: int, end: int) -> int:
+def _first_item_end(ctx: "PreparedDoc", start: int, end: int) -> int:
     """End of the first criterion named in an inline enumeration (the evidence stops there)."""
-    ends = [mn.number_end for mn in numbered_mentions(ctx) if start <= mn.start < end]
+    ends = [mn.number_end for mn in ctx.mentions_in(start, end)]
     ends += [m.end() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
     return min(ends, default=end)
 
 
-def check_count_mismatch(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_count_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     counts = _criteria_counts(records)
     findings = []
     for c in counts:
@@ -190,7 +190,7 @@ def _period_key(period: str | None) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2)) if m.group(2) else 5
 
 
-def _set_size(ctx: "DocContext") -> int | None:
+def _set_size(ctx: "PreparedDoc") -> int | None:
     cset = ctx.criteria_set
     return len(criteria_sets()[cset].criteria) if cset else None
 
@@ -208,11 +208,11 @@ def _met_counts(counts: list[CountClaim], set_size: int | None) -> list[tuple[Co
     return out
 
 
-def _quote(ctx: "DocContext", c: CountClaim) -> str:
+def _quote(ctx: "PreparedDoc", c: CountClaim) -> str:
     return ctx.text[c.start:c.end]
 
 
-def check_count_sum(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_count_sum(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     counts = _criteria_counts(records)
     met = _met_counts(counts, _set_size(ctx))
     by_period: dict[tuple, list[tuple[CountClaim, int]]] = defaultdict(list)
@@ -257,3 +257,9 @@ def check_count_sum(ctx: "DocContext", records: dict) -> list[Finding]:
             [(mc.start, mc.end), (c.start, c.end)],
         ))
     return findings
+
+
+CHECKS = (
+    Check("count_mismatch", check_count_mismatch, severities=("error",), requires=("counts", "criteria", "mentions")),
+    Check("count_sum", check_count_sum, severities=("error",), requires=("counts",)),
+)

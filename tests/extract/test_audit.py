@@ -6,14 +6,12 @@ from collections import Counter
 
 import pytest
 
-from extract.audit import audit_document
 from extract.audit.arithmetic import find_computations
-from extract.context import DocContext
-from extract.registry import _registry
+from extract.prepare import PreparedDoc, prepare
+from extract.registry import run_checks, run_components
 from tests.conftest import SHARED
 from tests.extract.helpers import context_of, load_cases
 
-EXTRACTORS = _registry()
 CHECKS = {"count_mismatch", "count_sum", "list_numbering", "arithmetic", "set_mismatch",
           "denominator_mismatch", "status_conflict", "other"}
 SEVERITY = {"count_mismatch": "error", "count_sum": "error", "status_conflict": "error",
@@ -21,9 +19,8 @@ SEVERITY = {"count_mismatch": "error", "count_sum": "error", "status_conflict": 
             "denominator_mismatch": "warning"}
 
 
-def audit(ctx: DocContext):
-    records = {table: fn(ctx) for table, fn in EXTRACTORS.items()}
-    return audit_document(ctx, records)
+def audit(ctx: PreparedDoc):
+    return run_checks(ctx, run_components(ctx))
 
 
 @pytest.mark.parametrize("case", load_cases("audit"))
@@ -70,7 +67,7 @@ def test_samples_give_exactly_the_gold_findings(sample_docs):
     for path in GOLD:
         gold = json.loads(path.read_text(encoding="utf-8"))
         stem = path.stem
-        findings = audit(DocContext(sample_docs[stem]))
+        findings = audit(prepare(sample_docs[stem]))
         got = Counter((f.check, f.severity) for f in findings)
         want = Counter((g["check"], g["severity"]) for g in gold["findings"])
         assert got == want, stem
