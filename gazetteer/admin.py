@@ -40,7 +40,7 @@ class AdminUnit:
     unit_type: str | None = None  # Xã, Phường, Thị trấn, Huyện, Quận, Thị xã, Thành phố, Tỉnh
 
 
-def _data_dir() -> Path:
+def data_dir() -> Path:
     spec = importlib.util.find_spec("vietnamadminunits")  # locates, does not import
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the vietnamadminunits package is not installed")
@@ -135,7 +135,7 @@ def _json_list(value: str | None) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
-    uri = f"file:{_data_dir() / 'dataset.db'}?mode=ro"
+    uri = f"file:{data_dir() / 'dataset.db'}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         rows = conn.execute(
             "SELECT provinceShort, provinceCode, provinceKey, provinceAlias,"
@@ -222,7 +222,7 @@ class _Reform:
 
 @lru_cache(maxsize=1)
 def _reform() -> _Reform:
-    with open(_data_dir() / "converter_2025.json", encoding="utf-8") as fh:
+    with open(data_dir() / "converter_2025.json", encoding="utf-8") as fh:
         conv = json.load(fh)
     new_province = {old: new for new, olds in conv["DICT_PROVINCE"].items() for old in olds}
     new_ward: dict[str, str] = {}
@@ -235,7 +235,7 @@ def _reform() -> _Reform:
             default = next((o["newWardKey"] for o in options if o.get("isDefaultNewWard")), None)
             if default:
                 new_ward.setdefault(old, default)
-    uri = f"file:{_data_dir() / 'dataset.db'}?mode=ro"
+    uri = f"file:{data_dir() / 'dataset.db'}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         rows = conn.execute(
             "SELECT provinceKey, wardKey, wardShort, wardCode, wardType, provinceShort, provinceCode FROM admin_units"

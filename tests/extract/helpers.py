@@ -52,7 +52,7 @@ def as_checked(row, expected: dict) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _sample_doc(path: Path):
+def sample_doc(path: Path):
     return normalize_path(path)
 
 
@@ -60,6 +60,6 @@ def rows_on_samples(extractor) -> list[tuple[PreparedDoc, list]]:
     """Each bundled sample's context and the extractor's rows on it (samples normalized once per session)."""
     out = []
     for path in SAMPLES:
-        ctx = prepare(_sample_doc(path))
+        ctx = prepare(sample_doc(path))
         out.append((ctx, extractor(ctx)))
     return out
