@@ -312,6 +312,7 @@ def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
 
 COMPONENT = Component(
     name="funding", record=FundingAmount, run=extract_funding,
+    shown=("amount_vnd", "role", "source", "purpose", "period"),
     requires=("amounts", "structure", "sentence_spans", "meta"),
     enums={"role": ("total", "component", "estimate", "spent"),
            "source": ("ngan_sach_huyen", "ngan_sach_xa", "ngan_sach_tinh", "trung_uong", "dan_gop",
