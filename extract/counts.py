@@ -14,56 +14,59 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.numbers import find_fractions, find_ranges, parse_number_words, parse_vn_number
+from extract.component import Component
+from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
-from gazetteer.cues import folded as folded_text
-from gazetteer.text import fold
+from gazetteer.lexicon import pattern, words
+from gazetteer.text import fold, match_at, matches_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 UNIT_GAP = 3  # at most this many chars between the number and its noun
 STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
 
-_NUMBER_WORDS = r"một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?"
-_PLAIN = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<num>\d{{1,3}}|(?i:{_NUMBER_WORDS}))(?![\p{{L}}\d])")
+_PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
+# Where a _PLAIN match can start, found on the folded text (much faster than _PLAIN's case-insensitive words).
+_PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count_ten:folded})(?![\p{L}\d]))")
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
-_ANNOUNCES = regex.compile(r"(?i)(?:\bbao\s+gồm|\bgồm(?:\s+có)?|\bđó\s+là|\bsau)\s*:?|:")
+_ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
+_CLAUSE_MARK = regex.compile(r"[,;:.()]")
 
 
 def _unit_at(folded: str, pos: int) -> regex.Match | None:
-    m = count_unit_pattern().match(folded, pos)
+    m = match_at(count_unit_pattern(), folded, pos)
     return m
 
 
-def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
+def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
     """(start, end, value, total, value_max, unit, unit_end) for every count-like phrase."""
     text = ctx.text
-    folded = folded_text(text)
+    folded = ctx.folded
     out = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # offsets inside a fraction or range already read
 
     def unit_after(end: int):
-        gap = _GAP.match(folded, end)
+        gap = match_at(_GAP, folded, end)
         pos = gap.end() if gap else end
         m = _unit_at(folded, pos)
         if not m:
             return None
         return m.lastgroup, m.end()
 
-    for fr in find_fractions(text):
+    for fr in ctx.fractions:
         u = unit_after(fr.end)
         if u and fr.numerator <= fr.denominator:
             out.append((fr.start, u[1], int(fr.numerator), int(fr.denominator), None, u[0], u[1]))
-            taken.append((fr.start, fr.end))
-    for rg in find_ranges(text):
+            taken.update(range(fr.start, fr.end))
+    for rg in ctx.ranges:
         u = unit_after(rg.end)
-        if u and not any(s <= rg.start < e for s, e in taken):
+        if u and rg.start not in taken:
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
-            taken.append((rg.start, rg.end))
-    for m in _PLAIN.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+            taken.update(range(rg.start, rg.end))
+    for m in matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]):
+        if m.start() in taken:
             continue
         raw = m.group("num")
         value = parse_vn_number(raw) if raw[0].isdigit() else parse_number_words(raw)
@@ -77,8 +80,8 @@ def _count_candidates(ctx: "DocContext") -> list[tuple[int, int, int, int | None
     return out
 
 
-def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
-    folded = folded_text(ctx.text)
+def _excluded(ctx: "PreparedDoc", start: int, unit_end: int) -> bool:
+    folded = ctx.folded
     ex = cue_data()["count_exclusions"]
     before = folded[max(0, start - 12):start]
     if phrase_pattern(ex["before"]).search(before):
@@ -87,18 +90,18 @@ def _excluded(ctx: "DocContext", start: int, unit_end: int) -> bool:
     return any(after.lstrip().startswith(fold(w)) for w in ex["after"])
 
 
-def extract_counts(ctx: "DocContext") -> list[CountClaim]:
+def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
     text = ctx.text
-    folded = folded_text(text)
+    folded = ctx.folded
     rows: list[CountClaim] = []
-    remaining = phrase_pattern(["còn lại"])
+    remaining = phrase_pattern(words("remaining_words"))
     village_std = phrase_pattern(cue_data()["village_standard"])
     for start, end, value, total, value_max, unit, unit_end in _count_candidates(ctx):
         if _excluded(ctx, start, unit_end):
             continue
         s, e = ctx.sentence_at(start)
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
-        clause = regex.search(r"[,;:.()]", after)
+        clause = _CLAUSE_MARK.search(after)
         clause_end = unit_end + (clause.start() if clause else len(after))
         after_cues = find_status_cues(text, unit_end, clause_end)
         before = ctx.status_before(s, start)
@@ -138,7 +141,7 @@ def extract_counts(ctx: "DocContext") -> list[CountClaim]:
     return rows
 
 
-def _list_follows(ctx: "DocContext", sentence_end: int) -> bool:
+def _list_follows(ctx: "PreparedDoc", sentence_end: int) -> bool:
     """The sentence ends in a colon or "gồm"-phrase and items follow (inline or as lines)."""
     line = ctx.line_at(sentence_end - 1 if sentence_end else 0)
     tail = ctx.text[sentence_end - 1:line.end] if sentence_end else ""
@@ -148,3 +151,13 @@ def _list_follows(ctx: "DocContext", sentence_end: int) -> bool:
     # Inline enumeration: text after the colon on the same line.
     colon = ctx.text.rfind(":", line.start, line.end)
     return colon >= 0 and bool(ctx.text[colon + 1:line.end].strip()) or bool(tail.strip())
+
+
+COMPONENT = Component(
+    name="counts", record=CountClaim, run=extract_counts,
+    label="kind",
+    shown=("kind", "value", "total", "unit", "status", "period"),
+    requires=("fractions", "ranges", "structure", "sentence_spans", "meta", "status_periods"),
+    enums={"kind": ("met_total", "declared_list", "remaining", "target_total", "villages", "indicators"),
+           "status": ("met", "unmet", "target"), "unit": ("tieu_chi", "chi_tieu", "thon", "xa", "huyen")},
+)

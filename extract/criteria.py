@@ -13,12 +13,13 @@ next to the numbers, the decisions cited, the programme and the year.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
+from extract.component import Component
 from extract.records import CriterionMention
 from gazetteer.criteria import (
     TERM_VARIANTS,
@@ -30,30 +31,35 @@ from gazetteer.criteria import (
 )
 from gazetteer.cues import find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
-from gazetteer.text import fold
+from gazetteer.lexicon import expand, pattern, words, words_alternation
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 MAX_NAME_WORDS = 12  # a criterion's written name is at most this many words
 LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"đã đạt"
 TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
 
-_INDICATOR = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
-_NAME_SEP = regex.compile(r"\s*(?:[:\-–—]|\bve\b)?\s*")
-_NAME_END = regex.compile(r"[;(\n]|\.(?:\s|$)|\s+va\s+tieu\s+(?:chi|tri)\b|,\s*(?:noi\s+dung|muc|chi\s+tieu)\b")
-_OBJECTIVE = regex.compile(r"\s*(?:muc\s+tieu|phan\s+dau)\b")
+# Patterns of this module run on the folded text.
+INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+_NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
+_NAME_END = pattern(r"[;(\n]|\.(?:\s|$)|\s+(?:@{criterion_and:folded})\b|,\s*(?:@{indicator_leads:folded})\b")
+_OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 
 
 @lru_cache(maxsize=1)
 def _mention_pattern() -> "regex.Pattern[str]":
-    variants = {"tiêu chí", *TERM_VARIANTS.get("tiêu chí", ())}
-    terms = sorted({fold(t) for t in variants}, key=len, reverse=True)
-    alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
-    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:so\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
+    term = words("criterion_term")[0]
+    variants = {term, *TERM_VARIANTS.get(term, ())}
+    alts = words_alternation(fold(t) for t in variants)
+    number_word = expand("@{number_word:folded}")
+    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
 
 
 _name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
+_sets_for_name = lru_cache(maxsize=65536)(sets_for_name)
+NAME_WINDOW = 400  # chars after a mention that can hold its name (MAX_NAME_WORDS words)
 
 
 @dataclass
@@ -69,12 +75,12 @@ class NumberedMention:
 
 def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | None, int, int, frozenset[str]]:
     """The name written after "tiêu chí N" at `pos`: the longest word prefix some set accepts."""
-    sep = _NAME_SEP.match(folded, pos)
+    sep = match_at(_NAME_SEP, folded, pos)
     start = sep.end() if sep else pos
-    stop = _NAME_END.search(folded, start)
-    limit = stop.start() if stop else len(text)
+    stop = _NAME_END.search(folded, start, start + NAME_WINDOW)
+    limit = stop.start() if stop else min(len(text), start + NAME_WINDOW)
     window = text[start:limit]
-    words = list(regex.finditer(r"\S+", window))[:MAX_NAME_WORDS]
+    words = list(_WORD.finditer(window))[:MAX_NAME_WORDS]
     best: tuple[float, int, str] | None = None
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
@@ -85,7 +91,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
             best = (top, k, cand)
     if best is not None:
         cand = best[2]
-        sets = sets_for_name(number, cand)
+        sets = _sets_for_name(number, cand)
         if sets:
             return cand, start, start + len(cand), frozenset(sets)
     cand = text[start:limit].rstrip(" ,.:;")
@@ -94,12 +100,8 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     return None, pos, pos, frozenset()
 
 
-def numbered_mentions(ctx: "DocContext") -> list[NumberedMention]:
-    cached = getattr(ctx, "_numbered_mentions", None)
-    if cached is not None:
-        return cached
-    text = ctx.text
-    folded = folded_text(text)
+def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
+    """Every "tiêu chí (số) N" with N in 1..19, and the name written after it."""
     out = []
     for m in _mention_pattern().finditer(folded):
         number = int(m.group("no"))
@@ -107,30 +109,28 @@ def numbered_mentions(ctx: "DocContext") -> list[NumberedMention]:
             continue
         name, ns, ne, sets = _written_name(text, folded, number, m.end())
         out.append(NumberedMention(m.start(), max(ne, m.end()), m.end(), number, name, ns, sets))
-    ctx._numbered_mentions = out
     return out
 
 
-def infer_criteria_set(ctx: "DocContext") -> str | None:
+def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     """Votes: each written name for its sets, then the decisions cited, programme and year."""
     sets = criteria_sets()
     votes: dict[str, float] = defaultdict(float)
-    mentions = numbered_mentions(ctx)
+    mentions = ctx.mentions
     named = 0
     for mn in mentions:
         if mn.sets:
             named += 1
             for s in mn.sets - {"ntm-km-2021"}:  # kiểu mẫu shares nâng cao's names
                 votes[s] += 1.0
-    if not mentions and "tieu chi" not in folded_text(ctx.text):
+    folded = ctx.folded
+    if not mentions and not any(fold(t) in folded for t in words("criterion_term")):
         return None
-    folded = folded_text(ctx.text)
-    folded_compact = regex.sub(r"\s+", "", folded)
+    folded_compact = "".join(folded.split())
     for sid, cs in sets.items():
         if cs.decision and fold(cs.decision) in folded_compact:
             votes[sid] += 0.5
-    title = fold(ctx.meta.title or "") if "meta" in ctx.__dict__ else ""
-    if "nang cao" in title or "nang cao" in folded[:3000]:
+    if any(fold(w) in folded[:3000] for w in words("advanced_programme")):
         votes["ntm-nc-2021"] += 0.5
     year = _document_year(ctx)
     if year is not None:
@@ -139,13 +139,10 @@ def infer_criteria_set(ctx: "DocContext") -> str | None:
                 votes[sid] += 0.25
     if not votes:
         return None
-    best = max(votes.items(), key=lambda kv: (kv[1], kv[0] == "ntm-2021"))[0]
-    if best == "ntm-nc-2021" and "kieu mau" in title:
-        return "ntm-km-2021"
-    return best
+    return max(votes.items(), key=lambda kv: (kv[1], kv[0] == "ntm-2021"))[0]
 
 
-def _document_year(ctx: "DocContext") -> int | None:
+def _document_year(ctx: "PreparedDoc") -> int | None:
     from extract.dates import find_periods
 
     head = ctx.text[:1500]
@@ -153,45 +150,56 @@ def _document_year(ctx: "DocContext") -> int | None:
     return max(years) if years else None
 
 
-def _indicator_for(ctx: "DocContext", folded: str, number: int, lo: int, hi: int) -> str | None:
-    ids = {m.group("id") for m in _INDICATOR.finditer(folded, lo, hi) if int(m.group("id").split(".")[0]) == number}
+def _indicator_for(ctx: "PreparedDoc", folded: str, number: int, lo: int, hi: int) -> str | None:
+    ids = {m.group("id") for m in INDICATOR_ID.finditer(folded, lo, hi) if int(m.group("id").split(".")[0]) == number}
     return ids.pop() if len(ids) == 1 else None
 
 
-def _local_status(ctx: "DocContext", start: int, limit: int) -> str | None:
+def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
     """A met/unmet cue right after the mention, in its clause."""
     end = min(limit, start + LOCAL_STATUS_WINDOW)
-    clause = regex.search(r"[;(.:]", ctx.text[start:end])
+    clause = _CLAUSE_END.search(ctx.text, start, end)
     if clause:
-        end = start + clause.start()
+        end = clause.start()
     for c in find_status_cues(ctx.text, start, end):
         if c.kind in ("met", "unmet"):
             return c.kind
     return None
 
 
-def _is_topic(ctx: "DocContext", start: int) -> bool:
+def _is_topic(ctx: "PreparedDoc", start: int) -> bool:
     lo = max(0, start - TOPIC_WINDOW)
     return any(c.end >= start - 2 for c in find_family(ctx.text, "topic_markers", lo, start))
 
 
-def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
+@dataclass(frozen=True)
+class CriterionStatement:
+    """A numbered mention that states a status, how the status was read, and its period."""
+
+    index: int  # position of the mention in the document's mentions
+    mention: NumberedMention
+    status: str
+    rule: str
+    label: str | None
+    period: str | None = None
+
+    def with_period(self, period: str | None) -> "CriterionStatement":
+        return replace(self, period=period)
+
+
+def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
+    """The status each numbered mention states (its own clause, its sentence, its list's
+    intro), in text order; mentions that state none, and topic headers, are left out."""
     text = ctx.text
-    folded = folded_text(text)
-    cset = ctx.criteria_set
-    sets = criteria_sets()
-    level = sets[cset].level if cset else None
-    rows: list[CriterionMention] = []
-    mentions = numbered_mentions(ctx)
+    out = []
+    mentions = ctx.mentions
     for i, mn in enumerate(mentions):
         if _is_topic(ctx, mn.start):
             continue
         s_start, s_end = ctx.sentence_at(mn.start)
-        prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end > s_start else s_start
         next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
         status = _local_status(ctx, mn.end, next_start)
         rule = "criteria.local_status"
-        label_start = s_start
         if status is None:
             st = ctx.status_before(s_start, mn.start)
             if st:
@@ -204,19 +212,33 @@ def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
                 status, rule = st[0], "criteria.list_intro"
         if status is None:
             continue
-        period = ctx.resolve_period(mn.start, status)
-        ctx.remember_status_period(mn.start, status, period)
         if intro is not None and rule == "criteria.list_intro":
             label = intro.text.strip()
         else:
-            label = text[label_start:mn.start].strip(" -+*:") or None
+            label = text[s_start:mn.start].strip(" -+*:") or None
+        out.append(CriterionStatement(i, mn, status, rule, label))
+    return out
+
+
+def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
+    folded = ctx.folded
+    cset = ctx.criteria_set
+    sets = criteria_sets()
+    level = sets[cset].level if cset else None
+    rows: list[CriterionMention] = []
+    mentions = ctx.mentions
+    for st in ctx.statements:
+        i, mn = st.index, st.mention
+        s_start, s_end = ctx.sentence_at(mn.start)
+        prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end > s_start else s_start
+        next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
         rows.append(CriterionMention(
-            start=mn.start, end=mn.end, rule=rule,
+            start=mn.start, end=mn.end, rule=st.rule,
             criterion_no=mn.number, name_as_written=mn.name,
             canonical_name=canonical_name(cset, mn.number) if cset else None,
-            criteria_set=cset, level=level, status=status, period=period,
+            criteria_set=cset, level=level, status=st.status, period=st.period,
             indicator_id=_indicator_for(ctx, folded, mn.number, prev_end, next_start),
-            list_label=label,
+            list_label=st.label,
         ))
     rows.extend(_objective_rows(ctx, rows, cset, level))
     rows.extend(_named_list_rows(ctx, cset, level))
@@ -224,7 +246,7 @@ def extract_criteria(ctx: "DocContext") -> list[CriterionMention]:
     return rows
 
 
-def _objective_rows(ctx: "DocContext", found: list[CriterionMention], cset, level) -> list[CriterionMention]:
+def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, level) -> list[CriterionMention]:
     """"Mục tiêu: …" paragraphs under an item about one criterion target that criterion."""
     st = ctx.structure
     folded = folded_text(ctx.text)
@@ -261,24 +283,25 @@ def _objective_rows(ctx: "DocContext", found: list[CriterionMention], cset, leve
 
 
 def _indicator_for_line(folded: str, line) -> str | None:
-    ids = {m.group("id") for m in _INDICATOR.finditer(folded, line.start, line.end)}
+    ids = {m.group("id") for m in INDICATOR_ID.finditer(folded, line.start, line.end)}
     return ids.pop() if len(ids) == 1 else None
 
 
-_LIST_OF_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac\s+)?tieu\s+(?:chi|tri)\b")
+_LIST_OF_CRITERIA = pattern(r"(?<![\p{L}])(?:(?:@{plural_marker:folded})\s+)?(?:@{criterion_terms_loose:folded})\b")
+_WORD = regex.compile(r"\S+")
+_CLAUSE_END = regex.compile(r"[;(.:]")
 
 
-def _named_list_rows(ctx: "DocContext", cset, level) -> list[CriterionMention]:
+def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
     """Criteria named without numbers in a list of shortfalls or targets, e.g.
     "các tiêu chí chưa hoàn thành …: bảo hiểm y tế, hộ nghèo"."""
     if not cset:
         return []
     text = ctx.text
     folded = folded_text(text)
-    numbered_starts = [m.start for m in numbered_mentions(ctx)]
     out = []
     for s, e in ctx.sentence_spans:
-        if any(s <= x < e for x in numbered_starts):
+        if ctx.mentions_in(s, e):
             continue
         head = _LIST_OF_CRITERIA.search(folded, s, e)
         if not head:
@@ -305,3 +328,13 @@ def _named_list_rows(ctx: "DocContext", cset, level) -> list[CriterionMention]:
                 indicator_id=None, list_label=text[s:colon].strip(),
             ))
     return out
+
+
+COMPONENT = Component(
+    name="criteria", record=CriterionMention, run=extract_criteria,
+    label="status",
+    shown=("criterion_no", "canonical_name", "status", "period", "indicator_id", "criteria_set"),
+    requires=("mentions", "statements", "criteria_set", "structure", "sentence_spans", "meta"),
+    enums={"criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),
+           "level": ("basic", "advanced", "model"), "status": ("met", "unmet", "target")},
+)

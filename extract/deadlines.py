@@ -18,23 +18,25 @@ the aim falls, a day or month the date by which it is due, and a part of a year
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
-from extract.criteria import _INDICATOR, numbered_mentions
-from extract.dates import DateMatch, find_dates, find_periods, parse_issued_line, relation_before
+from extract.component import Component
+from extract.criteria import INDICATOR_ID
+from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
-from gazetteer.cues import load_data
 from gazetteer.cues import phrase_pattern
 from gazetteer.doccodes import type_word_pattern
-from gazetteer.text import fold
+from gazetteer.lexicon import expand, load_data, pattern, words_alternation
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
     from extract.structure import Line
 
 CITATION_GAP = 24  # max chars between a document number (or type word) and its date
@@ -43,7 +45,8 @@ MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") tak
 
 _DEFAULT_RELATION = {"year": "during", "quarter": "during", "month": "by", "day": "by"}
 _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\p{L}\d]*(?:\s?[-/]\s?\p{L}[\p{L}\d]*)*")
-_PLURAL_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:tieu\s+(?:chi|tri)|chi\s+tieu)(?![\p{L}])")
+_PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
+_LIST_MARK = regex.compile(r"[\s\-+*•]*")
 
 
 @lru_cache(maxsize=None)
@@ -52,7 +55,7 @@ def deadline_words() -> dict:
     return load_data("deadline_words.yaml")
 
 
-def _folded(ctx: "DocContext") -> str:
+def _folded(ctx: "PreparedDoc") -> str:
     return ctx.folded
 
 
@@ -68,10 +71,9 @@ def _type_words() -> "regex.Pattern[str]":
 
 @lru_cache(maxsize=None)
 def _actor_pattern() -> "regex.Pattern[str]":
-    heads = sorted(deadline_words()["actor_heads"], key=len, reverse=True)
-    alts = "|".join(r"\s+".join(regex.escape(w) for w in h.split()) for h in heads)
+    alts = words_alternation(deadline_words()["actor_heads"])
     # the head, then its name: capitalised words, "xã"/"huyện", joined by spaces or " - "
-    name = r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|xã|huyện|thôn|xóm|y\s+tế)"
+    name = expand(r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|@{actor_name_words})")
     return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")
 
 
@@ -86,45 +88,47 @@ class _Candidate:
 # --------------------------------------------------------------- exclusions
 
 
-def _is_date_line(ctx: "DocContext", line: "Line") -> bool:
+def _is_date_line(ctx: "PreparedDoc", line: "Line") -> bool:
     return line.index < ctx.structure.first_section and parse_issued_line(line.text) is not None
 
 
-def _is_citation(ctx: "DocContext", d: DateMatch) -> bool:
+def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A date right after a document number or type word ("… số 31/QĐ-UBND ngày 08/01/2024")."""
     text = ctx.text
     window_start = max(0, d.start - CITATION_GAP - 40)
     before = text[window_start:d.start]
     for m in _DOC_NUMBER.finditer(before):
         gap = before[m.end():]
-        if len(gap) <= CITATION_GAP and regex.fullmatch(r"[\s,;]*(?:(?i:ngày|ban\s+hành\s+ngày))?[\s,]*", gap):
+        if len(gap) <= CITATION_GAP and pattern(r"[\s,;]*(?:(?i:@{citation_date_leads}))?[\s,]*").fullmatch(gap):
             return True
     folded_before = fold(before)
     for m in _type_words().finditer(folded_before):
         gap = folded_before[m.end():]
-        if regex.fullmatch(r"[\s,]*(?:so\s+)?[\s,]*ngay\s*", gap):
+        if pattern(r"[\s,]*(?:(?:@{number_word:folded})\s+)?[\s,]*(?:@{day_word:folded})\s*").fullmatch(gap):
             return True
     return False
 
 
-def _is_citation_sentence(ctx: "DocContext", start: int) -> bool:
+def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     """A sentence that opens with "Căn cứ"/"Thực hiện" + a cited document."""
     folded = _folded(ctx)
     s, e = ctx.sentence_at(start)
-    lead = regex.match(r"[\s\-+*•]*", folded[s:e])
-    pos = s + (lead.end() if lead else 0)
-    opener = _pattern("citation_openers").match(folded, pos)
+    lead = _LIST_MARK.match(folded, s, e)
+    pos = lead.end() if lead else s
+    opener = match_at(_pattern("citation_openers"), folded, pos)
     if opener is None:
         return False
-    rest = regex.match(r"\s*(?:cac\s+|theo\s+)?", folded[opener.end():e])
-    return _type_words().match(folded, opener.end() + (rest.end() if rest else 0)) is not None
+    rest = pattern(r"\s*(?:(?:@{citation_fillers:folded})\s+)?").match(folded[opener.end():e])
+    return match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0)) is not None
 
 
-def _in_range(ranges: list[tuple[int, int]], d: DateMatch) -> bool:
-    return any(a < d.end and d.start < b for a, b in ranges)
+def _in_range(ranges: list[tuple[int, int]], starts: list[int], d: DateMatch) -> bool:
+    """Whether the date overlaps one of `ranges` (sorted, not overlapping one another; `starts` their starts)."""
+    i = bisect.bisect_left(starts, d.end) - 1
+    return i >= 0 and ranges[i][1] > d.start
 
 
-def _is_past(ctx: "DocContext", d: DateMatch) -> bool:
+def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """Before the time of writing: the year (or month) of the issued date, else the plan year."""
     meta = ctx.meta
     ref = meta.issued_date or (str(meta.plan_year) if meta.plan_year else None)
@@ -153,7 +157,7 @@ def _clause_start(text: str, s: int, pos: int) -> int:
     return cut + 1 if cut >= s else s
 
 
-def _labels_a_plan(ctx: "DocContext", d: DateMatch) -> bool:
+def _labels_a_plan(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A bare year right after a label noun ("Kế hoạch … năm 2022"), no achievement verb between."""
     text = ctx.text
     folded = _folded(ctx)
@@ -166,7 +170,7 @@ def _labels_a_plan(ctx: "DocContext", d: DateMatch) -> bool:
     return not verbs or verbs[-1].start() < labels[-1].start()
 
 
-def _commits(ctx: "DocContext", cand: _Candidate) -> bool:
+def _commits(ctx: "PreparedDoc", cand: _Candidate) -> bool:
     """A strong relation commits; otherwise a commitment cue in the sentence must be nearer
     the date than any mark of a finished action ("đã hoàn thành")."""
     if cand.strong:
@@ -188,15 +192,16 @@ def _commits(ctx: "DocContext", cand: _Candidate) -> bool:
     return True
 
 
-def _candidates(ctx: "DocContext") -> list[_Candidate]:
+def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     text = ctx.text
     folded = _folded(ctx)
-    ranges = [(p.start, p.end) for p in find_periods(text) if p.kind == "range"]
+    ranges = [(p.start, p.end) for p in ctx.all_periods if p.kind == "range"]
+    range_starts = [a for a, _ in ranges]
     strong_words = _pattern("strong_relations")
     strong_leads = _pattern("strong_relation_leads")
     out = []
-    for d in find_dates(text):
-        if _in_range(ranges, d):
+    for d in ctx.dates:
+        if _in_range(ranges, range_starts, d):
             continue
         line = ctx.line_at(d.start)
         if _is_date_line(ctx, line) or _is_citation(ctx, d) or _is_citation_sentence(ctx, d.start):
@@ -223,7 +228,7 @@ def _candidates(ctx: "DocContext") -> list[_Candidate]:
 # ------------------------------------------------------------------ fields
 
 
-def _parenthesis(ctx: "DocContext", cand: _Candidate) -> tuple[int, int, int] | None:
+def _parenthesis(ctx: "PreparedDoc", cand: _Candidate) -> tuple[int, int, int] | None:
     """(start of the words it qualifies, "(" offset, ")" offset) for a deadline written in
     parentheses after what it applies to: "trường lớp học MN, THCS (Phấn đấu hoàn thành trước …)"."""
     text = ctx.text
@@ -238,7 +243,7 @@ def _parenthesis(ctx: "DocContext", cand: _Candidate) -> tuple[int, int, int] | 
     return (prev + 1 if prev >= s else s), open_at, close
 
 
-def _segment(ctx: "DocContext", cand: _Candidate, dates: list[_Candidate]) -> tuple[int, int]:
+def _segment(ctx: "PreparedDoc", cand: _Candidate, dates: list[_Candidate]) -> tuple[int, int]:
     """The part of the sentence that belongs to this date: its clause, split at commas
     between neighbouring dates of the same clause."""
     text = ctx.text
@@ -261,7 +266,7 @@ def _segment(ctx: "DocContext", cand: _Candidate, dates: list[_Candidate]) -> tu
     return a, b
 
 
-def _task(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> str | None:
+def _task(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> str | None:
     """What must be done, as written: the statement around the date without the date, its
     relation and lead cue words; a parenthesised deadline takes the words before the
     parenthesis; a statement that says only when ("Thời gian thực hiện xong …") takes its item."""
@@ -308,14 +313,14 @@ def _strip_lead_words(task: str) -> str:
         task = task[m.end():].strip(" ,.;:()-–*")
 
 
-def _criterion(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> int | None:
+def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> int | None:
     """The one criterion the statement is about; None when it names several or none."""
     folded = _folded(ctx)
     s, e = ctx.sentence_at(cand.date.start)
 
     def written(a: int, b: int) -> set[int] | None:
-        numbers = {mn.number for mn in numbered_mentions(ctx) if a <= mn.start < b}
-        numbers |= {int(m.group("id").split(".")[0]) for m in _INDICATOR.finditer(folded, a, b)}
+        numbers = {mn.number for mn in ctx.mentions_in(a, b)}
+        numbers |= {int(m.group("id").split(".")[0]) for m in INDICATOR_ID.finditer(folded, a, b)}
         return numbers or None
 
     numbers = written(s, e)
@@ -339,12 +344,12 @@ def _criterion(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> int
     return None
 
 
-def _actor_at(ctx: "DocContext", start: int, end: int) -> str | None:
+def _actor_at(ctx: "PreparedDoc", start: int, end: int) -> str | None:
     """An actor's name opening text[start:end] (after lead words such as "Riêng")."""
     text = ctx.text
     folded = _folded(ctx)
     pos = start + len(text[start:end]) - len(text[start:end].lstrip(" -+*•:"))
-    lead = _pattern("actor_lead_words").match(folded, pos)
+    lead = match_at(_pattern("actor_lead_words"), folded, pos)
     if lead:
         pos = lead.end() + len(text[lead.end():end]) - len(text[lead.end():end].lstrip())
     m = _actor_pattern().match(text, pos, end)
@@ -353,7 +358,7 @@ def _actor_at(ctx: "DocContext", start: int, end: int) -> str | None:
     return m.group("actor").strip(" -–")
 
 
-def _responsible(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> str | None:
+def _responsible(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> str | None:
     """The subject of the statement when it is an actor, else the numbered item heading
     (an officer or body) the statement sits under."""
     text = ctx.text
@@ -376,8 +381,11 @@ def _responsible(ctx: "DocContext", cand: _Candidate, seg: tuple[int, int]) -> s
 # ------------------------------------------------------------------- rows
 
 
-def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
+def extract_deadlines(ctx: "PreparedDoc") -> list[Deadline]:
     cands = [c for c in _candidates(ctx) if _commits(ctx, c)]
+    by_sentence: dict[tuple[int, int], list] = {}
+    for c in cands:
+        by_sentence.setdefault(ctx.sentence_at(c.date.start), []).append(c)
     rows: list[Deadline] = []
     seen: set[tuple[int, str]] = set()
     for cand in cands:
@@ -387,7 +395,7 @@ def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
         if (sentence[0], due) in seen:
             continue  # one row per statement and date
         seen.add((sentence[0], due))
-        same_sentence = [o for o in cands if ctx.sentence_at(o.date.start) == sentence]
+        same_sentence = by_sentence[sentence]
         seg = _segment(ctx, cand, same_sentence)
         precision = "year" if d.part is not None else d.precision
         rows.append(Deadline(
@@ -398,3 +406,12 @@ def extract_deadlines(ctx: "DocContext") -> list[Deadline]:
             responsible=_responsible(ctx, cand, seg),
         ))
     return rows
+
+
+COMPONENT = Component(
+    name="deadlines", record=Deadline, run=extract_deadlines,
+    label="relation",
+    shown=("due", "relation", "task", "responsible", "criterion_no"),
+    requires=("dates", "all_periods", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
+    enums={"precision": ("day", "month", "quarter", "year"), "relation": ("before", "by", "during")},
+)

@@ -22,22 +22,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
-from gazetteer.cues import load_data
-from extract.context import DocContext
-from extract.numbers import MoneyMatch, find_vnd_amounts, words_alternation
+from extract.component import Component
+from extract.numbers import MoneyMatch
 from extract.records import FundingAmount
-from gazetteer.text import strip_tones, words_key
+from gazetteer.lexicon import load_data, pattern, words_alternation
+from gazetteer.lexicon import words as lexicon_words
+from gazetteer.text import match_at, strip_tones, words_key
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
 
 _CLAUSE_SEP = regex.compile(r"[;\n]|\.(?=\s|\Z)|:(?=\s)")
 _LABEL_SEP = regex.compile(r"[;,(\n]|\.(?=\s|\Z)")
 _LIST_MARKER = regex.compile(r"^[\s\-–+*•·]*")
 _LABEL_EDGE = regex.compile(r"^[\s\-–+*•·:]+|[\s:=,]+$")
-_FUNDS_NOUN = regex.compile(r"(?<!\p{L})(?i:kinh\s+phí)\s+(?=\p{Ll})")
-_WORKS_VALUE = regex.compile(r"\s+(?i:với\s+(?:tổng\s+)?(?:giá\s+trị|kinh\s+phí|số\s+tiền))(?!\p{L})")
+_FUNDS_NOUN = pattern(r"(?<!\p{L})(?i:@{funds_noun})\s+(?=\p{Ll})")
+_WORKS_VALUE = pattern(r"\s+(?i:@{works_value})(?!\p{L})")
 _AFTER_SPACE = regex.compile(r"\s*")
+_OPEN_PAREN = regex.compile(r"\s*\(")
 
 
 @lru_cache(maxsize=None)
@@ -70,7 +76,7 @@ def _vocabulary() -> _Vocabulary:
     for source, entry in data["sources"].items():
         phrases = sorted({strip_tones(p) for p in entry.get("phrases") or []}, key=len, reverse=True)
         if phrases:
-            alt = "|".join(r"\s+".join(map(regex.escape, p.split())) for p in phrases)
+            alt = words_alternation(phrases)
             not_before = entry.get("not_before") or []
             guard = (
                 rf"(?!\s+(?:{'|'.join(regex.escape(strip_tones(w)) for w in not_before)})(?!\p{{L}}))"
@@ -179,10 +185,10 @@ def _purpose(text: str, start: int, end: int, after: tuple[int, int] | None = No
     m = _FUNDS_NOUN.search(text, start, end)
     if m:
         phrase = _phrase_until_stop(text, m.end(), end)
-        if phrase and not phrase.lower().startswith("thực hiện"):
+        if phrase and not phrase.lower().startswith(lexicon_words("purpose_not_named")):
             return phrase
     if after is not None:
-        lead = v.purpose_lead.match(text, _AFTER_SPACE.match(text, after[0]).end(), after[1])
+        lead = v.purpose_lead.match(text, match_at(_AFTER_SPACE, text, after[0]).end(), after[1])
         if lead:
             phrase = _phrase_until_stop(text, lead.end(), after[1])
             if phrase:
@@ -200,7 +206,7 @@ def _purpose(text: str, start: int, end: int, after: tuple[int, int] | None = No
 # Breakdown of totals
 
 
-def _parents(ctx: DocContext, amounts: list[MoneyMatch]) -> dict[int, int]:
+def _parents(ctx: "PreparedDoc", amounts: list[MoneyMatch]) -> dict[int, int]:
     """Index of each part → index of its total (list items of an announcing line; inline "trong đó")."""
     text = ctx.text
     v = _vocabulary()
@@ -232,7 +238,7 @@ def _parents(ctx: DocContext, amounts: list[MoneyMatch]) -> dict[int, int]:
             if j in parent:
                 continue
             between = text[t.end:a.start]
-            opens = v.breakdown.search(between) or regex.match(r"\s*\(", between)
+            opens = v.breakdown.search(between) or _OPEN_PAREN.match(between)
             closed = ")" in between[between.find("(") + 1:] if "(" in between else False
             if opens and not closed:
                 parent[i] = j
@@ -248,9 +254,9 @@ def _clause_end(text: str, start: int, end: int) -> int:
 # ---------------------------------------------------------------------------
 
 
-def extract_funding(ctx: DocContext) -> list[FundingAmount]:
+def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
     text = ctx.text
-    amounts = [a for a in find_vnd_amounts(text) if not a.per_unit]
+    amounts = [a for a in ctx.amounts if not a.per_unit]
     parent = _parents(ctx, amounts)
     has_parts = set(parent.values())
     records: list[FundingAmount] = []
@@ -303,3 +309,20 @@ def extract_funding(ctx: DocContext) -> list[FundingAmount]:
         part.purpose = total.purpose or part.purpose
         part.period = total.period
     return records
+
+
+def source_of_label(label: str) -> str | None:
+    """The funding source a table row's label names (a source phrase, else the label's own words)."""
+    found = _source_in(label, 0, len(label))
+    return (found[0] if found else None) or _label_source(label)
+
+
+COMPONENT = Component(
+    name="funding", record=FundingAmount, run=extract_funding,
+    label="role",
+    shown=("amount_vnd", "role", "source", "purpose", "period"),
+    requires=("amounts", "structure", "sentence_spans", "meta"),
+    enums={"role": ("total", "component", "estimate", "spent"),
+           "source": ("ngan_sach_huyen", "ngan_sach_xa", "ngan_sach_tinh", "trung_uong", "dan_gop",
+                      "long_ghep", "doanh_nghiep", "xa_hoi_hoa")},
+)

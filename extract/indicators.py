@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.criteria import _INDICATOR, numbered_mentions
+from extract.component import Component
+from extract.criteria import INDICATOR_ID
 from extract.dates import find_periods
-from extract.numbers import find_comparator, find_fractions, find_percentages
+from extract.numbers import comparator_words, find_comparator
 from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
-from gazetteer.cues import load_data
 from gazetteer.cues import count_unit_pattern, phrase_pattern
-from gazetteer.text import fold
+from gazetteer.lexicon import load_data, pattern, words_alternation
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
     from extract.structure import Line
 
 UNIT_GAP = 3  # at most this many spaces between a fraction and a counted noun
@@ -43,6 +44,10 @@ _COMPUTATION_TAIL = regex.compile(r"[\s\d.,/%+\-–−=×xX*:≤≥<>]*$")
 _EQUALS = regex.compile(r"\s*=\s*")
 # "71/1.784 = 3,97%", "2.891/3.115 người = 92,8%": a fraction (and its noun) equal to a percentage
 _FRACTION_EQUALS = regex.compile(r"(?:\s+\p{Ll}+){0,2}\s*=\s*")
+_UNIT_GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
+_PLUS_MINUS = regex.compile(r"\s*[+\-–−]\s*")
+_LAST_WORD = regex.compile(r"(\p{L}+)\s*$")
+_SUBJECT_STOP = regex.compile(r"[;.(]")
 
 
 @lru_cache(maxsize=None)
@@ -51,8 +56,14 @@ def role_words() -> dict:
     return load_data("indicator_roles.yaml")
 
 
-def _folded(ctx: "DocContext") -> str:
+def _folded(ctx: "PreparedDoc") -> str:
     return ctx.folded
+
+
+@lru_cache(maxsize=1)
+def _COMPARATOR_AFTER() -> "regex.Pattern[str]":
+    """A comparator word written after a value ("90% trở lên"), from comparators.yaml."""
+    return regex.compile(rf"\s*(?:{words_alternation(comparator_words()['after'])})", regex.I)
 
 
 @lru_cache(maxsize=None)
@@ -78,9 +89,9 @@ class _Value:
 
 def _is_count(folded: str, end: int) -> bool:
     """A fraction followed by a counted noun ("18/19 tiêu chí", "9/9 thôn") is a count."""
-    gap = regex.match(r"[ \t]{0,%d}" % UNIT_GAP, folded[end:end + UNIT_GAP + 1])
-    pos = end + (gap.end() if gap else 0)
-    return count_unit_pattern().match(folded, pos) is not None
+    gap = _UNIT_GAP.match(folded, end, end + UNIT_GAP + 1)
+    pos = gap.end() if gap else end
+    return match_at(count_unit_pattern(), folded, pos) is not None
 
 
 def _is_map_scale(folded: str, start: int, numerator: float) -> bool:
@@ -90,11 +101,11 @@ def _is_map_scale(folded: str, start: int, numerator: float) -> bool:
     return any(m.end() >= len(before) - 1 for m in _pattern("map_scale_words").finditer(before))
 
 
-def _percentages(text: str) -> list[tuple[int, int, float, str | None]]:
+def _percentages(found) -> list[tuple[int, int, float, str | None]]:
     """(start, end, value, comparator hint) of each percentage; an "=" written before it
     (the result of a computation) is left out of its span and gives no comparator."""
     out = []
-    for p in find_percentages(text):
+    for p in found:
         start, hint = p.start, p.comparator_hint
         if p.text.startswith("="):
             start = p.start + len(p.text) - len(p.text[1:].lstrip())
@@ -103,16 +114,16 @@ def _percentages(text: str) -> list[tuple[int, int, float, str | None]]:
     return out
 
 
-def _values(ctx: "DocContext") -> list[_Value]:
+def _values(ctx: "PreparedDoc") -> list[_Value]:
     """Every rate value in the text, fractions joined to the percentage they equal."""
     text = ctx.text
     folded = _folded(ctx)
-    pcts = _percentages(text)
-    starts = [p[0] for p in pcts]
+    pcts = _percentages(ctx.percentages)
+    starts = {p[0] for p in pcts}
     joined: dict[int, tuple[float, float, int]] = {}  # percentage start -> (num, den, fraction start)
     out: list[_Value] = []
-    for fr in find_fractions(text):
-        eq = _FRACTION_EQUALS.match(text, fr.end)
+    for fr in ctx.fractions:
+        eq = match_at(_FRACTION_EQUALS, text, fr.end)
         if eq and eq.end() in starts:
             joined[eq.end()] = (fr.numerator, fr.denominator, fr.start)
             continue
@@ -139,14 +150,14 @@ def _is_operand(text: str, pcts, i: int) -> bool:
     """A percentage joined by + or - to others in a written sum that ends in "= result"."""
 
     def joined(j: int) -> bool:
-        return regex.fullmatch(r"\s*[+\-–−]\s*", text[pcts[j][1]:pcts[j + 1][0]]) is not None
+        return _PLUS_MINUS.fullmatch(text, pcts[j][1], pcts[j + 1][0]) is not None
 
     if not ((i + 1 < len(pcts) and joined(i)) or (i > 0 and joined(i - 1))):
         return False
     j = i
     while j + 1 < len(pcts) and joined(j):
         j += 1
-    eq = _EQUALS.match(text, pcts[j][1])
+    eq = match_at(_EQUALS, text, pcts[j][1])
     return eq is not None and j + 1 < len(pcts) and pcts[j + 1][0] == eq.end()
 
 
@@ -170,7 +181,7 @@ def _matches_outside_parens(pattern, folded: str, start: int, end: int) -> list[
     return [m for m in pattern.finditer(folded, start, end) if depth[m.start() - start] == 0]
 
 
-def _clause_before(ctx: "DocContext", v: _Value) -> tuple[int, int]:
+def _clause_before(ctx: "PreparedDoc", v: _Value) -> tuple[int, int]:
     """The last clause (between ";"/":" outside parentheses) before a value that is not mere arithmetic."""
     text = ctx.text
     s, _ = ctx.sentence_at(v.start)
@@ -202,7 +213,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _subject_before(ctx: "DocContext", v: _Value) -> tuple[str | None, bool]:
+def _subject_before(ctx: "PreparedDoc", v: _Value) -> tuple[str | None, bool]:
     """(subject written before the value, whether it refers back to an earlier rate)."""
     text = ctx.text
     folded = _folded(ctx)
@@ -213,17 +224,17 @@ def _subject_before(ctx: "DocContext", v: _Value) -> tuple[str | None, bool]:
     start = a
     if heads:
         start = heads[-1].start()
-        if _pattern("anaphora").match(folded, start):
+        if match_at(_pattern("anaphora"), folded, start):
             return None, True
     else:
         leads = _matches_outside_parens(_pattern("subject_leads"), folded, a, b)
         if leads:
             start = leads[-1].end()
         lead_pos = start + len(folded[start:b]) - len(folded[start:b].lstrip(" ,"))
-        m = _pattern("leading_time_words").match(folded, lead_pos)
+        m = match_at(_pattern("leading_time_words"), folded, lead_pos)
         if m:
             start = m.end()
-        ids = list(_INDICATOR.finditer(folded, start, b))
+        ids = list(INDICATOR_ID.finditer(folded, start, b))
         if ids and ids[-1].end() < b and not folded[start:ids[-1].start()].strip(" .:-"):
             start = ids[-1].end()
     stops = [m for m in _matches_outside_parens(_pattern("subject_stops"), folded, start, b) if m.start() > start]
@@ -244,38 +255,38 @@ def _subject_before(ctx: "DocContext", v: _Value) -> tuple[str | None, bool]:
 def _strip_trailing_words(folded: str, start: int, end: int) -> int:
     trailing = {fold(w) for w in role_words()["trailing_words"]}
     while end > start:
-        word = regex.search(r"(\p{L}+)\s*$", folded[start:end])
+        word = _LAST_WORD.search(folded[start:end])
         if word is None or word.group(1) not in trailing:
             break
         end = start + word.start()
     return end
 
 
-def _names_population_after(ctx: "DocContext", v: _Value) -> bool:
+def _names_population_after(ctx: "PreparedDoc", v: _Value) -> bool:
     """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
     folded = _folded(ctx)
-    m = regex.match(r"[ \t]+(?:so\s+)?(?=\p{L})", folded[v.end:v.end + 4])
-    if m is None or _pattern("not_after_subject").match(folded, v.end + m.end()):
+    m = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})").match(folded[v.end:v.end + 4])
+    if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
     a, b = _clause_before(ctx, v)
     return not _matches_outside_parens(_pattern("rate_heads"), folded, a, b)
 
 
-def _subject_after(ctx: "DocContext", v: _Value) -> str | None:
+def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
     """The population named right after a value: "100% cán bộ, công chức …", "417/910 bằng cấp …"."""
     text = ctx.text
     folded = _folded(ctx)
     _, s_end = ctx.sentence_at(v.start)
     pos = v.end
-    after_cmp = regex.match(r"\s*(?:trở\s+lên|trở\s+xuống|trở\s+lại)", text[pos:s_end], flags=regex.I)
+    after_cmp = _COMPARATOR_AFTER().match(text[pos:s_end])
     if after_cmp:
         pos += after_cmp.end()
-    m = regex.match(r"\s*(?:số\s+)?(?=\p{L})", text[pos:s_end])
+    m = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})").match(text[pos:s_end])
     if not m:
         return None
     start = pos + m.end()
     end = min(s_end, start + AFTER_SUBJECT_MAX_CHARS)
-    stop = regex.search(r"[;.(]", text[start:end])
+    stop = _SUBJECT_STOP.search(text[start:end])
     if stop:
         end = start + stop.start()
     conj = _conjunction_after_comma().search(folded, start, end)
@@ -287,21 +298,21 @@ def _subject_after(ctx: "DocContext", v: _Value) -> str | None:
 
 @lru_cache(maxsize=None)
 def _conjunction_after_comma() -> "regex.Pattern[str]":
-    alts = "|".join(sorted((regex.escape(fold(w)).replace(r"\ ", r"\s+") for w in role_words()["clause_conjunctions"]), key=len, reverse=True))
+    alts = words_alternation(fold(w) for w in role_words()["clause_conjunctions"])
     return regex.compile(rf",\s*(?:{alts})(?![\p{{L}}\p{{N}}])")
 
 
-def _enclosing_name(ctx: "DocContext", line: "Line") -> str | None:
+def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
     """The name of the indicator (or criterion) item that encloses a line."""
     folded = _folded(ctx)
     for anc in [line, *ctx.structure.ancestors(line.index)]:
-        ids = list(_INDICATOR.finditer(folded, anc.start, anc.end))
+        ids = list(INDICATOR_ID.finditer(folded, anc.start, anc.end))
         if ids and anc is not line:
             start, end = _trim(ctx.text, ids[-1].end(), anc.end)
             if end > start:
                 return ctx.text[start:end]
-        for mn in numbered_mentions(ctx):
-            if anc.start <= mn.start < anc.end and anc is not line and mn.name:
+        for mn in ctx.mentions_in(anc.start, anc.end):
+            if anc is not line and mn.name:
                 return mn.name
     return None
 
@@ -309,15 +320,15 @@ def _enclosing_name(ctx: "DocContext", line: "Line") -> str | None:
 # -------------------------------------------------------- criterion, indicator
 
 
-def _ids_and_numbers(ctx: "DocContext", start: int, end: int) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+def _ids_and_numbers(ctx: "PreparedDoc", start: int, end: int) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """(offset, indicator id) and (offset, criterion number) written in text[start:end]."""
     folded = _folded(ctx)
-    ids = [(m.start(), m.group("id")) for m in _INDICATOR.finditer(folded, start, end)]
-    numbers = [(mn.start, mn.number) for mn in numbered_mentions(ctx) if start <= mn.start < end]
+    ids = [(m.start(), m.group("id")) for m in INDICATOR_ID.finditer(folded, start, end)]
+    numbers = [(mn.start, mn.number) for mn in ctx.mentions_in(start, end)]
     return ids, numbers
 
 
-def _criterion_and_indicator(ctx: "DocContext", v: _Value, subject: str | None) -> tuple[int | None, str | None]:
+def _criterion_and_indicator(ctx: "PreparedDoc", v: _Value, subject: str | None) -> tuple[int | None, str | None]:
     """Indicator id and criterion written in the value's clause, else in its sentence before it,
     else in the enclosing items; else the criterion the subject names in the catalogue."""
     s, _ = ctx.sentence_at(v.start)
@@ -358,7 +369,7 @@ def _criterion_and_indicator(ctx: "DocContext", v: _Value, subject: str | None) 
 # ----------------------------------------------------------------------- role
 
 
-def _role(ctx: "DocContext", v: _Value) -> str:
+def _role(ctx: "PreparedDoc", v: _Value) -> str:
     text = ctx.text
     folded = _folded(ctx)
     s, e = ctx.sentence_at(v.start)
@@ -373,7 +384,7 @@ def _role(ctx: "DocContext", v: _Value) -> str:
     if v.comparator != "eq" and not _pattern("actual_cues").search(folded, s, v.start):
         line = ctx.line_at(v.start)
         ids, numbers = _ids_and_numbers(ctx, min(clause_start, line.start), v.start)
-        labelled = ids or numbers or regex.search(r"\bnoi\s+dung\b", folded[line.start:v.start])
+        labelled = ids or numbers or pattern(r"\b(?:@{content_item:folded})\b").search(folded[line.start:v.start])
         norm_words = _pattern("threshold_words").search(folded, s, e)
         if labelled or norm_words:
             return "threshold"
@@ -383,12 +394,12 @@ def _role(ctx: "DocContext", v: _Value) -> str:
 # --------------------------------------------------------------------- period
 
 
-def _range_in_sentence(ctx: "DocContext", offset: int) -> bool:
+def _range_in_sentence(ctx: "PreparedDoc", offset: int) -> bool:
     s, e = ctx.sentence_at(offset)
     return any(p.kind == "range" for p in find_periods(ctx.text[s:e]))
 
 
-def _heading_title_period(ctx: "DocContext", line: "Line") -> str | None:
+def _heading_title_period(ctx: "PreparedDoc", line: "Line") -> str | None:
     """A period in an enclosing heading, its title read over all the capitalised lines that continue it."""
     lines = ctx.structure.lines
     for anc in ctx.structure.ancestors(line.index):
@@ -405,7 +416,7 @@ def _heading_title_period(ctx: "DocContext", line: "Line") -> str | None:
     return None
 
 
-def _period(ctx: "DocContext", v: _Value, role: str, previous: str | None = None) -> str | None:
+def _period(ctx: "PreparedDoc", v: _Value, role: str, previous: str | None = None) -> str | None:
     """Thresholds of a range ("giai đoạn 2021-2025") have none; targets and norms take the
     statement's period or the plan year; measured values the period of their sentence,
     paragraph, the previous measured value of their item, their list intro or headings."""
@@ -436,7 +447,7 @@ def _period(ctx: "DocContext", v: _Value, role: str, previous: str | None = None
 # ---------------------------------------------------------------------- rows
 
 
-def extract_indicators(ctx: "DocContext") -> list[IndicatorValue]:
+def extract_indicators(ctx: "PreparedDoc") -> list[IndicatorValue]:
     rows: list[IndicatorValue] = []
     last_actual: dict[int | None, str | None] = {}  # item (parent line) -> period of its last measured value
     for v in _values(ctx):
@@ -469,3 +480,13 @@ def extract_indicators(ctx: "DocContext") -> list[IndicatorValue]:
         if role == "actual":
             last_actual[line.parent] = rows[-1].period
     return rows
+
+
+COMPONENT = Component(
+    name="indicators", record=IndicatorValue, run=extract_indicators,
+    label="role",
+    shown=("indicator_id", "criterion_no", "subject", "comparator", "value", "unit", "role", "period"),
+    requires=("fractions", "percentages", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
+    enums={"unit": ("%", "ratio"), "comparator": ("eq", "ge", "le", "gt", "lt"),
+           "role": ("actual", "target", "threshold")},
+)

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
-from extract.context import DocContext
+from extract.component import Component
 from extract.dates import find_dates
 from extract.records import LegalRef
 from gazetteer.doccodes import (
@@ -33,6 +34,11 @@ from gazetteer.doccodes import (
     legal_ref_type,
     type_word_pattern,
 )
+from gazetteer.lexicon import expand, pattern
+from gazetteer.text import fold, match_at
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
 
 # A code part as written: capital first ("QĐ", "TTg", "QH15", "BNN&PTNT"); validated in code.
 _CODE_PART = r"\p{Lu}[\p{L}\d&]*"
@@ -52,28 +58,26 @@ _NUMBER_RE = regex.compile(
 _PART_SPLIT = regex.compile(r"(\s?[-–/]\s?)")
 
 # Grammar words of a citation (what comes between and after its parts).
-_NUMBER_WORD = r"(?i:số)(?:\s*[:.])?"
-_OWN_NUMBER_LINE = regex.compile(rf"^\s*{_NUMBER_WORD}\s*\Z")
-_DATE_GAP = regex.compile(r"[\s,;(]*(?:(?i:ban\s+hành|ký)\s+)?(?:(?i:ngày)\s*)?\Z")
-_ISSUER_LEAD = regex.compile(r"[\s,]*(?i:của)\s+")
-_ISSUER_STOP = regex.compile(
-    r"\s*[,;:.()\n]|\s+(?=(?i:về|v/v|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện"
-    r"|tại|theo|đối\s+với|nhằm|với|trong|để|đã|đến|từ)(?!\p{L}))"
-    r"|\s+(?=và\s+\p{Ll})"
+_NUMBER_WORD = expand(r"(?i:@{number_word})(?:\s*[:.])?")
+_OWN_NUMBER_LINE = pattern(rf"^\s*{_NUMBER_WORD}\s*\Z")
+_DATE_GAP = pattern(r"[\s,;(]*(?:(?i:@{signing_verbs})\s+)?(?:(?i:@{day_word})\s*)?\Z")
+_ISSUER_LEAD = pattern(r"[\s,]*(?i:@{issuer_lead})\s+")
+_ISSUER_STOP = pattern(
+    r"\s*[,;:.()\n]|\s+(?=(?i:@{issuer_stops})(?!\p{L}))"
+    r"|\s+(?=(?:@{conjunction})\s+\p{Ll})"
 )
 # An issuer ends with its place name: "UBND tỉnh Thanh Hóa", "Đảng bộ xã Cẩm Thạch".
-_ISSUER_PLACE = regex.compile(
-    r"(?<!\p{L})(?i:xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\s+"
+_ISSUER_PLACE = pattern(
+    r"(?<!\p{L})(?i:@{unit_words})\s+"
     r"(?:\p{Lu}[\p{L}]*|\d+)(?:\s+(?:\p{Lu}[\p{L}]*|\d+)){0,3}"
 )
-_SUBJECT_LEAD = regex.compile(r"[\s,]*(?:(?i:về\s+việc|v/v|về)\s*:?\s*)")
-_SUBJECT_VERB = regex.compile(
-    r"[\s,]*(?=(?i:ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện|công\s+nhận)(?!\p{L}))"
-)
+_SUBJECT_LEAD = pattern(r"[\s,]*(?:(?i:@{subject_leads})\s*:?\s*)")
+_SUBJECT_VERB = pattern(r"[\s,]*(?=(?i:@{subject_verbs})(?!\p{L}))")
 _SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
 # A subject ends at a clause end, or where the sentence's own subject takes over
 # (", UBND xã báo cáo như sau:"): a comma before an issuer abbreviation.
 _SUBJECT_END = regex.compile(r";|\n|\.(?=\s|\Z)|:(?=\s|\Z)|,(?=\s+(?P<abbr>\p{Lu}{2,})(?!\p{L}))|\Z")
+_CODE_PARTS = regex.compile(r"[-/]")
 _SUBJECT_MAX = 250
 _LOOKBACK = 90
 # Types cited by a name between the type word and "số": "Luật Bảo vệ môi trường số 72/2020/QH14".
@@ -150,7 +154,7 @@ def find_document_numbers(text: str) -> list[_Number]:
 
 def ref_key(ref_id: str) -> str:
     """Identity of a document number: no spaces, đ folded, upper case ("09-NQ/ĐU" → "09-NQ/DU")."""
-    return "".join(ref_id.split()).replace("đ", "d").replace("Đ", "D").replace("–", "-").upper()
+    return fold("".join(ref_id.split())).replace("–", "-").upper()
 
 
 def _type_lead(text: str, start: int) -> tuple[int, str] | None:
@@ -186,7 +190,7 @@ def _issued_date(text: str, end: int) -> tuple[str | None, int | None, int]:
 
 def _issuer(text: str, pos: int) -> tuple[str | None, int]:
     """Issuer written as "của …" at `pos`, cut at the subject or after its place name."""
-    lead = _ISSUER_LEAD.match(text, pos)
+    lead = match_at(_ISSUER_LEAD, text, pos)
     if lead is None:
         return None, pos
     start = lead.end()
@@ -204,14 +208,15 @@ def _issuer(text: str, pos: int) -> tuple[str | None, int]:
 
 def _subject(text: str, pos: int, after_date: bool, numbers_after: list[_Number]) -> str | None:
     """Subject as written after the citation: "về việc ban hành …", "phê duyệt …"."""
-    m = _SUBJECT_LEAD.match(text, pos) or _SUBJECT_VERB.match(text, pos)
+    m = match_at(_SUBJECT_LEAD, text, pos) or match_at(_SUBJECT_VERB, text, pos)
     if m is None and after_date:
-        m = _SUBJECT_BARE.match(text, pos)
+        m = match_at(_SUBJECT_BARE, text, pos)
     if m is None:
         return None
     start = m.end()
     end = start
-    for stop in _SUBJECT_END.finditer(text, start):
+    # A subject longer than _SUBJECT_MAX is cut anyway, so the search for its end need not go further.
+    for stop in _SUBJECT_END.finditer(text, start, start + 2 * _SUBJECT_MAX):
         if stop["abbr"] is None or issuer_name(stop["abbr"]) is not None:
             end = stop.start()
             break
@@ -226,7 +231,7 @@ def _subject(text: str, pos: int, after_date: bool, numbers_after: list[_Number]
     return written or None
 
 
-def extract_legal_refs(ctx: DocContext) -> list[LegalRef]:
+def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
     text = ctx.text
     numbers = find_document_numbers(text)
     own_number = ref_key(ctx.meta.doc_number) if ctx.meta.doc_number else None
@@ -239,7 +244,7 @@ def extract_legal_refs(ctx: DocContext) -> list[LegalRef]:
             if _OWN_NUMBER_LINE.match(text[line_start:n.start]) or key == own_number:
                 continue  # the document's own number ("Số: 12/KH-UBND")
             if doc_type_of_code(n.ref_id) is None and issuer_of_code(n.ref_id) is None and not any(
-                issuer_name(p) for p in regex.split(r"[-/]", n.ref_id) if not p.isdigit()
+                issuer_name(p) for p in _CODE_PARTS.split(n.ref_id) if not p.isdigit()
             ):
                 continue
         start, doc_type = lead if lead else (n.start, doc_type_of_code(n.ref_id))
@@ -268,3 +273,12 @@ def extract_legal_refs(ctx: DocContext) -> list[LegalRef]:
         if first.ref_type == "other" and ref.ref_type != "other":
             first.ref_type = ref.ref_type
     return sorted(refs.values(), key=lambda r: r.start)
+
+
+COMPONENT = Component(
+    name="legal_refs", record=LegalRef, run=extract_legal_refs, requires=("meta",),
+    label="ref_type",
+    shown=("ref_id", "ref_type", "issuer", "issued_date"),
+    enums={"ref_type": ("quyet_dinh", "nghi_quyet", "ke_hoach", "thong_bao", "cong_van", "chi_thi",
+                        "thong_tu", "nghi_dinh", "luat", "other")},
+)

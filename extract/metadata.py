@@ -19,23 +19,30 @@ from extract.tables import header_block, signature_block
 from gazetteer import admin
 from gazetteer.cues import signer_titles
 from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
-from gazetteer.text import fold, fold_key
+from gazetteer.lexicon import expand, pattern, words
+from gazetteer.text import fold, fold_key, matches_at
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
+# The values the `documents` fields read from the text may take (SCHEMA.md).
+DOCUMENT_ENUMS: dict[str, tuple[str, ...]] = {
+    "doc_kind": ("ke_hoach", "bao_cao", "nghi_quyet", "to_trinh", "quyet_dinh", "other"),
+    "programme": ("ntm", "ntm_nang_cao", "ntm_kieu_mau"),
+    "criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),
+}
 HEADER_LINES = 14  # the frame's top lines come before this many lines, at most
-_DOC_NUMBER = regex.compile(r"^\s*(?i:số)\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
+_DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
 _PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|\d+)){{0,3}})"
-_UNIT_PREFIX = {
-    "commune": r"xã|thị\s+trấn|phường",
-    "district": r"huyện|thị\s+xã|quận|thành\s+phố",
-    "province": r"tỉnh|thành\s+phố",
-}
+_UNIT_PREFIX = {level: expand(f"@{{unit_words_{level}}}") for level in ("commune", "district", "province")}
 _UNIT_MENTION = {
     level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+{_PLACE_NAME}") for level, prefix in _UNIT_PREFIX.items()
 }
+# Where a _UNIT_MENTION can start, found on the folded text (much faster than its case-insensitive words).
+_UNIT_START = {level: pattern(rf"(?<![\p{{L}}])(?:@{{unit_words_{level}:folded}})\s") for level in _UNIT_PREFIX}
+_COMMITTEE_LINE = pattern(r"^(?:(?i:@{people_committee})\s+)?(?:@{unit_words_commune:upper})\s+(?P<n>[\p{Lu}\s]+)$")
+_ON_BEHALF = pattern(r"^(?:@{signing_on_behalf:folded})\.?\s+")  # on the folded key of a title line
 _PERSON = regex.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 
 
@@ -43,7 +50,7 @@ def _title_case(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
 
 
-def extract_metadata(ctx: "DocContext") -> DocumentMeta:
+def extract_metadata(ctx: "PreparedDoc") -> DocumentMeta:
     st = ctx.structure
     lines = st.lines
     head = lines[: max(min(st.first_section, HEADER_LINES), 1)]
@@ -104,22 +111,24 @@ def _plan_year(meta: DocumentMeta) -> int | None:
     return None
 
 
-def _mentions(text: str, level: str) -> Counter:
+def _mentions(text: str, level: str, folded: str | None = None) -> Counter:
     found: Counter = Counter()
-    for m in _UNIT_MENTION[level].finditer(text):
+    folded = fold(text) if folded is None else folded
+    starts = [c.start() for c in _UNIT_START[level].finditer(folded)]
+    for m in matches_at(_UNIT_MENTION[level], text, starts):
         found[m.group("name")] += 1
     return found
 
 
-def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | None, issuer: str | None = None) -> None:
+def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | None, issuer: str | None = None) -> None:
     text = ctx.text
-    provinces = _mentions(text, "province")
-    districts = _mentions(text, "district")
-    communes = _mentions(text, "commune")
+    provinces = _mentions(text, "province", ctx.folded)
+    districts = _mentions(text, "district", ctx.folded)
+    communes = _mentions(text, "commune", ctx.folded)
     # The issuing body's line ("XÃ THẠCH CẨM", "UBND XÃ …") names the commune in capitals.
     head_names = []
     for line in [*(ln.text for ln in head), *([issuer] if issuer else [])]:
-        m = regex.match(r"^(?:(?i:ủy\s+ban\s+nhân\s+dân|ubnd)\s+)?(?:XÃ|THỊ TRẤN|PHƯỜNG)\s+(?P<n>[\p{Lu}\s]+)$", line.strip())
+        m = _COMMITTEE_LINE.match(line.strip())
         if m:
             head_names.append(_title_case(m.group("n")))
     # Then the title's "xã …", the commune named most often, and last the date line's place
@@ -162,20 +171,22 @@ def _resolve_places(ctx: "DocContext", meta: DocumentMeta, head, place: str | No
         meta.province, meta.province_code = province_unit.name, province_unit.code
 
 
-def _resolve_programme(ctx: "DocContext", meta: DocumentMeta) -> None:
+def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
     from gazetteer.criteria import criteria_sets
 
     title = fold(meta.title or "")
     cset = ctx.criteria_set
     meta.criteria_set = cset
-    if "kieu mau" in title and "thon" not in title.split("kieu mau")[0][-12:]:
+    model = next((fold(w) for w in words("model_programme") if fold(w) in title), None)
+    if model and not any(fold(v) in title.split(model)[0][-12:] for v in words("model_village_words")):
         meta.programme = "ntm_kieu_mau"
-    elif "nang cao" in title:
+    elif any(fold(w) in title for w in words("advanced_programme")):
         meta.programme = "ntm_nang_cao"
     elif cset:
         meta.programme = criteria_sets()[cset].programme
     else:
-        meta.programme = "ntm" if "nong thon moi" in fold(ctx.text[:5000]) or "ntm" in fold(ctx.text[:5000]) else None
+        head = fold(ctx.text[:5000])
+        meta.programme = "ntm" if any(fold(w) in head for w in words("programme_names")) else None
 
 
 def _signature(lines) -> tuple[str | None, str | None]:
@@ -192,7 +203,7 @@ def _signature(lines) -> tuple[str | None, str | None]:
                 # Title lines sit right above the name.
                 for j in range(k - 1, max(k - 5, -1), -1):
                     key = fold_key(tail[j].text)
-                    key = regex.sub(r"^(?:tm|kt|tl|tuq|q|t/m|k/t)\.?\s+", "", key)
+                    key = _ON_BEHALF.sub("", key)
                     hit = next((t for tk, t in title_keys if key == tk), None)
                     if hit:
                         title = hit

@@ -115,13 +115,3 @@ class Finding:
     evidence: list[tuple[int, int]] = field(default_factory=list)
     doc_id: str | None = None  # set by cross-document checks; else the document's own
 
-
-TABLE_OF_RECORD = {
-    CriterionMention: "criteria",
-    CountClaim: "counts",
-    IndicatorValue: "indicators",
-    FundingAmount: "funding",
-    Deadline: "deadlines",
-    LegalRef: "legal_refs",
-    Finding: "findings",
-}

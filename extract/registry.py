@@ -1,42 +1,45 @@
-"""The extractors, one per output table, and the function that runs them all on a document.
+"""The components (one per output table) and the audit checks, and the function that runs them.
 
-Each extractor is a pure function from a `DocContext` to records with spans; a
-new record kind is one entry here. Audit checks run last, over the records.
+Every module of `extract/` that declares `COMPONENT` and every module of
+`extract/audit/` that declares `CHECKS` is imported when the registry is first
+used; an import or attribute error in any of them stops the run with its
+traceback (nothing is optional). Components read the prepared document only,
+so they run in any order; checks run last, over the records.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import lru_cache
 
-from extract.context import DocContext
+import extract
+import extract.audit
+from extract.component import Check, Component
+from extract.prepare import PreparedDoc, prepare
 from extract.records import DocumentMeta, Finding, Record
+from extract.tables import merge_table_records
 from normalize.document import NormalizedDoc
 
-Extractor = Callable[[DocContext], list[Record]]
+
+def _modules(package) -> list:
+    return [importlib.import_module(f"{package.__name__}.{info.name}")
+            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+            if not info.ispkg]
 
 
-def _registry() -> dict[str, Extractor]:
-    from extract.counts import extract_counts
-    from extract.criteria import extract_criteria
-
-    reg: dict[str, Extractor] = {"criteria": extract_criteria, "counts": extract_counts}
-    optional = {
-        "indicators": ("extract.indicators", "extract_indicators"),
-        "funding": ("extract.funding", "extract_funding"),
-        "deadlines": ("extract.deadlines", "extract_deadlines"),
-        "legal_refs": ("extract.legal_refs", "extract_legal_refs"),
-    }
-    import importlib
-
-    for table, (module, func) in optional.items():
-        try:
-            reg[table] = getattr(importlib.import_module(module), func)
-        except (ImportError, AttributeError):
-            continue
-    return reg
+@lru_cache(maxsize=1)
+def components() -> tuple[Component, ...]:
+    """Every declared record kind, in the order of the output tables."""
+    found = [m.COMPONENT for m in _modules(extract) if hasattr(m, "COMPONENT")]
+    order = ["criteria", "counts", "indicators", "funding", "deadlines", "legal_refs"]
+    return tuple(sorted(found, key=lambda c: (order.index(c.name) if c.name in order else len(order), c.name)))
 
 
-EXTRACTORS: dict[str, Extractor] = {}
+@lru_cache(maxsize=1)
+def checks() -> tuple[Check, ...]:
+    """Every declared audit check."""
+    return tuple(c for m in _modules(extract.audit) for c in getattr(m, "CHECKS", ()))
 
 
 @dataclass
@@ -46,60 +49,26 @@ class Extraction:
     findings: list[Finding] = field(default_factory=list)
 
 
-def extract_document(doc: NormalizedDoc) -> Extraction:
-    if not EXTRACTORS:
-        EXTRACTORS.update(_registry())
-    ctx = DocContext(doc)
-    meta = ctx.meta
-    records = {table: fn(ctx) for table, fn in EXTRACTORS.items()}
-    if doc.tables:
-        _add_table_records(ctx, records)
+def run_components(prep: PreparedDoc, selected: tuple[Component, ...] | None = None) -> dict[str, list[Record]]:
+    records = {c.table: c.run(prep) for c in (components() if selected is None else selected)}
+    return merge_table_records(prep, records) if prep.tables else records
+
+
+def run_checks(prep: PreparedDoc, records: dict[str, list[Record]],
+               selected: tuple[Check, ...] | None = None) -> list[Finding]:
+    """Every finding of every check, in document order."""
     findings: list[Finding] = []
-    try:
-        from extract.audit import audit_document
-    except ImportError:
-        audit_document = None
-    if audit_document is not None:
-        findings = audit_document(ctx, records)
-    if doc.tables:
-        from extract.audit.tables import table_findings
-
-        findings += table_findings(doc.tables, ctx.text, records)
-    return Extraction(meta=meta, records=records, findings=findings)
+    for check in checks() if selected is None else selected:
+        findings.extend(check.run(prep, records))
+    findings.sort(key=lambda f: (f.evidence[0] if f.evidence else (0, 0), f.check))
+    return findings
 
 
-def _add_table_records(ctx: DocContext, records: dict[str, list[Record]]) -> None:
-    """Records read from the document's tables join each table's list; what the line-based
-    extractors read from the same cells gives way to them; the document's own number is not a citation."""
-    from extract.funding import _label_source, _source_in
-    from extract.tables import (counts_from_tables, criteria_from_tables, funding_from_tables,
-                                in_tables, indicators_from_tables)
+def extract_document(doc: NormalizedDoc) -> Extraction:
+    prep = prepare(doc)
+    records = run_components(prep)
+    return Extraction(meta=prep.meta, records=records, findings=run_checks(prep, records))
 
-    tables, text = ctx.doc.tables, ctx.text
 
-    periods: dict[tuple[str | None, int], str | None] = {}
-
-    def period_for(status: str | None, offset: int) -> str | None:
-        if (status, offset) not in periods:
-            periods[status, offset] = ctx.resolve_period(offset, status)
-        return periods[status, offset]
-
-    found = {
-        "criteria": criteria_from_tables(tables, text, ctx.criteria_set, period_for),
-        "indicators": indicators_from_tables(tables, text, period_for),
-        "funding": funding_from_tables(tables, text, period_for,
-                                       lambda label: (_source_in(label, 0, len(label)) or (None,))[0] or _label_source(label)),
-        "counts": counts_from_tables(tables, text, period_for),
-    }
-    for kind, rows in found.items():
-        if not rows:
-            continue
-        if kind == "criteria":  # one row per criterion replaces whatever was read from the table's lines
-            sources = [t for t in tables if any(t.char_start <= r.start and r.end <= t.char_end for r in rows)]
-            kept = [r for r in records.get(kind, []) if not in_tables(sources, r.start, r.end)]
-        else:  # a value read from a cell replaces the same value read from the cell's line
-            kept = [r for r in records.get(kind, []) if not any(r.start < t.end and t.start < r.end for t in rows)]
-        records[kind] = sorted(kept + rows, key=lambda r: r.start)
-    own = ctx.meta.doc_number
-    if own and records.get("legal_refs"):
-        records["legal_refs"] = [r for r in records["legal_refs"] if getattr(r, "ref_id", None) != own.strip()]
+components()  # importing the registry imports every component and check: a broken one stops here
+checks()

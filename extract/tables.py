@@ -563,3 +563,38 @@ def signature_block(tables: Iterable[Table], text: str, titles: list[str],
         return None, None
     name = written[best[1]:].strip()
     return (name, best[0]) if person.match(name) and not name.isupper() else (None, None)
+
+
+def merge_table_records(prep, records: dict[str, list]) -> dict[str, list]:
+    """Records read from the document's tables join each table's list; what the line-based
+    components read from the same cells gives way to them; the document's own number is not a citation."""
+    from extract.funding import source_of_label
+
+    tables, text = prep.tables, prep.text
+    periods: dict[tuple[str | None, int], str | None] = {}
+
+    def period_for(status: str | None, offset: int) -> str | None:
+        if (status, offset) not in periods:
+            periods[status, offset] = prep.resolve_period(offset, status)
+        return periods[status, offset]
+
+    found = {
+        "criteria": criteria_from_tables(tables, text, prep.criteria_set, period_for),
+        "indicators": indicators_from_tables(tables, text, period_for),
+        "funding": funding_from_tables(tables, text, period_for, source_of_label),
+        "counts": counts_from_tables(tables, text, period_for),
+    }
+    records = dict(records)
+    for kind, rows in found.items():
+        if not rows:
+            continue
+        if kind == "criteria":  # one row per criterion replaces whatever was read from the table's lines
+            sources = [t for t in tables if any(t.char_start <= r.start and r.end <= t.char_end for r in rows)]
+            kept = [r for r in records.get(kind, []) if not in_tables(sources, r.start, r.end)]
+        else:  # a value read from a cell replaces the same value read from the cell's line
+            kept = [r for r in records.get(kind, []) if not any(r.start < t.end and t.start < r.end for t in rows)]
+        records[kind] = sorted(kept + rows, key=lambda r: r.start)
+    own = prep.meta.doc_number
+    if own and records.get("legal_refs"):
+        records["legal_refs"] = [r for r in records["legal_refs"] if getattr(r, "ref_id", None) != own.strip()]
+    return records

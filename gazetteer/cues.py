@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import regex
-import yaml
 
+from gazetteer.lexicon import load_data, words_alternation
 from gazetteer.text import fold
 
 
@@ -26,12 +25,6 @@ class Cue:
     start: int
     end: int
     kind: str  # a status (met, unmet, target) or a cue family (now, topic, ...)
-
-
-def load_data(name: str) -> dict:
-    """A YAML file of `gazetteer/data/` (callers cache what they keep)."""
-    with resources.files("gazetteer").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 @lru_cache(maxsize=None)
@@ -51,8 +44,7 @@ def phrase_pattern(phrases: list[str] | tuple[str, ...]) -> "regex.Pattern[str]"
 
 @lru_cache(maxsize=1024)
 def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
-    alts = sorted({regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(alts) + r")(?![\p{L}\p{N}])")
+    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + words_alternation(fold(p) for p in phrases) + r")(?![\p{L}\p{N}])")
 
 
 @lru_cache(maxsize=None)
@@ -93,6 +85,5 @@ def count_unit_pattern() -> "regex.Pattern[str]":
     """Named groups per unit code: `(?P<tieu_chi>…)|(?P<chi_tieu>…)`."""
     parts = []
     for unit, words in cue_data()["count_units"].items():
-        alts = sorted({regex.escape(fold(w)).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
-        parts.append(f"(?P<{unit}>" + "|".join(alts) + ")")
+        parts.append(f"(?P<{unit}>" + words_alternation(fold(w) for w in words) + ")")
     return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(parts) + r")(?![\p{L}\p{N}])")

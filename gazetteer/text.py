@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import regex
 
+from gazetteer.datafiles import load_data
+
 # Marks that carry a Vietnamese tone (thanh điệu); vowel-shape marks
 # (breve, circumflex, horn) are not tones.
 _TONE_MARKS = {
@@ -23,8 +25,10 @@ _TONE_MARKS = {
 }
 
 # Letters whose decomposition does not reveal a plain base letter, plus glyphs
-# that broken PDF fonts emit in place of ư/Ư.
-_SPECIAL = {"đ": "d", "Đ": "d", "ƣ": "u", "Ƣ": "u", "ð": "d", "Ð": "d"}
+# that broken PDF fonts emit in place of a letter (data/letters.yaml).
+_SPECIAL: dict[str, str] = dict(load_data("letters.yaml")["fold_base"])
+_STAND_INS: dict[str, str] = dict(load_data("letters.yaml")["glyph_stand_ins"])
+_STAND_IN_TABLE = str.maketrans(_STAND_INS)
 
 
 class _FoldTable(dict):
@@ -93,7 +97,7 @@ def tone_key(s: str) -> str:
     Each word's tone is moved to the end of the word as a digit, so
     "Thanh Hoá" and "Thanh Hóa" are equal while "Cẩm" and "Cam" are not.
     """
-    s = s.replace("ƣ", "ư").replace("Ƣ", "Ư")
+    s = s.translate(_STAND_IN_TABLE)
     words = _SPACES.sub(" ", unicodedata.normalize("NFC", s).strip()).lower().split(" ")
     keyed = []
     for word in words:
@@ -109,8 +113,8 @@ class _ToneTable(dict):
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch in ("ƣ", "Ƣ"):
-            out = "ư"
+        if ch in _STAND_INS:
+            out = _STAND_INS[ch].lower()
         elif unicodedata.category(ch) == "Mn":
             out = ch
         else:
@@ -139,3 +143,36 @@ def strip_tones(s: str) -> str:
 def has_marks(s: str) -> bool:
     """Whether `s` carries any Vietnamese diacritic (i.e. is not written bare)."""
     return fold(s) != s.lower()
+
+
+MATCH_WINDOW = 400  # chars after `pos` a match anchored there may span
+
+
+def match_at(pattern: "regex.Pattern[str]", text: str, pos: int, endpos: int | None = None) -> "regex.Match[str] | None":
+    """`pattern.match(text, pos)` over a bounded window.
+
+    The regex engine looks ahead for a pattern's required literal up to
+    `endpos` before it tries a match, so an unbounded match at each of n offsets
+    costs O(n²) on a long document; every anchored match goes through here.
+    """
+    limit = pos + MATCH_WINDOW
+    return pattern.match(text, pos, limit if endpos is None else min(endpos, limit))
+
+
+def matches_at(pattern: "regex.Pattern[str]", text: str, starts) -> "list[regex.Match[str]]":
+    """What `pattern.finditer(text)` finds, trying `pattern` only at `starts` (ascending offsets).
+
+    `starts` must hold every offset where a match can begin (a cheap pattern on
+    the folded text finds them); like `finditer`, a match hides the starts
+    inside it.
+    """
+    out = []
+    last_end = -1
+    for pos in starts:
+        if pos < last_end:
+            continue
+        m = match_at(pattern, text, pos)
+        if m is not None:
+            out.append(m)
+            last_end = m.end() if m.end() > m.start() else m.end() + 1
+    return out

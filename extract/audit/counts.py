@@ -17,26 +17,30 @@ communes) is ambiguous and not checked.
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
+from extract.component import Check
 from extract.audit.common import audit_data, folded_text, trimmed
-from extract.criteria import numbered_mentions
-from extract.records import CountClaim, Finding
+from extract.records import CountClaim, CriterionMention, Finding
 from gazetteer.criteria import criteria_sets
 from gazetteer.cues import phrase_pattern
+from gazetteer.lexicon import pattern
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
-_INDICATOR_OF = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
-_MORE_NUMBERS = regex.compile(r"\s*(?:[,;&]|va)\s*(?:so\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
-_ENUM_SEPARATOR = regex.compile(r"[;,]\s+|\s+(?:va|cung)\s+")
+# Patterns run on the folded text.
+_INDICATOR_OF = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
+_MORE_NUMBERS = pattern(r"\s*(?:[,;&]|@{conjunction:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
+_ENUM_SEPARATOR = pattern(r"[;,]\s+|\s+(?:@{enumeration_joiners:folded})\s+")
 _SENTENCE_BREAK = regex.compile(r"\.\s+(?=\p{Lu})")
+_PERIOD = regex.compile(r"(\d{4})(?:-Q([1-4]))?")
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +53,11 @@ def _criteria_counts(records: dict) -> list[CountClaim]:
     return [c for c in records.get("counts", []) if c.unit == "tieu_chi" and c.value_max is None]
 
 
-def _announcer_end(ctx: "DocContext", count: CountClaim, others: list[CountClaim]) -> int | None:
-    """End of the words announcing the count's items, in its clause, else None."""
+def _announcer_end(ctx: "PreparedDoc", count: CountClaim, count_starts: list[int]) -> int | None:
+    """End of the words announcing the count's items, in its clause, else None.
+
+    `count_starts`: the sorted starts of all counts; another count before the
+    announcer means the announcer is not this count's."""
     text, folded = ctx.text, folded_text(ctx)
     line = ctx.line_at(count.start)
     window_end = min(line.end, count.end + audit_data()["counts"]["announce_window"])
@@ -73,47 +80,47 @@ def _announcer_end(ctx: "DocContext", count: CountClaim, others: list[CountClaim
     if not found:
         return None
     end = min(found)
-    if any(count.end <= o.start < end for o in others if o is not count):
+    if bisect.bisect_left(count_starts, count.end) < bisect.bisect_left(count_starts, end):
         return None
     while end < line.end and text[end] in " \t:":
         end += 1
     return end
 
 
-def _criteria_in(ctx: "DocContext", start: int, end: int) -> set[int]:
+def _criteria_in(ctx: "PreparedDoc", start: int, end: int) -> set[int]:
     """Criteria named in [start, end): "tiêu chí số 6, 12 và 17" names three, "Mục 15.1" names 15."""
     folded = folded_text(ctx)
     numbers = set()
-    for mn in numbered_mentions(ctx):
-        if start <= mn.start < end:
-            numbers.add(mn.number)
-            pos = mn.number_end
-            while (more := _MORE_NUMBERS.match(folded, pos, end)) is not None:
-                if 1 <= int(more.group("no")) <= 19:
-                    numbers.add(int(more.group("no")))
-                pos = more.end()
+    for mn in ctx.mentions_in(start, end):
+        numbers.add(mn.number)
+        pos = mn.number_end
+        while (more := _MORE_NUMBERS.match(folded, pos, end)) is not None:
+            if 1 <= int(more.group("no")) <= 19:
+                numbers.add(int(more.group("no")))
+            pos = more.end()
     numbers |= {int(m.group("no")) for m in _INDICATOR_OF.finditer(folded, start, end)
                 if 1 <= int(m.group("no")) <= 19}
     return numbers
 
 
-def listed_items(ctx: "DocContext", records: dict, start: int) -> tuple[set[int], str, int, set[int]] | None:
+def listed_items(ctx: "PreparedDoc", named_lists: list[CriterionMention], start: int) -> tuple[set[int], str, int, set[int]] | None:
     """What follows an announcer ending at `start`: (item counts, how, end of the list, criteria named).
 
     Item counts are the measures that agree with a reader: list lines and
     distinct criteria for a list of lines; distinct criteria (or named criteria
     when as many as the separated parts) for an inline enumeration.
+    `named_lists`: the criteria rows of lists of named criteria, sorted by start.
     """
     text = ctx.text
     line = ctx.line_at(start)
     if not text[start:line.end].strip():
-        items = [ln for ln in ctx.structure.lines if ln.intro == line.index and ln.parent == line.index]
+        items = ctx.items_introduced_by(line)
         if not items:
             return None
         measures = {len(items)}
         numbers = set()
         for ln in items:
-            first = next((mn.number for mn in numbered_mentions(ctx) if ln.start <= mn.start < ln.end), None)
+            first = next((mn.number for mn in ctx.mentions_in(ln.start, ln.end)), None)
             if first is not None:
                 numbers.add(first)
         if numbers:
@@ -128,37 +135,39 @@ def listed_items(ctx: "DocContext", records: dict, start: int) -> tuple[set[int]
         return None  # criteria named further on are discussed, not enumerated
     if numbers:
         return {len(numbers)}, "inline", end, numbers
-    named = {r.criterion_no for r in records.get("criteria", [])
-             if r.rule == "criteria.named_list" and start <= r.start < end}
+    starts = [r.start for r in named_lists]
+    named = {r.criterion_no for r in named_lists[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]}
     parts = [p for p in _ENUM_SEPARATOR.split(fold(text[start:end]).strip(" .;")) if p.strip()]
     if named and len(named) == len(parts):
         return {len(named)}, "inline", end, named
     return None
 
 
-def _first_item_start(ctx: "DocContext", start: int, end: int) -> int:
-    starts = [mn.start for mn in numbered_mentions(ctx) if start <= mn.start < end]
+def _first_item_start(ctx: "PreparedDoc", start: int, end: int) -> int:
+    starts = [mn.start for mn in ctx.mentions_in(start, end)]
     starts += [m.start() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
     return min(starts, default=end)
 
 
-def _first_item_end(ctx: "DocContext", start: int, end: int) -> int:
+def _first_item_end(ctx: "PreparedDoc", start: int, end: int) -> int:
     """End of the first criterion named in an inline enumeration (the evidence stops there)."""
-    ends = [mn.number_end for mn in numbered_mentions(ctx) if start <= mn.start < end]
+    ends = [mn.number_end for mn in ctx.mentions_in(start, end)]
     ends += [m.end() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
     return min(ends, default=end)
 
 
-def check_count_mismatch(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_count_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     counts = _criteria_counts(records)
+    count_starts = sorted(c.start for c in counts)
+    named_lists = sorted((r for r in records.get("criteria", []) if r.rule == "criteria.named_list"), key=lambda r: r.start)
     findings = []
     for c in counts:
         if c.total is not None:
             continue
-        ann = _announcer_end(ctx, c, counts)
+        ann = _announcer_end(ctx, c, count_starts)
         if ann is None:
             continue
-        listed = listed_items(ctx, records, ann)
+        listed = listed_items(ctx, named_lists, ann)
         if listed is None:
             continue
         measures, how, list_end, numbers = listed
@@ -169,7 +178,7 @@ def check_count_mismatch(ctx: "DocContext", records: dict) -> list[Finding]:
         quote = ctx.text[lead[0]:lead[1]]
         where = "as lines" if how == "lines" else "after it"
         if numbers:
-            where += f" (tiêu chí {', '.join(str(n) for n in sorted(numbers))})"
+            where += audit_data()["messages"]["criteria_numbers"].format(numbers=", ".join(str(n) for n in sorted(numbers)))
         evidence_end = ctx.line_at(ann).end if how == "lines" else _first_item_end(ctx, ann, list_end)
         findings.append(Finding(
             "count_mismatch", "error",
@@ -184,13 +193,13 @@ def _period_key(period: str | None) -> tuple[int, int] | None:
     """Order of periods: a quarter before the end of its year ("2024-Q1" < "2024")."""
     if not period:
         return None
-    m = regex.match(r"(\d{4})(?:-Q([1-4]))?", period)
+    m = _PERIOD.match(period)
     if not m:
         return None
     return int(m.group(1)), int(m.group(2)) if m.group(2) else 5
 
 
-def _set_size(ctx: "DocContext") -> int | None:
+def _set_size(ctx: "PreparedDoc") -> int | None:
     cset = ctx.criteria_set
     return len(criteria_sets()[cset].criteria) if cset else None
 
@@ -208,11 +217,11 @@ def _met_counts(counts: list[CountClaim], set_size: int | None) -> list[tuple[Co
     return out
 
 
-def _quote(ctx: "DocContext", c: CountClaim) -> str:
+def _quote(ctx: "PreparedDoc", c: CountClaim) -> str:
     return ctx.text[c.start:c.end]
 
 
-def check_count_sum(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_count_sum(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     counts = _criteria_counts(records)
     met = _met_counts(counts, _set_size(ctx))
     by_period: dict[tuple, list[tuple[CountClaim, int]]] = defaultdict(list)
@@ -257,3 +266,9 @@ def check_count_sum(ctx: "DocContext", records: dict) -> list[Finding]:
             [(mc.start, mc.end), (c.start, c.end)],
         ))
     return findings
+
+
+CHECKS = (
+    Check("count_mismatch", check_count_mismatch, severities=("error",), requires=("counts", "criteria", "mentions")),
+    Check("count_sum", check_count_sum, severities=("error",), requires=("counts",)),
+)

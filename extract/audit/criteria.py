@@ -15,23 +15,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from extract.component import Check
 from extract.audit.common import audit_data
-from extract.criteria import numbered_mentions
 from extract.records import Finding
 from gazetteer.criteria import canonical_name, name_scores
 from gazetteer.text import words_key
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 ACCEPTED_SCORE = 0.7  # a written name the set accepts (see gazetteer.criteria._name_score)
 
 
-def check_set_mismatch(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_set_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     cset = ctx.criteria_set
     if not cset:
         return []
-    named = [mn for mn in numbered_mentions(ctx) if mn.name and mn.sets]
+    named = [mn for mn in ctx.mentions if mn.name and mn.sets]
     foreign = [mn for mn in named if cset not in mn.sets
                and name_scores(mn.number, mn.name).get(cset, 0.0) < ACCEPTED_SCORE]
     if not foreign or len(foreign) > audit_data()["set_mismatch"]["max_foreign_share"] * len(named):
@@ -62,7 +62,7 @@ def check_set_mismatch(ctx: "DocContext", records: dict) -> list[Finding]:
     return findings
 
 
-def check_status_conflict(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     groups = defaultdict(list)
     for r in records.get("criteria", []):
         if r.status in ("met", "unmet") and r.period:
@@ -83,3 +83,9 @@ def check_status_conflict(ctx: "DocContext", records: dict) -> list[Finding]:
             [(first.start, first.end), (second.start, second.end)],
         ))
     return findings
+
+
+CHECKS = (
+    Check("set_mismatch", check_set_mismatch, severities=("warning",), requires=("mentions", "criteria_set")),
+    Check("status_conflict", check_status_conflict, severities=("error",), requires=("criteria",)),
+)

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from extract.component import Check
 from extract.audit.common import audit_data, first_sentence
 from extract.records import Finding
 from extract.structure import Line, roman_value
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc
 
 _ROMAN_OF = {v: k for k, v in {
     "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
@@ -67,7 +68,7 @@ def _label_of(line: Line, number: int) -> str:
     return str(number)
 
 
-def sibling_groups(ctx: "DocContext") -> list[list[tuple[Line, int]]]:
+def sibling_groups(ctx: "PreparedDoc") -> list[list[tuple[Line, int]]]:
     """Numbered items grouped as siblings, each with its number, in document order."""
     groups: dict[tuple, list[tuple[Line, int]]] = defaultdict(list)
     for ln in ctx.structure.lines:
@@ -80,13 +81,13 @@ def sibling_groups(ctx: "DocContext") -> list[list[tuple[Line, int]]]:
                    if not prefix or _under_label(ctx, g[0][0], prefix)), key=lambda g: g[0][0].index)
 
 
-def _under_label(ctx: "DocContext", line: Line, prefix: str) -> bool:
+def _under_label(ctx: "PreparedDoc", line: Line, prefix: str) -> bool:
     """"2.1" is an outline number only under an item numbered "2" (else an id such as 15.1)."""
     return any(a.label == prefix for a in ctx.structure.ancestors(line.index)
                if a.scheme and a.scheme.startswith("number"))
 
 
-def _joined_marker(ctx: "DocContext", prev: Line, cur: Line, label: str) -> bool:
+def _joined_marker(ctx: "PreparedDoc", prev: Line, cur: Line, label: str) -> bool:
     """The missing item's marker written inside the text between two items (a joined line)."""
     pattern = regex.compile(rf"\s{regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
     return bool(pattern.search(ctx.text, prev.body_start, cur.start))
@@ -103,7 +104,7 @@ def _item_span(text: str, line: Line) -> tuple[int, int]:
     return line.start + (len(line.text) - len(line.text.lstrip())), end
 
 
-def check_list_numbering(ctx: "DocContext", records: dict) -> list[Finding]:
+def check_list_numbering(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     max_skip = audit_data()["numbering"]["max_skip"]
     text = ctx.text
     findings = []
@@ -136,3 +137,8 @@ def check_list_numbering(ctx: "DocContext", records: dict) -> list[Finding]:
                     where,
                 ))
     return findings
+
+
+CHECKS = (
+    Check("list_numbering", check_list_numbering, severities=("info",), requires=("structure",)),
+)

@@ -13,6 +13,7 @@ from typing import Iterable
 import regex
 
 from extract.audit.common import fmt_number
+from extract.component import Check
 from extract.numbers import find_percentages, parse_vn_decimal
 from extract.records import CountClaim, CriterionMention, Finding
 from extract.tables import cell_fractions, in_tables, money_rows, read_tables
@@ -173,3 +174,13 @@ def table_findings(tables: Iterable[Table], text: str, records: dict) -> list[Fi
             *check_declared_against_table(tables, text, records.get("counts") or [], records.get("criteria") or []),
             *check_cell_rates(tables, text),
             *check_named_parts(tables, text)]
+
+
+def check_tables(prep, records: dict) -> list[Finding]:
+    return table_findings(prep.tables, prep.text, records)
+
+
+CHECKS = (
+    Check("tables", check_tables, severities=("warning", "info"), requires=("tables", "counts", "criteria"),
+          kind="arithmetic"),
+)

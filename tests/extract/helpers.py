@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract.context import DocContext
+from extract.prepare import PreparedDoc, prepare
 from extract.records import DocumentMeta
 from normalize.document import NormalizedDoc
 from normalize.pipeline import normalize_path, normalize_raw, normalize_text
@@ -17,22 +17,17 @@ from tests.conftest import SAMPLES
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
 
-def context_of(text: str, markup: str = "plain") -> DocContext:
+def context_of(text: str, markup: str = "plain") -> PreparedDoc:
     """A context for a text, normalized as the pipeline would normalize a file."""
     doc = normalize_raw(RawDocument(text=text, file_type="txt", markup=markup), doc_id="case", path="case.txt")
-    return DocContext(doc)
+    return prepare(doc)
 
 
-def context_for_case(case: dict) -> DocContext:
+def context_for_case(case: dict) -> PreparedDoc:
     """A context for a case's short passage; its `set` and `meta` stand in for what a whole document says."""
     text = normalize_text(case["text"])
-    ctx = DocContext(NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=text))
-    ctx.meta  # computed from the passage, then overridden below
-    if "meta" in case:
-        ctx.__dict__["meta"] = DocumentMeta(**case["meta"])
-    if "set" in case:
-        ctx.__dict__["criteria_set"] = case["set"]
-    return ctx
+    doc = NormalizedDoc(doc_id="t", path="t.txt", file_type="txt", text=text)
+    return prepare(doc, criteria_set=case.get("set"), meta=DocumentMeta(**case["meta"]) if "meta" in case else None)
 
 
 def load_cases(name: str) -> list:
@@ -57,14 +52,14 @@ def as_checked(row, expected: dict) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _sample_doc(path: Path):
+def sample_doc(path: Path):
     return normalize_path(path)
 
 
-def rows_on_samples(extractor) -> list[tuple[DocContext, list]]:
+def rows_on_samples(extractor) -> list[tuple[PreparedDoc, list]]:
     """Each bundled sample's context and the extractor's rows on it (samples normalized once per session)."""
     out = []
     for path in SAMPLES:
-        ctx = DocContext(_sample_doc(path))
+        ctx = prepare(sample_doc(path))
         out.append((ctx, extractor(ctx)))
     return out

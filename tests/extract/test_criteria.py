@@ -22,9 +22,9 @@ def test_criteria_case(case):
 
 
 def test_spans_hold_the_criterion(sample_docs):
-    from extract.context import DocContext
+    from extract.prepare import PreparedDoc, prepare
 
     for doc in sample_docs.values():
-        for r in extract_criteria(DocContext(doc)):
+        for r in extract_criteria(prepare(doc)):
             quote = doc.text[r.start:r.end].lower()
             assert str(r.criterion_no) in quote or "mục tiêu" in quote or r.rule != "criteria.local_status"

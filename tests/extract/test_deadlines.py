@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.context import DocContext
+from extract.prepare import PreparedDoc
 from extract.deadlines import extract_deadlines
 from extract.dates import parse_date_partial
 
@@ -22,7 +22,7 @@ def test_golden_case(case):
 
 
 @pytest.fixture(scope="module")
-def sample_rows() -> list[tuple[DocContext, list]]:
+def sample_rows() -> list[tuple[PreparedDoc, list]]:
     return rows_on_samples(extract_deadlines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.context import DocContext
+from extract.prepare import prepare
 from extract.funding import extract_funding, funding_words
 from tests.extract.helpers import context_for_case, context_of, load_cases
 
@@ -57,7 +57,7 @@ def test_source_vocabulary_uses_schema_values():
 def test_samples_amounts_are_not_incomes(sample_docs):
     """No per-person figure of the samples becomes funding; every amount is quoted as written."""
     for stem, doc in sample_docs.items():
-        ctx = DocContext(doc)
+        ctx = prepare(doc)
         for r in extract_funding(ctx):
             assert "/người" not in ctx.text[r.start:r.end + 8], stem
             assert ctx.text[r.start:r.end] == r.amount_text

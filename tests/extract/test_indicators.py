@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.context import DocContext
+from extract.prepare import PreparedDoc
 from extract.indicators import extract_indicators
 
 from tests.extract.helpers import rows_on_samples, load_cases, context_for_case as context_of, as_checked
@@ -21,7 +21,7 @@ def test_golden_case(case):
 
 
 @pytest.fixture(scope="module")
-def sample_rows() -> list[tuple[DocContext, list]]:
+def sample_rows() -> list[tuple[PreparedDoc, list]]:
     return rows_on_samples(extract_indicators)
 
 

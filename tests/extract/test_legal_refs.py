@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.context import DocContext
+from extract.prepare import prepare
 from extract.legal_refs import extract_legal_refs, find_document_numbers, ref_key
 from tests.extract.helpers import context_for_case, context_of, load_cases
 
@@ -49,7 +49,7 @@ def test_ref_key_matches_the_scorer_normalization():
 def test_samples_cite_known_documents(sample_docs):
     """Every sample cites documents; none of their own header numbers is a reference."""
     for stem, doc in sample_docs.items():
-        ctx = DocContext(doc)
+        ctx = prepare(doc)
         refs = extract_legal_refs(ctx)
         assert refs, stem
         keys = [ref_key(r.ref_id) for r in refs]
