@@ -128,7 +128,7 @@ def _grammar() -> _DateGrammar:
     )
 
 
-def _iso_day(d: str, m: str, y: str) -> str | None:
+def iso_day(d: str, m: str, y: str) -> str | None:
     """ISO date of day/month/year strings, None if impossible (32/13/2022)."""
     year = int(y)
     if len(y) == 2:
@@ -156,10 +156,10 @@ def _date_of(m: regex.Match[str], g: _DateGrammar) -> tuple[str, str, str | None
     """(iso, precision, part) of one match of the date pattern, None if invalid."""
     kind = m.lastgroup
     if kind == "dmy_words":
-        iso = _iso_day(m["d1"], m["m1"], m["y1"])
+        iso = iso_day(m["d1"], m["m1"], m["y1"])
         return (iso, "day", None) if iso else None
     if kind == "dmy":
-        iso = _iso_day(m["d2"], m["m2"], m["y2"]) if m["d2"] else _iso_day(m["d3"], m["m3"], m["y3"])
+        iso = iso_day(m["d2"], m["m2"], m["y2"]) if m["d2"] else iso_day(m["d3"], m["m3"], m["y3"])
         return (iso, "day", None) if iso else None
     if kind == "part_year":
         iso = _iso_year(m["yp"])
@@ -223,7 +223,7 @@ def parse_date_partial(s: str) -> tuple[str, str] | None:
         if iso["q"]:
             return (s, "quarter") if _iso_year(iso["y"]) else None
         if iso["d"]:
-            day = _iso_day(iso["d"], iso["m"], iso["y"])
+            day = iso_day(iso["d"], iso["m"], iso["y"])
             return (day, "day") if day else None
         if iso["m"]:
             month = _iso_month(iso["m"], iso["y"])
@@ -246,9 +246,9 @@ def parse_issued_line(line: str) -> tuple[str, str] | None:
         return None
     place = " ".join(m["place"].split())
     if m["y_slash"]:
-        iso = _iso_day(m["d"], m["m_slash"], m["y_slash"])
+        iso = iso_day(m["d"], m["m_slash"], m["y_slash"])
     elif m["d_w"] and m["m_w"]:
-        iso = _iso_day(m["d_w"], m["m_w"], m["y_w"])
+        iso = iso_day(m["d_w"], m["m_w"], m["y_w"])
     elif m["m_w"]:
         iso = _iso_month(m["m_w"], m["y_w"])
     else:

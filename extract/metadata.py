@@ -9,16 +9,17 @@ read from its place in that frame, and places are checked against the gazetteer.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
-from extract.dates import find_periods, parse_issued_line
+from extract.dates import iso_day, find_periods, parse_issued_line
 from extract.records import DocumentMeta
 from gazetteer import admin
 from gazetteer.cues import signer_titles
 from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
-from gazetteer.lexicon import expand, pattern, words
+from gazetteer.lexicon import expand, load_data, pattern, words, words_alternation
 from gazetteer.text import fold, fold_key
 
 if TYPE_CHECKING:
@@ -31,7 +32,10 @@ DOCUMENT_ENUMS: dict[str, tuple[str, ...]] = {
     "criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),
 }
 HEADER_LINES = 14  # the frame's top lines come before this many lines, at most
-_DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
+HEAD_YEAR_CHARS = 1500  # the years written this far in date a document that gives no date
+HEADLINE_CHARS = 160  # a first line longer than this is a paragraph, not a headline
+TITLE_WRAP_LINES = 4  # a title in capitals runs over this many lines at most
+_DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[\d/].*?)\s*$")
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
 _PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|\d+)){{0,3}})"
 _UNIT_PREFIX = {level: expand(f"@{{unit_words_{level}}}") for level in ("commune", "district", "province")}
@@ -68,6 +72,13 @@ def extract_metadata(ctx: "PreparedDoc") -> DocumentMeta:
             parsed = parse_issued_line(ln.text)
             if parsed:
                 meta.issued_date, place = parsed
+    box = _info_box(lines[: _frame()["frame_search_lines"]])
+    if meta.doc_kind is None and "kind" in box:
+        meta.doc_kind = doc_kind_of_title(box["kind"].upper())
+    if meta.doc_number is None and "number" in box:
+        meta.doc_number = box["number"]
+    if meta.issued_date is None:
+        meta.issued_date, place = _late_issued_date(lines, box, place)
     if meta.doc_kind is None and meta.doc_number:
         meta.doc_kind = _kind_from_number(meta.doc_number)
     if meta.doc_kind is None:
@@ -77,12 +88,90 @@ def extract_metadata(ctx: "PreparedDoc") -> DocumentMeta:
         nxt = lines[kind_line.index + 1]
         if nxt.scheme not in ("roman", "part"):
             meta.title = nxt.text.strip()
+            # a title in capitals wrapped over lines ("… ĐẠT CHUẨN NÔNG THÔN MỚI" / "NÂNG CAO …")
+            for ln in lines[nxt.index + 1: nxt.index + TITLE_WRAP_LINES]:
+                if not (meta.title.isupper() and ln.text.strip().isupper() and ln.scheme is None):
+                    break
+                meta.title += " " + ln.text.strip()
     meta.plan_year = _plan_year(meta)
 
     _resolve_places(ctx, meta, head, place)
     _resolve_programme(ctx, meta)
     meta.signer, meta.signer_title = _signature(lines)
+    if meta.signer is None and "signer" in box and _PERSON.match(box["signer"]):
+        meta.signer = box["signer"]
     return meta
+
+
+@lru_cache(maxsize=1)
+def _frame() -> dict:
+    """extract/data/document_frame.yaml with its patterns compiled."""
+    data = dict(load_data("document_frame"))
+    labels = words_alternation(data["info_box_labels"])
+    data["box_re"] = regex.compile(rf"(?<!\p{{L}})(?P<label>{labels})\s*:\s*\|?\s*(?P<value>.*?)\s*(?=\||(?<!\p{{L}})(?:{labels})\s*:|$)",
+                                   regex.IGNORECASE)
+    data["field_of"] = {" ".join(w.lower().split()): field for field, ws in data["info_box"].items() for w in ws}
+    data["line_words_re"] = regex.compile(rf"(?<!\p{{L}})(?:{words_alternation(data['date_line_words'])})(?!\p{{L}})",
+                                          regex.IGNORECASE)
+    return data
+
+
+_SLASH_DATE = regex.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
+_CLOCK = regex.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_COVER = regex.compile(r"^\s*(?P<place>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){0,3})\s*[-–—,]\s*(?P<y>(?:19|20)\d\d)\s*$")
+
+
+def _info_box(lines) -> dict[str, str]:
+    """The fields of a legal-document site's info box ("Loại văn bản: | Nghị quyết |")."""
+    frame = _frame()
+    box: dict[str, str] = {}
+    for ln in lines:
+        for m in frame["box_re"].finditer(ln.text):
+            field = frame["field_of"].get(" ".join(m["label"].lower().split()))
+            if field and field not in box and m["value"].strip(" |"):
+                box[field] = m["value"].strip(" |")
+    return box
+
+
+def _date_line(text: str) -> tuple[str, bool] | None:
+    """(ISO date, has a time) of a news page's date line: one date, a time, weekday and label words only."""
+    dates = list(_SLASH_DATE.finditer(text))
+    if len(dates) != 1:
+        return None
+    d = dates[0]
+    rest = text[: d.start()] + " " + text[d.end():]
+    has_time = bool(_CLOCK.search(rest))
+    rest = _frame()["line_words_re"].sub(" ", _CLOCK.sub(" ", rest))
+    if regex.search(r"\p{L}", rest):
+        return None
+    iso = iso_day(d["d"], d["m"], d["y"])
+    return (iso, has_time) if iso else None
+
+
+def _late_issued_date(lines, box: dict[str, str], place: str | None) -> tuple[str | None, str | None]:
+    """The document's date when the head holds no "Place, ngày …" line: the info box, a formal
+    date line further down (after an info box), a news date line (one with a time first), the
+    place and year at the foot of a cover ("HÀ NỘI – 2019")."""
+    frame = _frame()
+    if "issued" in box:
+        m = _SLASH_DATE.search(box["issued"])
+        iso = iso_day(m["d"], m["m"], m["y"]) if m else None
+        if iso:
+            return iso, place
+    search = lines[: frame["frame_search_lines"]]
+    for ln in search:
+        parsed = parse_issued_line(ln.text)
+        if parsed:
+            return parsed
+    found = [(not r[1], k, r[0]) for k, ln in enumerate(lines[: frame["date_line_lines"]])
+             if (r := _date_line(ln.text))]
+    if found:
+        return min(found)[2], place
+    for ln in search:
+        m = _COVER.match(ln.text)
+        if m and admin.lookup_province(m["place"]):
+            return m["y"], place
+    return None, place
 
 
 def _kind_from_number(number: str) -> str | None:
@@ -158,19 +247,65 @@ def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | N
         meta.province, meta.province_code = province_unit.name, province_unit.code
 
 
-def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
+_PROGRAMME_PHRASE = {
+    "ntm_kieu_mau": pattern(r"(?<!\p{L})(?P<lead>\p{L}+\s+)?(?:@{programme_names:folded})\s+(?:@{model_programme:folded})(?!\p{L})"),
+    "ntm_nang_cao": pattern(r"(?<!\p{L})(?P<lead>\p{L}+\s+)?(?:@{programme_names:folded})\s+(?:@{advanced_programme:folded})(?!\p{L})"),
+}
+
+
+def _subject(ctx: "PreparedDoc", meta: DocumentMeta) -> str:
+    """What the document is about: its title, and its first line (a news headline)."""
+    lines = ctx.structure.lines
+    first = [ln.text for ln in lines[:1] if len(ln.text) <= HEADLINE_CHARS]
+    # a headline in capitals wrapped over two lines
+    if first and first[0].isupper() and len(lines) > 1 and lines[1].text.isupper():
+        first.append(lines[1].text)
+    return " ".join([meta.title or "", *first])
+
+
+def _named_programme(subject: str) -> str | None:
+    """The programme the subject names: "nông thôn mới nâng cao" / "NTM kiểu mẫu" (not "thôn
+    … kiểu mẫu", a village programme); "nâng cao" alone ("nâng cao chất lượng") names none."""
+    folded = " ".join(fold(subject).split())
+    villages = {fold(w) for w in words("model_village_words")}
+    for programme, phrase in _PROGRAMME_PHRASE.items():
+        for m in phrase.finditer(folded):
+            if programme == "ntm_kieu_mau" and (m["lead"] or "").strip() in villages:
+                continue
+            return programme
+    return None
+
+
+def _base_set(year: int | None) -> str | None:
+    """The basic criteria set in force in `year`."""
     from gazetteer.criteria import criteria_sets
 
-    title = fold(meta.title or "")
+    if year is None:
+        return None
+    found = [cs.id for cs in criteria_sets().values() if cs.level == "basic" and cs.period and cs.period[0] <= year <= cs.period[1]]
+    return found[0] if len(found) == 1 else None
+
+
+def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
+    """The programme named by the subject; else that of the criteria set the text votes for.
+    A nâng cao / kiểu mẫu set voted for by a document whose subject names neither (a report
+    on the basic programme that mentions the advanced one) gives way to the basic set of its year."""
+    from gazetteer.criteria import criteria_sets
+
     cset = ctx.criteria_set
+    named = _named_programme(_subject(ctx, meta))
+    if named is None and cset and criteria_sets()[cset].level != "basic":
+        year = int(meta.issued_date[:4]) if meta.issued_date else meta.plan_year
+        if year is None:
+            years = [int(p.period[:4]) for p in find_periods(ctx.text[:HEAD_YEAR_CHARS])
+                     if p.kind != "range" and p.period]
+            year = max(years) if years else None
+        cset = _base_set(year)
     meta.criteria_set = cset
-    model = next((fold(w) for w in words("model_programme") if fold(w) in title), None)
-    if model and not any(fold(v) in title.split(model)[0][-12:] for v in words("model_village_words")):
-        meta.programme = "ntm_kieu_mau"
-    elif any(fold(w) in title for w in words("advanced_programme")):
-        meta.programme = "ntm_nang_cao"
-    elif cset:
-        meta.programme = criteria_sets()[cset].programme
+    if named:
+        meta.programme = named
+    elif cset or ctx.criteria_set:
+        meta.programme = criteria_sets()[cset or ctx.criteria_set].programme if cset else "ntm"
     else:
         head = fold(ctx.text[:5000])
         meta.programme = "ntm" if any(fold(w) in head for w in words("programme_names")) else None
