@@ -10,7 +10,8 @@ component needs:
    money amount written in the text, with its value and span;
 4. the numbered criterion mentions ("tiêu chí số 5 …") and the criteria set
    they vote for;
-5. the document metadata (which reads the criteria set);
+5. the document metadata (which reads the criteria set), and from its date
+   the phrases naming the year of writing ("năm nay", "cuối năm") as dates;
 6. the status statements about criteria (met, unmet, target) with their
    periods, and from them the period of the latest met/unmet statement of each
    section, which later statements that name no period inherit.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.criteria import CriterionStatement, NumberedMention, criterion_statements, find_numbered_mentions, infer_criteria_set
-from extract.dates import DateMatch, PeriodMatch, find_dates, periods_of_dates
+from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
 from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, PercentMatch, RangeMatch, find_fractions, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
@@ -57,6 +58,7 @@ class PreparedDoc:
     mentions: tuple[NumberedMention, ...] = ()
     criteria_set: str | None = None
     meta: DocumentMeta = None  # type: ignore[assignment]
+    relative_dates: tuple[DateMatch, ...] = ()  # "năm nay", "cuối năm" resolved to the year of writing
     statements: tuple[CriterionStatement, ...] = ()
     # section index -> (offsets, periods) of its met/unmet statements, in text order
     status_periods: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
@@ -240,6 +242,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     index["mention_starts"] = [m.start for m in mentions]
     _set(prep, criteria_set=criteria_set if criteria_set is not None else infer_criteria_set(prep))
     _set(prep, meta=meta if meta is not None else extract_metadata(prep))
+    _set(prep, relative_dates=tuple(find_relative_dates(text, dates, prep.now_period())))
 
     # Statements are read in text order; each may inherit the period of the one before it
     # in its section, so the section memory is filled as they are read.
