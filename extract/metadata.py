@@ -300,7 +300,10 @@ def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
             years = [int(p.period[:4]) for p in find_periods(ctx.text[:HEAD_YEAR_CHARS])
                      if p.kind != "range" and p.period]
             year = max(years) if years else None
-        cset = _base_set(year)
+        base = _base_set(year)
+        # criterion names only the advanced set has are evidence of it; "nâng cao" in the text is not
+        own_names = sum(1 for mn in ctx.mentions if mn.sets and cset in mn.sets and base not in mn.sets)
+        cset = cset if own_names else base
     meta.criteria_set = cset
     if named:
         meta.programme = named
