@@ -302,7 +302,9 @@ def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
             year = max(years) if years else None
         base = _base_set(year)
         # criterion names only the advanced set has are evidence of it; "nâng cao" in the text is not
-        own_names = sum(1 for mn in ctx.mentions if mn.sets and cset in mn.sets and base not in mn.sets)
+        sets = criteria_sets()
+        own_names = sum(1 for mn in ctx.mentions
+                        if mn.sets and cset in mn.sets and not any(sets[x].level == "basic" for x in mn.sets))
         cset = cset if own_names else base
     meta.criteria_set = cset
     if named:
