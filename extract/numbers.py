@@ -593,7 +593,8 @@ def _comparator_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], dict
     )
     after = regex.compile(rf"\s*(?P<w>(?i:{words_alternation(data['after'])}))(?!\p{{L}})")
     lookup = {" ".join(k.lower().split()): v for k, v in {**data["before"], **data["after"]}.items()}
-    return before, after, lookup
+    change = regex.compile(rf"(?<!\p{{L}})(?i:{words_alternation(data['change_verbs'])})\s+\Z")
+    return before, after, lookup, change
 
 
 def find_comparator(text: str, pct_match: PercentMatch | NumberMatch) -> str | None:
@@ -604,12 +605,14 @@ def find_comparator(text: str, pct_match: PercentMatch | NumberMatch) -> str | N
     hint = getattr(pct_match, "comparator_hint", None)
     if hint:
         return hint
-    before, after, lookup = _comparator_patterns()
+    before, after, lookup, change = _comparator_patterns()
     m = match_at(after, text, pct_match.end)
     if m:
         return lookup[" ".join(m["w"].lower().split())]
     m = before.search(text, max(0, pct_match.start - 40), pct_match.start)
     if m:
+        if change.search(text, max(0, m.start() - 20), m.start()):
+            return None  # "giảm từ 9,4%": where a change starts, a value written as it was
         return lookup[" ".join(m["w"].lower().split())]
     return None
 
