@@ -37,7 +37,7 @@ HEADLINE_CHARS = 160  # a first line longer than this is a paragraph, not a head
 TITLE_WRAP_LINES = 4  # a title in capitals runs over this many lines at most
 _DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[\d/].*?)\s*$")
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
-_PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|\d+)){{0,3}})"
+_PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|\d+)){{0,3}})"
 _UNIT_PREFIX = {level: expand(f"@{{unit_words_{level}}}") for level in ("commune", "district", "province")}
 _UNIT_MENTION = {
     level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+{_PLACE_NAME}") for level, prefix in _UNIT_PREFIX.items()
@@ -46,6 +46,13 @@ _UNIT_MENTION = {
 _UNIT_START = {level: pattern(rf"(?<![\p{{L}}])(?:@{{unit_words_{level}:folded}})\s") for level in _UNIT_PREFIX}
 _COMMITTEE_LINE = pattern(r"^(?:(?i:@{people_committee})\s+)?(?:@{unit_words_commune:upper})\s+(?P<n>[\p{Lu}\s]+)$")
 _ON_BEHALF = pattern(r"^(?:@{signing_on_behalf:folded})\.?\s+")  # on the folded key of a title line
+_UNIT_MENTION_ANY_CASE = {
+    level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+(?P<name>(?:[\p{{Ll}}\p{{M}}]+|\p{{Lu}}[\p{{Lu}}\p{{M}}]+)(?:[ \t]+(?:[\p{{Ll}}\p{{M}}]+|\p{{Lu}}[\p{{Lu}}\p{{M}}]+)){{1,2}})")
+    for level, prefix in _UNIT_PREFIX.items()
+}
+_LOOKUP = {"district": lambda name: admin.lookup_district(name), "province": lambda name: admin.lookup_province(name)}
+# Runs of two or three capitalised words: the shape of a place name written bare.
+_TITLE_WORDS = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]+(?:[ \t]+\p{Lu}[\p{Ll}\p{M}]+){1,2}(?![\p{L}\p{M}])")
 _PERSON = regex.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 
 
@@ -198,7 +205,37 @@ def _mentions(text: str, level: str, folded: str | None = None) -> Counter:
     starts = [c.start() for c in _UNIT_START[level].finditer(folded)]
     for m in matches_at(_UNIT_MENTION[level], text, starts):
         found[m.group("name")] += 1
+    if level == "commune":
+        return found
+    # "huyện lộc bình", "TỈNH THÁI NGUYÊN": a name not in title case counts when the gazetteer knows it
+    for m in matches_at(_UNIT_MENTION_ANY_CASE[level], text, starts):
+        words = m.group("name").split()
+        for k in range(len(words), 1, -1):
+            name = _title_case(" ".join(words[:k]))
+            if _LOOKUP[level](name):
+                found[name] += 1
+                break
     return found
+
+
+def _bare_province(ctx: "PreparedDoc", meta: DocumentMeta) -> "admin.AdminUnit | None":
+    """A province named without "tỉnh" ("Nghệ An hiện có 299 xã …"): the one named in the
+    headline or title, else the one named most often (at least twice, more than any other)."""
+    counts = Counter()
+    for m in _TITLE_WORDS.finditer(ctx.text):
+        unit = admin.province_of_name(m.group())
+        if unit is not None:
+            counts[unit.code] += 1
+    if not counts:
+        return None
+    subject = _subject(ctx, meta)
+    named = [u for u in (admin.province_of_name(m.group()) for m in _TITLE_WORDS.finditer(subject)) if u]
+    if len({u.code for u in named}) == 1:
+        return named[0]
+    (code, n), *rest = counts.most_common(2) + [(None, 0)]
+    if n >= 2 and n > rest[0][1]:
+        return admin.lookup_province_code(code)
+    return None
 
 
 def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | None) -> None:
@@ -235,6 +272,10 @@ def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | N
             district=district_unit.name if district_unit else None,
             province=province_unit.name if province_unit else None,
         )
+        if len(found) > 1 and district_unit is None and districts:
+            # "xã Mỹ Thuận … huyện Bình Tân": two names, each ambiguous, that meet in one unit
+            named = {fold_key(n) for n in districts}
+            found = [u for u in found if fold_key(u.district) in named]
         if len(found) == 1:
             commune_unit = found[0]
             break
@@ -250,6 +291,10 @@ def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | N
         meta.province, meta.province_code = district_unit.province, district_unit.province_code
     elif province_unit is not None:
         meta.province, meta.province_code = province_unit.name, province_unit.code
+    else:
+        bare = _bare_province(ctx, meta)
+        if bare is not None:
+            meta.province, meta.province_code = bare.name, bare.code
 
 
 _PROGRAMME_PHRASE = {
