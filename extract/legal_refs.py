@@ -17,6 +17,7 @@ missing there filled in from later mentions.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -24,7 +25,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.dates import find_dates
 from extract.records import LegalRef
 from gazetteer.doccodes import (
     doc_type_of_code,
@@ -81,6 +81,7 @@ _SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
 _SUBJECT_END = regex.compile(r";|\n|\.(?=\s|\Z)|:(?=\s|\Z)|,(?=\s+(?P<abbr>\p{Lu}{2,})(?!\p{L}))|\Z")
 _CODE_PARTS = regex.compile(r"[-/]")
 _SUBJECT_MAX = 250
+DATE_AFTER_WINDOW = 60  # the date of a citation ends this close after its number
 # What may come before a date that opens a sentence: nothing, or a source tag ("(Cổng TTĐT) - ").
 _CLAUSE_LEAD = regex.compile(r"(?:[^\d.;]{0,40}[-–—:)]\s*)?\s*")
 DATE_BEFORE_GAP = 60  # and ends this close to the citation
@@ -186,15 +187,16 @@ def _type_lead(text: str, start: int) -> tuple[int, str] | None:
     return None
 
 
-def _issued_date(text: str, end: int) -> tuple[str | None, int | None, int]:
-    """(ISO date, year, end) of the date written right after a number ("ngày 08/3/2022")."""
-    window = text[end:end + 60]
-    for d in find_dates(window):
-        if not _DATE_GAP.match(window[: d.start]):
-            break
-        year = int(d.iso[:4])
-        iso = d.iso if d.precision in ("day", "month") else None
-        return iso, year, end + d.end
+def _issued_date(ctx: "PreparedDoc", end: int) -> tuple[str | None, int | None, int]:
+    """(ISO date, year, end) of the date written right after a number ("ngày 08/3/2022"),
+    read from the dates the prepared document found."""
+    text = ctx.text
+    i = bisect.bisect_left(ctx.date_starts, end)
+    if i < len(ctx.dates):
+        d = ctx.dates[i]
+        if d.end <= end + DATE_AFTER_WINDOW and _DATE_GAP.match(text[end:d.start]):
+            iso = d.iso if d.precision in ("day", "month") else None
+            return iso, int(d.iso[:4]), d.end
     return None, None, end
 
 
@@ -274,7 +276,7 @@ def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
             ):
                 continue
         start, doc_type = lead if lead else (n.start, doc_type_of_code(n.ref_id))
-        iso, date_year, end = _issued_date(text, n.end)
+        iso, date_year, end = _issued_date(ctx, n.end)
         if iso is None:
             before_iso, before_year = _date_before(ctx, start)
             if before_iso and (date_year is None or date_year == before_year):

@@ -8,13 +8,14 @@ read from its place in that frame, and places are checked against the gazetteer.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
-from extract.dates import iso_day, find_periods, parse_issued_line
+from extract.dates import find_periods, parse_issued_line
 from extract.records import DocumentMeta
 from gazetteer import admin
 from gazetteer.cues import signer_titles
@@ -88,7 +89,7 @@ def extract_metadata(ctx: "PreparedDoc") -> DocumentMeta:
     if meta.doc_number is None and "number" in box:
         meta.doc_number = box["number"]
     if meta.issued_date is None:
-        meta.issued_date, place = _late_issued_date(lines, box, place)
+        meta.issued_date, place = _late_issued_date(ctx, lines, box, place)
     if meta.doc_kind is None and meta.doc_number:
         meta.doc_kind = _kind_from_number(meta.doc_number)
     if meta.doc_kind is None:
@@ -126,7 +127,6 @@ def _frame() -> dict:
     return data
 
 
-_SLASH_DATE = regex.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
 _CLOCK = regex.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 _COVER = regex.compile(r"^\s*(?P<place>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){0,3})\s*[-–—,]\s*(?P<y>(?:19|20)\d\d)\s*$")
 
@@ -143,38 +143,46 @@ def _info_box(lines) -> dict[str, str]:
     return box
 
 
-def _date_line(text: str) -> tuple[str, bool] | None:
+def _date_line(ctx: "PreparedDoc", ln) -> tuple[str, bool] | None:
     """(ISO date, has a time) of a news page's date line: one date, a time, weekday and label words only."""
-    dates = list(_SLASH_DATE.finditer(text))
+    dates = [d for d in _dates_in(ctx, ln.start, ln.end) if d.precision == "day"]
     if len(dates) != 1:
         return None
     d = dates[0]
-    rest = text[: d.start()] + " " + text[d.end():]
+    rest = ctx.text[ln.start:d.start] + " " + ctx.text[d.end:ln.end]
     has_time = bool(_CLOCK.search(rest))
     rest = _frame()["line_words_re"].sub(" ", _CLOCK.sub(" ", rest))
     if regex.search(r"\p{L}", rest):
         return None
-    iso = iso_day(d["d"], d["m"], d["y"])
-    return (iso, has_time) if iso else None
+    return d.iso, has_time
 
 
-def _late_issued_date(lines, box: dict[str, str], place: str | None) -> tuple[str | None, str | None]:
+def _dates_in(ctx: "PreparedDoc", start: int, end: int) -> list:
+    """The dates the prepared document found in [start, end)."""
+    i = bisect.bisect_left(ctx.date_starts, start)
+    out = []
+    while i < len(ctx.dates) and ctx.dates[i].start < end:
+        out.append(ctx.dates[i])
+        i += 1
+    return out
+
+
+def _late_issued_date(ctx: "PreparedDoc", lines, box: dict[str, str], place: str | None) -> tuple[str | None, str | None]:
     """The document's date when the head holds no "Place, ngày …" line: the info box, a formal
     date line further down (after an info box), a news date line (one with a time first), the
     place and year at the foot of a cover ("HÀ NỘI – 2019")."""
     frame = _frame()
-    if "issued" in box:
-        m = _SLASH_DATE.search(box["issued"])
-        iso = iso_day(m["d"], m["m"], m["y"]) if m else None
-        if iso:
-            return iso, place
     search = lines[: frame["frame_search_lines"]]
+    if "issued" in box and search:
+        for d in _dates_in(ctx, search[0].start, search[-1].end):
+            if d.precision == "day" and d.text in box["issued"]:
+                return d.iso, place
     for ln in search:
         parsed = parse_issued_line(ln.text)
         if parsed:
             return parsed
     found = [(not r[1], k, r[0]) for k, ln in enumerate(lines[: frame["date_line_lines"]])
-             if (r := _date_line(ln.text))]
+             if (r := _date_line(ctx, ln))]
     if found:
         return min(found)[2], place
     for ln in search:

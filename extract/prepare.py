@@ -75,6 +75,11 @@ class PreparedDoc:
             return (0, 0)
         return self.sentence_spans[i]
 
+    @property
+    def date_starts(self) -> list[int]:
+        """Start offsets of `dates`, for bisecting."""
+        return self._index["date_starts"]
+
     def line_at(self, offset: int) -> Line:
         return self.structure.line_at(offset)
 
@@ -246,6 +251,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     _set(prep, dates=tuple(dates), all_periods=tuple(all_periods), fractions=tuple(find_fractions(text)),
          ranges=tuple(find_ranges(text)), percentages=tuple(find_percentages(text)),
          amounts=tuple(find_vnd_amounts(text)), computations=tuple(find_computations(text)))
+    index["date_starts"] = [d.start for d in dates]
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
 
