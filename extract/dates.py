@@ -58,6 +58,7 @@ class _DateGrammar:
     ranges: regex.Pattern[str]
     relation_before: regex.Pattern[str]
     issued: regex.Pattern[str]
+    month_names: dict[str, int]
     quarters: dict[str, int]
     parts: dict[str, str]
     relations: dict[str, str]
@@ -79,15 +80,20 @@ def _grammar() -> _DateGrammar:
     boundary_end = r"(?!\d)(?!\s?/\s?[\p{L}\d])"
     day, month, year, quarter, range_from, range_to = (
         expand(f"@{{{key}}}") for key in ("day_word", "month_word", "year_word", "quarter_word", "range_from", "range_to"))
+    day_lead = words_alternation(data["day_leads"])
+    month_names = {_key(k): int(v) for k, v in data["month_names"].items()}
+    month_name_alt = words_alternation(month_names)
+    of_year = rf"(?:\s+(?i:{words_alternation(data['of_words'])}))?"
     dates = regex.compile(
         rf"""
-        (?P<dmy_words>(?<!\p{{L}})(?i:{day})\s+(?P<d1>\d{{1,2}})\s+(?i:{month})\s+(?P<m1>\d{{1,2}})\s+(?i:{year})\s+(?P<y1>\d{{4}}){boundary_end})
+        (?P<dmy_words>(?<!\p{{L}})(?i:{day_lead})\s+(?P<d1>\d{{1,2}})\s+(?i:{month})\s+(?P<m1>\d{{1,2}})\s+(?i:{year})\s+(?P<y1>\d{{4}}){boundary_end})
+        |(?P<my_words>(?<!\p{{L}})(?i:{month})\s+(?P<mw>(?i:{month_name_alt}))\s+(?i:{year})\s+(?P<yw>\d{{4}}){boundary_end})
         |(?P<dmy>(?:(?<!\p{{L}})(?i:{day})\s+)?(?<![\p{{L}}\d.,/-])
               (?:(?P<d2>\d{{1,2}})\s?/\s?(?P<m2>\d{{1,2}})\s?/\s?(?P<y2>\d{{4}}|\d{{2}})
                 |(?P<d3>\d{{1,2}})(?P<sep>[.-])(?P<m3>\d{{1,2}})(?P=sep)(?P<y3>\d{{4}})){boundary_end})
         |(?P<part_year>(?<![\p{{L}}\d.,])(?P<part>(?i:{part_alt}))\s+(?i:{year})\s+(?P<yp>\d{{4}}){boundary_end})
         |(?P<my>(?<!\p{{L}})(?i:{month})\s+(?P<m4>\d{{1,2}})(?:\s?[/-]\s?|\s+(?i:{year})\s+)(?P<y4>\d{{4}}){boundary_end})
-        |(?P<quarter>(?<!\p{{L}})(?i:{quarter})\s+(?P<q>(?i:{quarter_alt}))(?!\p{{L}})(?:\s?[/-]\s?|\s+(?i:{year})\s+)(?P<yq>\d{{4}}){boundary_end})
+        |(?P<quarter>(?<!\p{{L}})(?i:{quarter})\s+(?P<q>(?i:{quarter_alt}))(?!\p{{L}})(?:\s?[/-]\s?|{of_year}\s+(?i:{year})\s+)(?P<yq>\d{{4}}){boundary_end})
         |(?P<year>(?<!\p{{L}})(?i:{year})\s+(?P<y5>\d{{4}})(?!\d)(?![.,]\d)(?!\s?/\s?[\p{{L}}\d]))
         |(?P<bare_my>(?<![\p{{L}}\d.,/])(?<!\p{{L}}-)(?P<m6>\d{{1,2}})/(?P<y6>\d{{4}}){boundary_end})
         """,
@@ -117,6 +123,7 @@ def _grammar() -> _DateGrammar:
         regex.VERBOSE,
     )
     return _DateGrammar(
+        month_names=month_names,
         dates=dates,
         ranges=ranges,
         relation_before=relation_before,
@@ -128,7 +135,7 @@ def _grammar() -> _DateGrammar:
     )
 
 
-def _iso_day(d: str, m: str, y: str) -> str | None:
+def iso_day(d: str, m: str, y: str) -> str | None:
     """ISO date of day/month/year strings, None if impossible (32/13/2022)."""
     year = int(y)
     if len(y) == 2:
@@ -156,10 +163,13 @@ def _date_of(m: regex.Match[str], g: _DateGrammar) -> tuple[str, str, str | None
     """(iso, precision, part) of one match of the date pattern, None if invalid."""
     kind = m.lastgroup
     if kind == "dmy_words":
-        iso = _iso_day(m["d1"], m["m1"], m["y1"])
+        iso = iso_day(m["d1"], m["m1"], m["y1"])
         return (iso, "day", None) if iso else None
+    if kind == "my_words":
+        iso = _iso_month(str(g.month_names[_key(m["mw"])]), m["yw"])
+        return (iso, "month", None) if iso else None
     if kind == "dmy":
-        iso = _iso_day(m["d2"], m["m2"], m["y2"]) if m["d2"] else _iso_day(m["d3"], m["m3"], m["y3"])
+        iso = iso_day(m["d2"], m["m2"], m["y2"]) if m["d2"] else iso_day(m["d3"], m["m3"], m["y3"])
         return (iso, "day", None) if iso else None
     if kind == "part_year":
         iso = _iso_year(m["yp"])
@@ -223,7 +233,7 @@ def parse_date_partial(s: str) -> tuple[str, str] | None:
         if iso["q"]:
             return (s, "quarter") if _iso_year(iso["y"]) else None
         if iso["d"]:
-            day = _iso_day(iso["d"], iso["m"], iso["y"])
+            day = iso_day(iso["d"], iso["m"], iso["y"])
             return (day, "day") if day else None
         if iso["m"]:
             month = _iso_month(iso["m"], iso["y"])
@@ -246,9 +256,9 @@ def parse_issued_line(line: str) -> tuple[str, str] | None:
         return None
     place = " ".join(m["place"].split())
     if m["y_slash"]:
-        iso = _iso_day(m["d"], m["m_slash"], m["y_slash"])
+        iso = iso_day(m["d"], m["m_slash"], m["y_slash"])
     elif m["d_w"] and m["m_w"]:
-        iso = _iso_day(m["d_w"], m["m_w"], m["y_w"])
+        iso = iso_day(m["d_w"], m["m_w"], m["y_w"])
     elif m["m_w"]:
         iso = _iso_month(m["m_w"], m["y_w"])
     else:
@@ -312,3 +322,47 @@ def relation_before(text: str, date_match: DateMatch) -> tuple[str, int] | None:
     if date_match.part in g.by_parts:
         return "by", date_match.start
     return None
+
+
+@lru_cache(maxsize=None)
+def _relative_grammar() -> tuple["regex.Pattern[str]", dict[str, str | None], "regex.Pattern[str]"]:
+    data = load_data("date_words")
+    parts = {_key(k): v for k, v in data["relative_years"].items()}
+    not_before = words_alternation(data["relative_not_before"])
+    phrase = regex.compile(
+        rf"(?<!\p{{L}})(?P<rel>(?i:{words_alternation(parts)}))(?!\p{{L}})(?!\s*\d)(?!\s+(?i:{not_before})(?!\p{{L}}))")
+    month = expand("@{month_word}")
+    # "cuối năm (tháng 10 và tháng 11)": the months in parentheses right after refine it
+    refine = regex.compile(rf"\s*\((?P<months>[^()]*?(?<!\p{{L}})(?i:{month})\s+\d{{1,2}}[^()]*)\)")
+    return phrase, parts, refine
+
+
+def find_relative_dates(text: str, dates: list[DateMatch], now_year: str | None) -> list[DateMatch]:
+    """Phrases naming the year of writing ("năm nay", "cuối năm nay", "đến cuối năm sẽ …") as
+    dates of that year: `now_year` (the document's date), else the latest year written before
+    the phrase. Months in parentheses right after ("cuối năm (tháng 10 và tháng 11)") make it
+    the last of those months. Phrases inside a date already found are skipped."""
+    phrase, parts, refine = _relative_grammar()
+    month = expand("@{month_word}")
+    month_number = regex.compile(rf"(?<!\p{{L}})(?i:{month})\s+(?P<m>\d{{1,2}})(?!\d)")
+    taken = [(d.start, d.end) for d in dates]
+    years_before = [(d.start, d.iso[:4]) for d in dates]
+    out = []
+    for m in phrase.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        year = now_year
+        if year is None:
+            prior = [y for start, y in years_before if start < m.start()]
+            year = prior[-1] if prior else None
+        if year is None:
+            continue
+        part = parts[_key(m["rel"])]
+        r = refine.match(text, m.end())
+        months = [int(x["m"]) for x in month_number.finditer(r["months"])] if r else []
+        iso_month = _iso_month(str(months[-1]), year) if months else None
+        if iso_month:
+            out.append(DateMatch(m.start(), r.end(), iso_month, "month", text[m.start():r.end()], None))
+        else:
+            out.append(DateMatch(m.start(), m.end(), year, "year", m.group(), part))
+    return out

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from extract.structure import Line
 
 CITATION_GAP = 24  # max chars between a document number (or type word) and its date
+CUTOFF_GAP = 30  # max chars between "tính đến" and the date it cuts off at
 TASK_MAX_CHARS = 140
 MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") takes the item's text
 
@@ -62,6 +63,11 @@ def _folded(ctx: "PreparedDoc") -> str:
 @lru_cache(maxsize=None)
 def _pattern(key: str) -> "regex.Pattern[str]":
     return phrase_pattern(deadline_words()[key])
+
+
+@lru_cache(maxsize=None)
+def _after_year() -> "regex.Pattern[str]":
+    return regex.compile(r"\s+" + _pattern("this_year_after").pattern)
 
 
 @lru_cache(maxsize=None)
@@ -119,7 +125,32 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     if opener is None:
         return False
     rest = pattern(r"\s*(?:(?:@{citation_fillers:folded})\s+)?").match(folded[opener.end():e])
-    return match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0)) is not None
+    cited = match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0))
+    if cited is None:
+        return False
+    if match_at(_pattern("citation_openers_strong"), folded, opener.start()):
+        return True
+    # "Theo kế hoạch đặt ra, năm 2019 …" names no document; "Thực hiện Kế hoạch số 45/KH-UBND …" does
+    return bool(_DOC_NUMBER.search(ctx.text, cited.end(), min(e, cited.end() + CITATION_GAP)))
+
+
+def _is_cutoff(ctx: "PreparedDoc", d: DateMatch) -> bool:
+    """A status cut-off: "tính đến cuối năm 2023, … đạt …" states how things stand then."""
+    folded = _folded(ctx)
+    s, _ = ctx.sentence_at(d.start)
+    lead = _pattern("status_cutoffs")
+    return any(not folded[m.end():d.start].strip(" ,") or pattern(r"\s*(?:@{year_word:folded})?\s*").fullmatch(folded[m.end():d.start])
+               for m in lead.finditer(folded, max(s, d.start - CUTOFF_GAP), d.start))
+
+
+def _is_cited_horizon(ctx: "PreparedDoc", d: DateMatch) -> bool:
+    """The horizon of a cited document: "Nghị quyết đã xác định mục tiêu … đến năm 2020"
+    (a sentence whose subject is a document, with a verb of having set it before the date)."""
+    folded = _folded(ctx)
+    s, _ = ctx.sentence_at(d.start)
+    lead = regex.match(r"[\s\-+*•]*", folded[s:d.start])
+    subject = match_at(_type_words(), folded, s + (lead.end() if lead else 0))
+    return subject is not None and bool(_cues(folded, subject.end(), d.start, "horizon_verbs"))
 
 
 def _in_range(ranges: list[tuple[int, int]], starts: list[int], d: DateMatch) -> bool:
@@ -163,6 +194,8 @@ def _labels_a_plan(ctx: "PreparedDoc", d: DateMatch) -> bool:
     folded = _folded(ctx)
     s, _ = ctx.sentence_at(d.start)
     c = _clause_start(text, s, d.start)
+    if match_at(_after_year(), folded, d.end):
+        return False  # "Theo kế hoạch, năm 2022 này, …": the year of writing, not a plan's label
     labels = _cues(folded, c, d.start, "label_nouns")
     if not labels:
         return False
@@ -181,7 +214,8 @@ def _commits(ctx: "PreparedDoc", cand: _Candidate) -> bool:
     cues = [m for m in _cues(folded, s, e, "commitment_cues")
             if not any(p.start() <= m.start() < p.end() for p in past)]
     if not cues and cand.date.part != "end":
-        return False
+        # an event listed under a "THỜI GIAN THỰC HIỆN" / "Tiến độ" heading is scheduled by it
+        return not past and _under_schedule_heading(ctx, cand.date.start)
     if past:
         def distance(m) -> int:
             return min(abs(m.start() - cand.date.start), abs(m.end() - cand.date.end))
@@ -192,6 +226,15 @@ def _commits(ctx: "PreparedDoc", cand: _Candidate) -> bool:
     return True
 
 
+def _under_schedule_heading(ctx: "PreparedDoc", offset: int) -> bool:
+    folded = _folded(ctx)
+    line = ctx.line_at(offset)
+    for anc in ctx.structure.ancestors(line.index):
+        if anc.index != line.index and anc.is_heading and _pattern("schedule_headings").search(folded, anc.start, anc.end):
+            return True
+    return False
+
+
 def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     text = ctx.text
     folded = _folded(ctx)
@@ -200,8 +243,10 @@ def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     strong_words = _pattern("strong_relations")
     strong_leads = _pattern("strong_relation_leads")
     out = []
-    for d in ctx.dates:
+    for d in sorted(ctx.dates + ctx.relative_dates, key=lambda d: d.start):
         if _in_range(ranges, range_starts, d):
+            continue
+        if _is_cutoff(ctx, d) or _is_cited_horizon(ctx, d):
             continue
         line = ctx.line_at(d.start)
         if _is_date_line(ctx, line) or _is_citation(ctx, d) or _is_citation_sentence(ctx, d.start):
@@ -286,7 +331,10 @@ def _task(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> str | N
         comma = text.rfind(",", a, cues[-1].start())
         if comma >= 0:
             before_start = comma + 1
-    parts = [text[before_start:cand.relation_start], text[cand.date.end:b]]
+    after = match_at(_after_year(), folded, cand.date.end)  # "năm 2022 này": "này" goes with the date
+    parts = [text[before_start:cand.relation_start], text[after.end() if after else cand.date.end:b]]
+    if parts[0].rstrip().endswith(",") and parts[1].lstrip().startswith(","):
+        parts[0] = ""  # "Theo kế hoạch, năm 2026 này, huyện phấn đấu …": the lead before the date says no task
     remainder = " ".join(" ".join(p.split()) for p in parts)
     remainder = _strip_lead_words(remainder.strip(" ,.;:()-–*"))
     if len(remainder.split()) < MIN_TASK_WORDS:

@@ -43,6 +43,7 @@ _LABEL_EDGE = regex.compile(r"^[\s\-–+*•·:]+|[\s:=,]+$")
 _FUNDS_NOUN = pattern(r"(?<!\p{L})(?i:@{funds_noun})\s+(?=\p{Ll})")
 _WORKS_VALUE = pattern(r"\s+(?i:@{works_value})(?!\p{L})")
 _AFTER_SPACE = regex.compile(r"\s*")
+_JOINED = pattern(r"^[^,;]*(?<!\p{L})(?i:@{conjunction}|&)(?!\p{L})[^,;]*$")
 _OPEN_PAREN = regex.compile(r"\s*\(")
 
 
@@ -65,6 +66,10 @@ class _Vocabulary:
     roles: "regex.Pattern[str]"
     role_of: dict[str, str]
     breakdown: "regex.Pattern[str]"
+    breakdown_lead: "regex.Pattern[str]"  # at a sentence start: the sentence breaks down the total before it
+    container: "regex.Pattern[str]"  # "Trong 12,5 tỷ đồng, có …": the amount after it is broken down
+    next_item: "regex.Pattern[str]"  # "còn lại là …", "và …": what follows is another item
+    approximate: frozenset[str]  # estimate cues that only round a figure
     purpose_lead: "regex.Pattern[str]"
     purpose_stop: "regex.Pattern[str]"
 
@@ -100,6 +105,11 @@ def _vocabulary() -> _Vocabulary:
         roles=_exact_words(list(role_of)),
         role_of=role_of,
         breakdown=_exact_words(data["breakdown"]),
+        breakdown_lead=regex.compile(
+            rf"[\s\-–+*•·]*(?i:{words_alternation(data['breakdown_next_sentence'])})(?![\p{{L}}\p{{N}}])"),
+        container=regex.compile(rf"[\s\-–+*•·]*(?i:{words_alternation(data['breakdown_container'])})\s+\Z"),
+        next_item=_exact_words(data["next_item"]),
+        approximate=frozenset(" ".join(w.lower().split()) for w in data["approximate"]),
         purpose_lead=regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?i:{leads})\s+(?=\p{{L}})"),
         purpose_stop=regex.compile(
             rf"\s*(?:[:;,(]|(?<![\p{{L}}\p{{N}}])(?i:{words_alternation(data['purpose_stops'])})(?![\p{{L}}\p{{N}}]))"
@@ -123,6 +133,9 @@ def _source_in(text: str, start: int, end: int) -> tuple[str, int] | None:
     if not found:
         return None
     pos, source = max(found)
+    # "vốn ngân sách tỉnh và TW 92 tỷ đồng": one amount of two sources has none of its own
+    if any(src != source and _JOINED.search(text[p0:pos]) for p0, src in found):
+        return None
     return source, pos
 
 
@@ -150,6 +163,14 @@ def _label_start(text: str, line_body_start: int, amount_start: int) -> int:
 
 # ---------------------------------------------------------------------------
 # Role
+
+
+def _planned(text: str, start: int, end: int) -> bool:
+    """An estimate cue in text[start:end] that plans (not one that only rounds: "khoảng")."""
+    v = _vocabulary()
+    return any(v.role_of[" ".join(m.group().lower().split())] == "estimate"
+               and " ".join(m.group().lower().split()) not in v.approximate
+               for m in v.roles.finditer(text, start, end))
 
 
 def _role_cue(text: str, start: int, end: int) -> str | None:
@@ -243,7 +264,52 @@ def _parents(ctx: "PreparedDoc", amounts: list[MoneyMatch]) -> dict[int, int]:
             if opens and not closed:
                 parent[i] = j
                 break
+    _sentence_breakdowns(ctx, amounts, parent)
     return parent
+
+
+def _sentence_breakdowns(ctx: "PreparedDoc", amounts: list[MoneyMatch], parent: dict[int, int]) -> None:
+    """Parts written in a sentence of their own: "Trong 12,5 tỷ đồng, có 10 tỷ … và 2,5 tỷ …" (the
+    first amount is the total of the rest), and a sentence opened by "Trong đó" after the sentence
+    holding the total ("Tổng vốn 500 tỷ đồng. Trong đó ngân sách tỉnh 120 tỷ đồng, …"). An amount
+    equal to one written before it restates that one and is not a new part."""
+    text = ctx.text
+    v = _vocabulary()
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for i, a in enumerate(amounts):
+        by_sentence.setdefault(ctx.sentence_at(a.start), []).append(i)
+    spans = sorted(by_sentence)
+    for k, span in enumerate(spans):
+        members = by_sentence[span]
+        first = members[0]
+        if len(members) > 1 and first not in parent and v.container.fullmatch(text, span[0], amounts[first].start):
+            for i in members[1:]:
+                if i not in parent:
+                    parent[i] = first
+            continue
+        if k == 0 or not v.breakdown_lead.match(text, span[0], amounts[first].start):
+            continue
+        before = [i for i in by_sentence[spans[k - 1]] if i not in parent]
+        if not before:
+            continue
+        total = before[-1]
+        seen = {amounts[j].amount_vnd for j in range(first)}
+        for i in members:
+            if i not in parent and i != total and amounts[i].amount_vnd not in seen:
+                parent[i] = total
+
+
+def _clause_start(text: str, start: int, end: int) -> int:
+    starts = [m.end() for m in _CLAUSE_SEP.finditer(text, start, end)]
+    return starts[-1] if starts else start
+
+
+def _after_end(text: str, start: int, end: int) -> int:
+    """End of the words after an amount that may name its source: its clause, up to the next
+    amount and to "còn lại" or "và" (which open another item)."""
+    end = _clause_end(text, start, end)
+    nxt = _vocabulary().next_item.search(text, start, end)
+    return nxt.start() if nxt else end
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
@@ -256,15 +322,17 @@ def _clause_end(text: str, start: int, end: int) -> int:
 
 def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
     text = ctx.text
-    amounts = [a for a in ctx.amounts if not a.per_unit]
+    amounts = [a for a in ctx.amounts if not a.per_unit or a.basis]
     parent = _parents(ctx, amounts)
     has_parts = set(parent.values())
+    in_breakdown = {amounts[i].amount_vnd for i in set(parent) | has_parts}
     records: list[FundingAmount] = []
     for i, a in enumerate(amounts):
         s, e = ctx.sentence_at(a.start)
         line = ctx.line_at(a.start)
         body_start = max(s, line.body_start)
-        label_start = _label_start(text, body_start, a.start)
+        prev_end = amounts[i - 1].end if i > 0 else 0
+        label_start = max(_label_start(text, body_start, a.start), prev_end)
         if i in parent:
             role, rule = "component", "funding.breakdown_part"
         elif i in has_parts:
@@ -282,13 +350,26 @@ def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
                     role = _role_cue(text, intro.start, intro.end)
                     role = role if role != "total" else None
             rule = "funding.amount"
+            if a.basis:
+                # "600 tỷ đồng/xã": an average per place of what was mobilised, unless planned
+                rule = "funding.per_place"
+                if role != "estimate" or not _planned(text, s, a.start):
+                    role = funding_words()["per_place_role"]
+            elif role in (None, "total") and a.amount_vnd in in_breakdown:
+                # the headline or a later paragraph restating a total or a part of a breakdown
+                role, rule = "total", "funding.restated"
         source = None
         if i in parent:
             source = _label_source(text[label_start:a.start])
         if source is None:
             found = _source_in(text, label_start, a.start)
+            if found is None:
+                # "vốn lồng ghép từ các chương trình, dự án … 3.100 tỉ đồng": the label runs back
+                # over a comma to the clause start or the amount before
+                found = _source_in(text, max(s, line.body_start, prev_end, _clause_start(text, s, a.start)), a.start)
             if found is None and i not in has_parts:
-                found = _source_in(text, a.end, _clause_end(text, a.end, e))
+                next_start = amounts[i + 1].start if i + 1 < len(amounts) else e
+                found = _source_in(text, a.end, _after_end(text, a.end, min(e, max(next_start, a.end))))
             source = found[0] if found else None
         records.append(
             FundingAmount(
@@ -303,11 +384,15 @@ def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
                 period=ctx.resolve_period(a.start, "target" if role == "estimate" else None),
             )
         )
-    for i, j in parent.items():
-        part, total = records[i], records[j]
+    for i in sorted(parent, key=lambda k: amounts[k].start):
+        part, total = records[i], records[parent[i]]
         part.parent_start = total.start
         part.purpose = total.purpose or part.purpose
         part.period = total.period
+        # "ngân sách T.Ư 225 tỉ đồng (gồm … vốn sự nghiệp 71,4 tỉ đồng …)": a part of a subtotal
+        # with a source comes from that source
+        if part.source is None and parent[i] in parent:
+            part.source = total.source
     return records
 
 

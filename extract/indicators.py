@@ -29,7 +29,8 @@ from extract.numbers import comparator_words, find_comparator
 from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
 from gazetteer.cues import count_unit_pattern, phrase_pattern
-from gazetteer.lexicon import load_data, pattern, words_alternation
+from gazetteer.lexicon import expand, load_data, pattern, words_alternation
+from gazetteer.lexicon import words as lexicon_words
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -64,6 +65,14 @@ def _folded(ctx: "PreparedDoc") -> str:
 def _COMPARATOR_AFTER() -> "regex.Pattern[str]":
     """A comparator word written after a value ("90% trở lên"), from comparators.yaml."""
     return regex.compile(rf"\s*(?:{words_alternation(comparator_words()['after'])})", regex.I)
+
+
+@lru_cache(maxsize=None)
+def _reached_before() -> "regex.Pattern[str]":
+    """A verb of reaching, then a comparator word, right before a value (on the folded text)."""
+    verbs = words_alternation(fold(w) for w in role_words()["reached_verbs"])
+    words = words_alternation(fold(w) for w in role_words()["rough_comparators"])
+    return regex.compile(rf"(?<!\p{{L}})(?:{verbs})\s+(?:{words})\s*\Z")
 
 
 @lru_cache(maxsize=None)
@@ -121,6 +130,7 @@ def _values(ctx: "PreparedDoc") -> list[_Value]:
     pcts = _percentages(ctx.percentages)
     starts = {p[0] for p in pcts}
     joined: dict[int, tuple[float, float, int]] = {}  # percentage start -> (num, den, fraction start)
+    restates: dict[int, tuple[float, float]] = {}  # percentage start -> (num, den) written after it
     out: list[_Value] = []
     for fr in ctx.fractions:
         eq = match_at(_FRACTION_EQUALS, text, fr.end)
@@ -129,15 +139,56 @@ def _values(ctx: "PreparedDoc") -> list[_Value]:
             continue
         if _is_count(folded, fr.end) or _is_map_scale(folded, fr.start, fr.numerator):
             continue
+        if match_at(_not_rate_after(), folded, fr.end) or _is_page_counter(text, fr):
+            continue
         value = round(fr.numerator / fr.denominator, 4)
+        restated = _restates(pcts, text, fr, value)
+        if restated is not None:
+            # "87,7% (8.481/9.669)": the basis of the percentage before it, not a second rate
+            restates[restated] = (fr.numerator, fr.denominator)
+            continue
         cmp = find_comparator(text, fr) or "eq"
         out.append(_Value(fr.start, fr.end, value, "ratio", fr.numerator, fr.denominator, cmp, fr.start))
     for i, (p_start, p_end, value, hint) in enumerate(pcts):
+        if match_at(_MONEY_AFTER, folded, p_end):
+            continue  # "28,6% triệu đồng/người/năm": a unit slip (an income), not a rate
         num, den, start = joined.get(p_start, (None, None, p_start))
+        if p_start in restates:
+            num, den = restates[p_start]
         cmp = hint or find_comparator(text, _Span(p_start, p_end)) or "eq"
         out.append(_Value(start, p_end, value, "%", num, den, cmp, start, _is_operand(text, pcts, i)))
     out.sort(key=lambda v: v.start)
     return out
+
+
+_MONEY_AFTER = regex.compile(
+    r"[ \t]*(?:" + expand("@{money_scale_words:folded}") + r")[ \t]+(?:"
+    + words_alternation(fold(w) for w in lexicon_words("currency_dong")) + r")(?!\p{L})")
+_PAREN_AFTER_PERCENT = regex.compile(r"%\s*\(\s*\Z")
+_PAGE_COUNTER = regex.compile(r"[ \t]*\d+[ \t]*/[ \t]*\d+[ \t]*")
+RESTATE_TOLERANCE = 0.0051  # a fraction equal to the percentage before it, to its written precision
+
+
+def _restates(pcts, text: str, fr, value: float) -> int | None:
+    """Start of the percentage a fraction in parentheses right after it restates."""
+    for p_start, p_end, pct, _ in pcts:
+        if p_end <= fr.start and _PAREN_AFTER_PERCENT.search(text, max(0, p_end - 1), fr.start) \
+                and abs(pct / 100 - value) <= RESTATE_TOLERANCE:
+            return p_start
+    return None
+
+
+def _is_page_counter(text: str, fr) -> bool:
+    """A viewer's page counter: a line holding only "1 / 101"."""
+    line_start = text.rfind("\n", 0, fr.start) + 1
+    line_end = text.find("\n", fr.end)
+    return _PAGE_COUNTER.fullmatch(text, line_start, len(text) if line_end < 0 else line_end) is not None
+
+
+@lru_cache(maxsize=None)
+def _not_rate_after() -> "regex.Pattern[str]":
+    """Nouns after a fraction that make it a score or a count of things ("96/100 điểm")."""
+    return regex.compile(rf"[ \t]*(?:{words_alternation(fold(w) for w in role_words()['not_rate_nouns'])})(?!\p{{L}})")
 
 
 @dataclass(frozen=True)
@@ -378,9 +429,12 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
     if paren >= 0 and ")" not in before[paren:]:
         if _pattern("threshold_words").search(before, paren):
             return "threshold"
-    if _pattern("target_cues").search(folded, s, v.start):
+    excluded = [(m.start(), m.end()) for m in _pattern("target_cue_exclusions").finditer(folded, s, v.start)]
+    if any(not any(a <= m.start() < b for a, b in excluded) for m in _pattern("target_cues").finditer(folded, s, v.start)):
         return "target"
     clause_start, _ = _clause_before(ctx, v)
+    if v.comparator != "eq" and _reached_before().search(folded, max(s, v.value_start - 40), v.value_start):
+        return "actual"  # "đạt trên 92%", "với trên 85% đồng bào", "chiếm gần 68%": a value reached, roughly
     if v.comparator != "eq" and not _pattern("actual_cues").search(folded, s, v.start):
         line = ctx.line_at(v.start)
         ids, numbers = _ids_and_numbers(ctx, min(clause_start, line.start), v.start)

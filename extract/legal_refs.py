@@ -17,6 +17,7 @@ missing there filled in from later mentions.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -24,7 +25,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.dates import find_dates
 from extract.records import LegalRef
 from gazetteer.doccodes import (
     doc_type_of_code,
@@ -43,10 +43,11 @@ if TYPE_CHECKING:
 # A code part as written: capital first ("QĐ", "TTg", "QH15", "BNN&PTNT"); validated in code.
 _CODE_PART = r"\p{Lu}[\p{L}\d&]*"
 _SEP_SLASH = r"\s?/\s?"
-_SEP_DASH = r"\s?[-–]\s?"
+_DASHES = "-–—―‐‑−"  # hyphen, en/em dash, horizontal bar and the other dashes OCR writes for "-"
+_SEP_DASH = rf"\s?[{_DASHES}]\s?"
 _NUMBER_RE = regex.compile(
     rf"""
-    (?<![\p{{L}}\d.,/])(?<!\p{{L}}-)
+    (?:(?<![\p{{L}}\d.,/])(?<!\p{{L}}-)|(?<=[{_DASHES}]\p{{Lu}}{{1,4}}))  # or inside a form code: "M2.1-TT40/2014/TT-…"
     (?:
       (?P<num>\d{{1,6}})(?:{_SEP_SLASH}(?P<year>(?:19|20)\d\d))?{_SEP_SLASH}
         (?P<code>{_CODE_PART}(?:(?:{_SEP_DASH}|{_SEP_SLASH}){_CODE_PART})*)
@@ -55,7 +56,8 @@ _NUMBER_RE = regex.compile(
     """,
     regex.VERBOSE,
 )
-_PART_SPLIT = regex.compile(r"(\s?[-–/]\s?)")
+_PART_SPLIT = regex.compile(rf"(\s?[{_DASHES}/]\s?)")
+_CUT_OFF = regex.compile(rf"[{_DASHES}/][ \t]*(?:\n|\Z|(?!\p{{L}}))")  # "5313/QĐ- " then no issuer: cut off
 
 # Grammar words of a citation (what comes between and after its parts).
 _NUMBER_WORD = expand(r"(?i:@{number_word})(?:\s*[:.])?")
@@ -79,6 +81,10 @@ _SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
 _SUBJECT_END = regex.compile(r";|\n|\.(?=\s|\Z)|:(?=\s|\Z)|,(?=\s+(?P<abbr>\p{Lu}{2,})(?!\p{L}))|\Z")
 _CODE_PARTS = regex.compile(r"[-/]")
 _SUBJECT_MAX = 250
+DATE_AFTER_WINDOW = 60  # the date of a citation ends this close after its number
+# What may come before a date that opens a sentence: nothing, or a source tag ("(Cổng TTĐT) - ").
+_CLAUSE_LEAD = regex.compile(r"(?:[^\d.;]{0,40}[-–—:)]\s*)?\s*")
+DATE_BEFORE_GAP = 60  # and ends this close to the citation
 _LOOKBACK = 90
 # Types cited by a name between the type word and "số": "Luật Bảo vệ môi trường số 72/2020/QH14".
 _NAMED_TYPES = frozenset({"luat"})
@@ -126,7 +132,8 @@ def _valid_prefix(code: str) -> tuple[str, int] | None:
         spaced = sep != sep.strip()
         if not _is_code_part(part) or (spaced and not _is_known_part(part)):
             break
-        kept += sep.strip().replace("–", "-") + part
+        mark = sep.strip()
+        kept += ("-" if mark and mark in _DASHES else mark) + part
         length += len(sep) + len(part)
     return (kept, length) if kept else None
 
@@ -135,11 +142,15 @@ def find_document_numbers(text: str) -> list[_Number]:
     """Document numbers with stray spaces removed: "40/2014/ TT - BNNPTNT" → "40/2014/TT-BNNPTNT"."""
     out: list[_Number] = []
     for m in _NUMBER_RE.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isalpha() and not (m["year"] and m["num"]):
+            continue  # inside a form code only a full "số/năm/loại-cơ quan" number is a citation
         if m["num"]:
             valid = _valid_prefix(m["code"])
             if valid is None:
                 continue
             code, length = valid
+            if "-" not in code and match_at(_CUT_OFF, text, m.start("code") + length):
+                continue  # "số 5313/QĐ-" with the issuer cut off: no legible number
             year = m["year"]
             ref_id = f"{m['num']}/{year}/{code}" if year else f"{m['num']}/{code}"
             out.append(_Number(m.start(), m.start("code") + length, ref_id, m["num"], int(year) if year else None))
@@ -176,16 +187,31 @@ def _type_lead(text: str, start: int) -> tuple[int, str] | None:
     return None
 
 
-def _issued_date(text: str, end: int) -> tuple[str | None, int | None, int]:
-    """(ISO date, year, end) of the date written right after a number ("ngày 08/3/2022")."""
-    window = text[end:end + 60]
-    for d in find_dates(window):
-        if not _DATE_GAP.match(window[: d.start]):
-            break
-        year = int(d.iso[:4])
-        iso = d.iso if d.precision in ("day", "month") else None
-        return iso, year, end + d.end
+def _issued_date(ctx: "PreparedDoc", end: int) -> tuple[str | None, int | None, int]:
+    """(ISO date, year, end) of the date written right after a number ("ngày 08/3/2022"),
+    read from the dates the prepared document found."""
+    text = ctx.text
+    i = bisect.bisect_left(ctx.date_starts, end)
+    if i < len(ctx.dates):
+        d = ctx.dates[i]
+        if d.end <= end + DATE_AFTER_WINDOW and _DATE_GAP.match(text[end:d.start]):
+            iso = d.iso if d.precision in ("day", "month") else None
+            return iso, int(d.iso[:4]), d.end
     return None, None, end
+
+
+def _date_before(ctx: "PreparedDoc", start: int) -> tuple[str | None, int | None]:
+    """The date a sentence opens with before the citation: "Ngày 20/5/2025, UBND tỉnh đã có
+    Quyết định số 456/QĐ-UBND …" (no other number between)."""
+    s, _ = ctx.sentence_at(start)
+    for d in ctx.dates:
+        if d.start >= start:
+            break
+        lead = ctx.text[s:d.start]
+        if d.precision == "day" and s <= d.start and _CLAUSE_LEAD.fullmatch(lead) \
+                and not regex.search(r"\d", ctx.text[d.end:start]) and start - d.end <= DATE_BEFORE_GAP:
+            return d.iso, int(d.iso[:4])
+    return None, None
 
 
 def _issuer(text: str, pos: int) -> tuple[str | None, int]:
@@ -239,16 +265,22 @@ def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
     for i, n in enumerate(numbers):
         lead = _type_lead(text, n.start)
         key = ref_key(n.ref_id)
+        if key == own_number:
+            continue  # the document's own number, in its number line, page title or info box
         if lead is None:
             line_start = text.rfind("\n", 0, n.start) + 1
-            if _OWN_NUMBER_LINE.match(text[line_start:n.start]) or key == own_number:
+            if _OWN_NUMBER_LINE.match(text[line_start:n.start]):
                 continue  # the document's own number ("Số: 12/KH-UBND")
             if doc_type_of_code(n.ref_id) is None and issuer_of_code(n.ref_id) is None and not any(
                 issuer_name(p) for p in _CODE_PARTS.split(n.ref_id) if not p.isdigit()
             ):
                 continue
         start, doc_type = lead if lead else (n.start, doc_type_of_code(n.ref_id))
-        iso, date_year, end = _issued_date(text, n.end)
+        iso, date_year, end = _issued_date(ctx, n.end)
+        if iso is None:
+            before_iso, before_year = _date_before(ctx, start)
+            if before_iso and (date_year is None or date_year == before_year):
+                iso, date_year = before_iso, before_year
         issuer, issuer_end = _issuer(text, end)
         subject = _subject(text, issuer_end if issuer else end, issuer is None and iso is not None, numbers[i + 1:])
         ref = LegalRef(
@@ -276,7 +308,7 @@ def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
 
 
 COMPONENT = Component(
-    name="legal_refs", record=LegalRef, run=extract_legal_refs, requires=("meta",),
+    name="legal_refs", record=LegalRef, run=extract_legal_refs, requires=("meta", "dates", "sentence_spans"),
     label="ref_type",
     shown=("ref_id", "ref_type", "issuer", "issued_date"),
     enums={"ref_type": ("quyet_dinh", "nghi_quyet", "ke_hoach", "thong_bao", "cong_van", "chi_thi",

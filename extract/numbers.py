@@ -85,6 +85,7 @@ class MoneyMatch:
     amount_vnd: int
     text: str
     per_unit: bool = False
+    basis: str | None = None  # the unit an amount is given per, when it is a place ("180 tỷ đồng/xã" → "xã")
 
 
 # ---------------------------------------------------------------------------
@@ -155,6 +156,7 @@ def _number_word_table() -> dict[str, Any]:
         "ten": set(data["ten"]),
         "tens": set(data["tens_multiplier"]),
         "zero": set(data["zero_tens"]),
+        "zero_hundreds": set(data["zero_hundreds"]),
         "hundred": set(data["hundred"]),
         "scales": {str(k): int(v) for k, v in data["scales"].items()},
         "mot_not_count_next": set(data["mot_not_count_next"]),
@@ -184,8 +186,15 @@ def parse_number_words(s: str) -> int | None:
     last_digit = 0
     prev: str | None = None  # kind of the previous token
     prev_multiplier = 1
+    zero_hundred = False
     for i, tok in enumerate(tokens):
         is_last = i == len(tokens) - 1
+        nxt = tokens[i + 1] if not is_last else None
+        if tok in t["zero_hundreds"] and prev == "scale" and nxt in t["hundred"]:
+            # "… nghìn không trăm …": an empty hundreds place; what follows is written out in full
+            prev, last_digit, prev_multiplier = "digit", 0, 1
+            zero_hundred = True
+            continue
         if prev in ("ten", "tens") and tok in t["after_tens"]:
             d = t["after_tens"][tok]
             section += d
@@ -194,7 +203,7 @@ def parse_number_words(s: str) -> int | None:
             if prev in ("digit",):
                 return None
             d = t["digits"][tok]
-            if is_last and prev in ("hundred", "scale") and prev_multiplier >= 100:
+            if is_last and prev in ("hundred", "scale") and prev_multiplier >= 100 and not zero_hundred:
                 # "một trăm hai" = 120, "hai nghìn ba" = 2300
                 if prev == "hundred":
                     section += d * 10
@@ -251,6 +260,7 @@ class _Grammar:
     numbers: regex.Pattern[str]
     number_context: regex.Pattern[str]
     number_words: regex.Pattern[str]
+    money_words: regex.Pattern[str]
     ordinal_words: regex.Pattern[str]
     percent: regex.Pattern[str]
     fraction: regex.Pattern[str]
@@ -265,6 +275,8 @@ class _Grammar:
     dong_not_currency_next: regex.Pattern[str]
     per_unit_before: regex.Pattern[str]
     per_unit_after: regex.Pattern[str]
+    place_bases: frozenset
+    money_scales_words: frozenset
     label_before: regex.Pattern[str]
     year_before: regex.Pattern[str]
     date_context_before: regex.Pattern[str]
@@ -317,6 +329,14 @@ def _grammar() -> _Grammar:
         rf"|(?P<year>(?i:{year_alt}))|(?P<label>(?i:{label_alt})(?:\s+(?i:{number_word}))?\s*:?))\s+{list_tail}\Z"
     )
     number_words = regex.compile(words_seq)
+    # An amount written out in words: number and scale words, then a currency word or a money scale
+    # ("hai tỷ đồng", "bốn mươi hai nghìn không trăm linh năm đồng", "một trăm hai mươi triệu").
+    amount_word_alt = words_alternation(
+        nw["all_words"] | nw["zero_hundreds"] | {w[:1].upper() + w[1:] for w in nw["all_words"]})
+    money_words = regex.compile(
+        rf"(?<!\d\s?)(?<!\p{{L}})(?P<w>(?:{amount_word_alt})(?:\s+(?:{amount_word_alt}))*)"
+        rf"(?:\s+(?P<cur>{words_alternation(money['currency_words'])}))?(?!\p{{L}})"
+    )
     ordinal_words = regex.compile(rf"(?<!\p{{L}})(?i:{ordinal_lead})\s+(?P<w>(?i:{ordinal_alt}))(?!\p{{L}})")
     symbols = words_alternation(load_data("comparators")["symbols"])
     percent = regex.compile(
@@ -334,7 +354,9 @@ def _grammar() -> _Grammar:
     )
     currency_alt = words_alternation(money["currency_words"])
     money_num = r"\d{1,3}(?:\.\d{3})+(?:\.\s\d{3}(?:\.\d{3})*)?(?:,\d+)?|\d+(?:,\d+)?"
-    component = rf"(?:{money_num})(?![.,]?\d)(?!\s?/\s?\d)"
+    # "71, 4 tỉ đồng": a decimal comma followed by a stray space, accepted only before a scale word
+    stray_money = rf"{STRAY_DECIMAL}(?=\s*(?:{number_scale_alt})(?!\p{{L}}))"
+    component = rf"(?:{stray_money}|{money_num})(?![.,]?\d)(?!\s?/\s?\d)"
     money_body = (
         rf"(?P<c>{TOKEN_PRE}{component})(?:\s*(?P<s>{scale_alt}))?"
         rf"(?:\s+(?P<c>{component})\s*(?P<s>{scale_alt}))*"
@@ -347,6 +369,7 @@ def _grammar() -> _Grammar:
         numbers=numbers,
         number_context=number_context,
         number_words=number_words,
+        money_words=money_words,
         ordinal_words=ordinal_words,
         percent=percent,
         fraction=fraction,
@@ -364,6 +387,8 @@ def _grammar() -> _Grammar:
             rf"\s+(?i:{words_alternation(money['dong_not_currency_next'])})(?!\p{{L}})"
         ),
         per_unit_before=regex.compile(rf"(?i:{words_alternation(money['per_unit_cues_before'])})"),
+        money_scales_words=frozenset(k.lower() for k in money["scales"] if " " not in k),
+        place_bases=frozenset(w.lower() for w in money["place_bases"]),
         per_unit_after=regex.compile(rf"\s*(?i:{words_alternation(money['per_unit_after'])})(?!\p{{L}})"),
         label_before=regex.compile(rf"(?<!\p{{L}})(?i:{label_alt})(?:\s+(?i:{number_word}))?\s*:?\s*$"),
         year_before=regex.compile(rf"(?<!\p{{L}})(?i:{year_alt})\s*$"),
@@ -568,7 +593,8 @@ def _comparator_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], dict
     )
     after = regex.compile(rf"\s*(?P<w>(?i:{words_alternation(data['after'])}))(?!\p{{L}})")
     lookup = {" ".join(k.lower().split()): v for k, v in {**data["before"], **data["after"]}.items()}
-    return before, after, lookup
+    change = regex.compile(rf"(?<!\p{{L}})(?i:{words_alternation(data['change_verbs'])})\s+\Z")
+    return before, after, lookup, change
 
 
 def find_comparator(text: str, pct_match: PercentMatch | NumberMatch) -> str | None:
@@ -579,12 +605,14 @@ def find_comparator(text: str, pct_match: PercentMatch | NumberMatch) -> str | N
     hint = getattr(pct_match, "comparator_hint", None)
     if hint:
         return hint
-    before, after, lookup = _comparator_patterns()
+    before, after, lookup, change = _comparator_patterns()
     m = match_at(after, text, pct_match.end)
     if m:
         return lookup[" ".join(m["w"].lower().split())]
     m = before.search(text, max(0, pct_match.start - 40), pct_match.start)
     if m:
+        if change.search(text, max(0, m.start() - 20), m.start()):
+            return None  # "giảm từ 9,4%": where a change starts, a value written as it was
         return lookup[" ".join(m["w"].lower().split())]
     return None
 
@@ -625,7 +653,10 @@ def parse_vnd_amount(text: str) -> int | None:
     A bare numeral ("31.003.700.000") is read as đồng. None if the phrase is not an amount.
     """
     m = _grammar().money_full.fullmatch(text.strip())
-    return None if m is None else _money_amount(m)
+    if m is not None:
+        return _money_amount(m)
+    words = find_vnd_amounts(text.strip())
+    return words[0].amount_vnd if len(words) == 1 and words[0].text == text.strip() else None
 
 
 _GROUPED = regex.compile(r"\d\.\d{3}(?!\d)")
@@ -666,5 +697,42 @@ def find_vnd_amounts(text: str) -> list[MoneyMatch]:
             )
             window = text[max(clause_start + 1, m.start() - 80): m.start()]
             per_unit = bool(g.per_unit_before.search(window))
-        out.append(MoneyMatch(m.start(), m.end(), amount, m.group(), per_unit))
+        basis = None
+        if m["per"]:
+            last = m["per"].rsplit("/", 1)[-1].strip().lower()
+            basis = last if last in g.place_bases else None
+        out.append(MoneyMatch(m.start(), m.end(), amount, m.group(), per_unit, basis))
+    merged: list[MoneyMatch] = []
+    for a in sorted(out + _word_amounts(text), key=lambda a: a.start):
+        prev = merged[-1] if merged else None
+        # "1 tỷ hai trăm triệu đồng": a written-out group continues the digit-led amount before it
+        if (prev is not None and not prev.per_unit and text[prev.end:a.start].isspace() and a.text[:1].isalpha()
+                and prev.text.split()[-1].lower() in g.money_scales_words
+                and a.amount_vnd < g.money_scales[_scale_key(prev.text.split()[-1])]):
+            merged[-1] = MoneyMatch(prev.start, a.end, prev.amount_vnd + a.amount_vnd, text[prev.start:a.end],
+                                    a.per_unit, a.basis)
+            continue
+        merged.append(a)
+    return merged
+
+
+def _word_amounts(text: str) -> list[MoneyMatch]:
+    """Amounts written out in words; a scale must be written, and a currency word unless the
+    last scale is money on its own ("một trăm hai mươi triệu")."""
+    g = _grammar()
+    scales = _number_word_table()["scales"]
+    out = []
+    for m in g.money_words.finditer(text):
+        words = m["w"].lower().split()
+        if not any(w in scales for w in words):
+            continue
+        if m["cur"] is None:
+            if _scale_key(words[-1]) not in g.standalone_scales or match_at(g.counted_not_money_next, text, m.end()):
+                continue
+        elif m["cur"].lower() in lexicon_words("currency_dong") and match_at(g.dong_not_currency_next, text, m.end()):
+            continue
+        value = parse_number_words(m["w"])
+        if value is None:
+            continue
+        out.append(MoneyMatch(m.start(), m.end(), value, m.group(), False, None))
     return out

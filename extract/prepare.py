@@ -11,7 +11,8 @@ component needs:
    written computations ("100 - 29 = 71/1.784 = 3,97%");
 4. the numbered criterion mentions ("tiêu chí số 5 …") and the criteria set
    they vote for;
-5. the document metadata (which reads the criteria set);
+5. the document metadata (which reads the criteria set), and from its date
+   the phrases naming the year of writing ("năm nay", "cuối năm") as dates;
 6. the status statements about criteria (met, unmet, target) with their
    periods, and from them the period of the latest met/unmet statement of each
    section, which later statements that name no period inherit.
@@ -28,7 +29,7 @@ from typing import Any
 
 from extract.computations import Computation, find_computations
 from extract.criteria import CriterionStatement, NumberedMention, criterion_statements, find_numbered_mentions, infer_criteria_set
-from extract.dates import DateMatch, PeriodMatch, find_dates, periods_of_dates
+from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
 from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, PercentMatch, RangeMatch, find_fractions, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
@@ -60,6 +61,7 @@ class PreparedDoc:
     mentions: tuple[NumberedMention, ...] = ()
     criteria_set: str | None = None
     meta: DocumentMeta = None  # type: ignore[assignment]
+    relative_dates: tuple[DateMatch, ...] = ()  # "năm nay", "cuối năm" resolved to the year of writing
     statements: tuple[CriterionStatement, ...] = ()
     # section index -> (offsets, periods) of its met/unmet statements, in text order
     status_periods: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
@@ -72,6 +74,11 @@ class PreparedDoc:
         if i < 0:
             return (0, 0)
         return self.sentence_spans[i]
+
+    @property
+    def date_starts(self) -> list[int]:
+        """Start offsets of `dates`, for bisecting."""
+        return self._index["date_starts"]
 
     def line_at(self, offset: int) -> Line:
         return self.structure.line_at(offset)
@@ -244,6 +251,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     _set(prep, dates=tuple(dates), all_periods=tuple(all_periods), fractions=tuple(find_fractions(text)),
          ranges=tuple(find_ranges(text)), percentages=tuple(find_percentages(text)),
          amounts=tuple(find_vnd_amounts(text)), computations=tuple(find_computations(text)))
+    index["date_starts"] = [d.start for d in dates]
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
 
@@ -252,6 +260,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     index["mention_starts"] = [m.start for m in mentions]
     _set(prep, criteria_set=criteria_set if criteria_set is not None else infer_criteria_set(prep))
     _set(prep, meta=meta if meta is not None else extract_metadata(prep))
+    _set(prep, relative_dates=tuple(find_relative_dates(text, dates, prep.now_period())))
 
     # Statements are read in text order; each may inherit the period of the one before it
     # in its section, so the section memory is filled as they are read.

@@ -179,6 +179,20 @@ def lookup_province(name: str) -> AdminUnit | None:
     return found[0] if found else None
 
 
+def province_of_name(name: str) -> AdminUnit | None:
+    """The province whose name is exactly `name` as written ("Nghệ An"), without a prefix."""
+    found = _gazetteer().provinces.strict.get(_strict_key(name), ())
+    return found[0] if len(found) == 1 else None
+
+
+def lookup_province_code(code: str) -> AdminUnit | None:
+    for units in _gazetteer().provinces.strict.values():
+        for u in units:
+            if u.code == code:
+                return u
+    return None
+
+
 def lookup_district(name: str, province: str | None = None) -> list[AdminUnit]:
     """Districts (huyện, quận, thị xã, thành phố thuộc tỉnh) of that name."""
     keep = lambda u: True  # noqa: E731

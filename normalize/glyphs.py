@@ -28,6 +28,11 @@ def _table() -> dict:
     data["by_glyph"] = {e["glyph"]: e for e in data["glyphs"]}
     data["spacing"] = {e["glyph"]: e["mark"] for e in data["spacing_marks"]}
     chars = "".join(data["by_glyph"]) + "".join(data["spacing"]) + "".join(data["combining_marks"])
+    words = data.get("words") or []
+    data["word_of"] = {e["word"]: e for e in words}
+    data["word_re"] = regex.compile(
+        r"(?<!\p{L})(?:" + "|".join(regex.escape(e["word"]) for e in words) + r")(?=\s)") if words else None
+    chars += "".join(e["word"][-1] for e in words)
     data["suspect_re"] = regex.compile("[" + regex.escape(chars) + "]")
     spacing = regex.escape("".join(data["spacing"]))
     data["spacing_word_re"] = regex.compile(rf"\p{{L}}+[{spacing}]\p{{L}}*")
@@ -50,9 +55,23 @@ def repair_glyphs(mt: MappedText) -> tuple[MappedText, Counter]:
             counts[entry["kind"]] += 1
     if edits:
         mt = mt.edit(edits)
+    mt = _word_confusions(mt, counts)
     mt = _spacing_marks(mt, counts)
     mt = _stray_combining_marks(mt, counts)
     return mt, counts
+
+
+def _word_confusions(mt: MappedText, counts: Counter) -> MappedText:
+    """Whole words a legacy font mapping turns into a glyph string ("tọ·" for "tỷ")."""
+    table = _table()
+    if table["word_re"] is None:
+        return mt
+    edits = []
+    for m in table["word_re"].finditer(mt.text):
+        entry = table["word_of"][m.group()]
+        edits.append((m.start(), m.end(), entry["replacement"]))
+        counts[entry["kind"]] += 1
+    return mt.edit(edits) if edits else mt
 
 
 def _spacing_marks(mt: MappedText, counts: Counter) -> MappedText:

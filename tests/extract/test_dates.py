@@ -37,6 +37,9 @@ def run_case(case: dict):
         assert found, f"no date in {text!r}"
         got = D.relation_before(text, found[0])
         return None if got is None else [got[0], text[got[1]:found[0].start].strip()]
+    if fn == "find_relative_dates":
+        found = D.find_relative_dates(text, D.find_dates(text), case.get("now"))
+        return [[m.text, m.iso, m.precision] + ([m.part] if m.part else []) for m in found]
     raise AssertionError(f"unknown fn {fn}")
 
 
