@@ -28,6 +28,7 @@ import regex
 from extract.component import Check
 from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
 from extract.numbers import parse_vn_decimal
+from extract.audit.messages import make_finding
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
 from gazetteer.text import match_at
@@ -231,12 +232,9 @@ def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             written = text[res.start:res.end]
             rounded = fmt_number(_round(computed, d), d) + ("%" if res.percent else "")
             exact = fmt_number(computed, max(d + 2, 0)) + ("%" if res.percent else "")
-            precision = f"{d} decimal{'s' if d != 1 else ''}" if d else "whole number"
-            findings.append(Finding(
-                "arithmetic", "warning",
-                f"{_side_text(text, left)} is written as {written} but computes to {exact} → {rounded} "
-                f"({precision}, rounded half up).",
-                [trimmed(text, left.start, res.end)],
+            findings.append(make_finding(
+                "arithmetic_step", [trimmed(text, left.start, res.end)],
+                expression=_side_text(text, left), written=written, exact=exact, rounded=rounded, decimals=d,
             ))
     findings.extend(_funding_sums(ctx, records))
     findings.extend(_share_sums(ctx))
@@ -271,12 +269,10 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         summed = sum(c.amount_vnd for c in comps)
         if abs(summed - total.amount_vnd) <= _tolerance(total.amount_vnd, total.amount_text):
             continue
-        findings.append(Finding(
-            "arithmetic", "warning",
-            f"The total {total.amount_text} ({fmt_number(total.amount_vnd)} đồng) is not the sum of its "
-            f"{len(comps)} parts, which is {fmt_number(summed)} đồng (difference "
-            f"{fmt_number(summed - total.amount_vnd)}).",
-            [(total.start, total.end)] + [(c.start, c.end) for c in comps],
+        findings.append(make_finding(
+            "funding_sum", [(total.start, total.end)] + [(c.start, c.end) for c in comps],
+            total=total.amount_text, total_vnd=fmt_number(total.amount_vnd), parts=len(comps),
+            summed=fmt_number(summed), difference=fmt_number(summed - total.amount_vnd),
         ))
     return findings
 
@@ -321,10 +317,8 @@ def _share_sums(ctx: "PreparedDoc") -> list[Finding]:
         slack = Decimal(len(items)) * Decimal(5).scaleb(-decimals - 1)
         if total <= 100 + slack:
             continue
-        findings.append(Finding(
-            "arithmetic", "warning",
-            f"{len(items)} shares of one whole add up to {fmt_number(total, decimals)}%, more than 100%.",
-            [(s, e) for s, e, _, _ in items],
+        findings.append(make_finding(
+            "share_sum", [(s, e) for s, e, _, _ in items], parts=len(items), total=fmt_number(total, decimals),
         ))
     return findings
 
@@ -374,13 +368,12 @@ def check_denominators(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             da, db = a.denominator.value, b.denominator.value
             fa = text[a.numerator.start:a.denominator.end]
             fb = text[b.numerator.start:b.denominator.end]
-            findings.append(Finding(
-                "denominator_mismatch", "warning",
-                f"Rates on two different bases are added as if on one: {fa} and {fb} "
-                f"(totals {fmt_number(da)} and {fmt_number(db)}, a difference of {fmt_number(abs(da - db))}) "
-                f"then {text[side.start:comp.end]}.",
+            findings.append(make_finding(
+                "denominator_mismatch",
                 [(a.numerator.start, a.denominator.end), (b.numerator.start, b.denominator.end),
                  (side.start, side.end)],
+                first=fa, second=fb, first_base=fmt_number(da), second_base=fmt_number(db),
+                difference=fmt_number(abs(da - db)), sum=text[side.start:comp.end],
             ))
     return findings
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from extract.component import Check
 from extract.audit.common import audit_data
+from extract.audit.messages import make_finding
 from extract.records import Finding
 from gazetteer.criteria import canonical_name, name_scores
 from gazetteer.text import words_key
@@ -52,12 +53,10 @@ def check_set_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         if own.get(number):
             ok = own[number][0]
             evidence.append((ok.start, ok.end))
-            also = f" (as the document writes it elsewhere: '{ctx.text[ok.start:ok.end]}')"
-        findings.append(Finding(
-            "set_mismatch", "warning",
-            f"In a {cset} document, criterion {number} is named '{first.name}', the name of {number} in "
-            f"{others}; in {cset} criterion {number} is '{canonical_name(cset, number)}'{also}.",
-            evidence,
+            also = f" ('{ctx.text[ok.start:ok.end]}')"
+        findings.append(make_finding(
+            "set_mismatch", evidence, criteria_set=cset, number=number, name=first.name, other_sets=others,
+            canonical=canonical_name(cset, number), elsewhere=also,
         ))
     return findings
 
