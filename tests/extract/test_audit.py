@@ -84,3 +84,23 @@ def test_samples_give_exactly_the_gold_findings(sample_docs):
         got = Counter((f.check, f.severity) for f in findings)
         want = Counter((g["check"], g["severity"]) for g in gold["findings"])
         assert got == want, stem
+
+
+def _quotes(ctx, f):
+    return [ctx.text[s:e] for s, e in f.evidence]
+
+
+def test_average_finding_quotes_every_number_it_used():
+    ctx = context_of("Tổng số tiêu chí đạt của 8 xã trong huyện là 101 tiêu chí, bình quân mỗi xã đạt 12,62 tiêu chí.")
+    (f,) = audit(ctx)
+    assert f.severity == "info" and f.params["rounded"] == "12,63" and f.params["exact"] == "12,6250"
+    assert _quotes(ctx, f) == ["8 xã", "101 tiêu chí", "12,62 tiêu chí"]
+    assert "cắt bớt" in message(f, "vi") and "truncated" in f.message
+
+
+def test_average_over_pairs_quotes_the_set_size_it_inferred():
+    ctx = context_of("Xã Bình An đạt 18/18 tiêu chí. Đến nay toàn huyện đạt 165 trong tổng số 252 lượt tiêu chí, "
+                     "bình quân mỗi xã đạt 11,78 tiêu chí.")
+    (f,) = audit(ctx)
+    assert f.params["groups"] == "14"
+    assert _quotes(ctx, f) == ["165", "252 lượt tiêu chí", "11,78 tiêu chí", "18/18"]
