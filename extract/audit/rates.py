@@ -1,0 +1,159 @@
+"""Rates set against the figures they are drawn from: `rate_basis` and `share_of_total`.
+
+`rate_basis`: a rate written with its own basis right after it, in brackets
+or in the next table cell ("đạt 91,2% (118,3/130 km)"): the basis computed
+at the rate's written precision, rounded half up (118,3/130 = 91,0%), must
+give the rate. The operands are taken as written.
+
+`share_of_total`: "tổng nguồn lực … là trên 293 tỷ đồng; trong đó vốn nhân
+dân đóng góp 216 tỷ đồng (chiếm 77% …)": a share of a part of a whole named
+in the same sentence (the part just before the share word, the whole before
+"trong đó"). The bounds written on the amounts are respected: a whole "trên
+293 tỷ" (more than) can only make the share smaller than 216/293, a part
+"trên" only larger, and an amount "khoảng" (about) lies within
+`approximate_share` of its value. Only a share outside what the bounds allow
+is a finding.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.audit.averages import round_at
+from extract.audit.common import audit_data, fmt_number
+from extract.audit.messages import make_finding
+from extract.component import Check
+from extract.numbers import MoneyMatch, parse_vn_decimal
+from extract.records import Finding
+from gazetteer.cues import phrase_pattern
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
+
+# "118,3/130", "7,1km/7,1km": two numerals (a short unit after each allowed) joined by "/",
+# not part of a date or a document number.
+_RATIO = regex.compile(
+    r"(?<![\d.,/])(?P<a>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<ua>\p{L}{1,3})?\s*/\s*"
+    r"(?P<b>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d.,]*/)(?!\s?%)")
+
+
+def _decimals(written: str) -> int:
+    return len(written.partition(",")[2])
+
+
+def _percent_value(text: str) -> tuple[Decimal, int] | None:
+    digits = regex.sub(r"[^\d,.]", "", text)
+    value = parse_vn_decimal(digits.replace(", ", ","))
+    return (value, _decimals(digits)) if value is not None else None
+
+
+def check_rate_basis(prep: "PreparedDoc", records: dict) -> list[Finding]:
+    cfg = audit_data()["rates"]
+    text = prep.text
+    allowed = set(cfg["basis_between"])
+    findings = []
+    for p in prep.percentages:
+        pos = p.end
+        while pos < len(text) and pos - p.end < cfg["basis_gap"] and text[pos] in allowed:
+            pos += 1
+        if pos == p.end or "(" not in text[p.end:pos] and "|" not in text[p.end:pos] and "\n" not in text[p.end:pos]:
+            continue
+        m = _RATIO.match(text, pos)
+        pv = _percent_value(p.text)
+        if not m or pv is None:
+            continue
+        a, b = parse_vn_decimal(m["a"]), parse_vn_decimal(m["b"])
+        if a is None or not b or a > b:
+            continue
+        value, d = pv
+        computed = a / b * 100
+        if round_at(computed, d) == value:
+            continue
+        findings.append(make_finding(
+            "rate_basis", [(p.start, p.end), (m.start(), m.end())],
+            rate=p.text.strip(), basis=m.group(), exact=fmt_number(computed, d + 2),
+            rounded=fmt_number(round_at(computed, d), d), decimals=d,
+        ))
+    return findings
+
+
+@lru_cache(maxsize=1)
+def _share_patterns() -> tuple:
+    cfg, arith = audit_data()["shares"], audit_data()["arithmetic"]
+    return (phrase_pattern(arith["share_words"]), phrase_pattern(arith["share_context"]),
+            phrase_pattern(cfg["lower_bounds"]), phrase_pattern(cfg["upper_bounds"]),
+            phrase_pattern(cfg["approximations"]))
+
+
+def amount_bound(prep: "PreparedDoc", amount: MoneyMatch) -> str | None:
+    """"lower" (trên 293 tỷ), "upper" (gần 7.000 tỷ), "about" (khoảng 350 tỷ) or None (as written)."""
+    _, _, lower, upper, about = _share_patterns()
+    window = audit_data()["shares"]["bound_window"]
+    for kind, pat in (("lower", lower), ("upper", upper), ("about", about)):
+        for m in pat.finditer(prep.folded, max(0, amount.start - 20), amount.start):
+            if amount.start - m.end() <= window:
+                return kind
+    return None
+
+
+def _range(value: Decimal, bound: str | None) -> tuple[Decimal, Decimal | None]:
+    """(least, most) the amount can be; None for no upper limit."""
+    slack = Decimal(str(audit_data()["shares"]["approximate_share"]))
+    if bound == "lower":
+        return value, None
+    if bound == "upper":
+        return Decimal(0), value
+    if bound == "about":
+        return value * (1 - slack), value * (1 + slack)
+    return value, value
+
+
+def check_share_of_total(prep: "PreparedDoc", records: dict) -> list[Finding]:
+    share, context, *_ = _share_patterns()
+    window = audit_data()["shares"]["part_window"]
+    text, folded = prep.text, prep.folded
+    findings = []
+    for sm in share.finditer(folded):
+        pct = next((p for p in prep.percentages if 0 <= p.start - sm.end() <= 2), None)
+        if pct is None:
+            continue
+        s, _ = prep.sentence_at(sm.start())
+        part = next((a for a in reversed(prep.amounts) if a.end <= sm.start() and sm.start() - a.end <= window
+                     and a.start >= s), None)
+        if part is None or part.per_unit:
+            continue
+        ctx = None
+        for c in context.finditer(folded, s, part.start):
+            ctx = c
+        if ctx is None:
+            continue
+        whole = next((a for a in reversed(prep.amounts) if a.end <= ctx.start() and a.start >= s), None)
+        if whole is None or whole.per_unit or whole.amount_vnd <= part.amount_vnd:
+            continue
+        pv = _percent_value(pct.text)
+        if pv is None:
+            continue
+        value, d = pv
+        p_lo, p_hi = _range(Decimal(part.amount_vnd), amount_bound(prep, part))
+        w_lo, w_hi = _range(Decimal(whole.amount_vnd), amount_bound(prep, whole))
+        least = p_lo / w_hi * 100 if w_hi else Decimal(0)
+        most = p_hi / w_lo * 100 if p_hi is not None else None
+        half = Decimal(5).scaleb(-d - 1)
+        if value + half >= least and (most is None or value - half <= most):
+            continue
+        computed = Decimal(part.amount_vnd) / Decimal(whole.amount_vnd) * 100
+        findings.append(make_finding(
+            "share_of_total", [(pct.start, pct.end), (part.start, part.end), (whole.start, whole.end)],
+            share=pct.text.strip(), part=text[part.start:part.end], whole=text[whole.start:whole.end],
+            exact=fmt_number(computed, d + 1), implied=fmt_number(Decimal(whole.amount_vnd) * value / 100),
+        ))
+    return findings
+
+
+CHECKS = (
+    Check("rate_basis", check_rate_basis, severities=("warning",), requires=("percentages",)),
+    Check("share_of_total", check_share_of_total, severities=("warning",), requires=("percentages", "amounts")),
+)
