@@ -31,6 +31,7 @@ from extract.numbers import parse_vn_decimal
 from extract.audit.messages import make_finding
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
+from gazetteer.lexicon import pattern
 from gazetteer.text import match_at
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 # -- funding totals --------------------------------------------------------------------
 
-_SCALE_WORDS = regex.compile(r"(?i)\b(?:tỷ|tỉ|triệu|nghìn|ngàn)\b")
+_SCALE_WORDS = pattern(r"(?i)\b(?:@{money_scale_words})\b")
 
 
 def _tolerance(amount: int, amount_text: str) -> int:

@@ -201,6 +201,6 @@ def check_average_gaps(prep: "PreparedDoc", records: dict) -> list[Finding]:
 
 
 CHECKS = (
-    Check("average", check_averages, severities=("info", "warning"), requires=("numbers", "fractions", "sentence_spans")),
-    Check("average_gap", check_average_gaps, severities=("info",), requires=("numbers", "sentence_spans")),
+    Check("average", check_averages, severities=("info", "warning"), kind="arithmetic", requires=("numbers", "fractions", "sentence_spans")),
+    Check("average_gap", check_average_gaps, severities=("info",), kind="arithmetic", requires=("numbers", "sentence_spans")),
 )

@@ -1,11 +1,6 @@
-"""Rates set against the figures they are drawn from: `rate_basis` and `share_of_total`.
+"""A share set against the total it is a share of: `share_of_total`.
 
-`rate_basis`: a rate written with its own basis right after it, in brackets
-or in the next table cell ("đạt 91,2% (118,3/130 km)"): the basis computed
-at the rate's written precision, rounded half up (118,3/130 = 91,0%), must
-give the rate. The operands are taken as written.
-
-`share_of_total`: "tổng nguồn lực … là trên 293 tỷ đồng; trong đó vốn nhân
+"tổng nguồn lực … là trên 293 tỷ đồng; trong đó vốn nhân
 dân đóng góp 216 tỷ đồng (chiếm 77% …)": a share of a part of a whole named
 in the same sentence (the part just before the share word, the whole before
 "trong đó"). The bounds written on the amounts are respected: a whole "trên
@@ -33,13 +28,6 @@ from gazetteer.cues import phrase_pattern
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
-# "118,3/130", "7,1km/7,1km": two numerals (a short unit after each allowed) joined by "/",
-# not part of a date or a document number.
-_RATIO = regex.compile(
-    r"(?<![\d.,/])(?P<a>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<ua>\p{L}{1,3})?\s*/\s*"
-    r"(?P<b>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d.,]*/)(?!\s?%)")
-
-
 def _decimals(written: str) -> int:
     return len(written.partition(",")[2])
 
@@ -48,36 +36,6 @@ def _percent_value(text: str) -> tuple[Decimal, int] | None:
     digits = regex.sub(r"[^\d,.]", "", text)
     value = parse_vn_decimal(digits.replace(", ", ","))
     return (value, _decimals(digits)) if value is not None else None
-
-
-def check_rate_basis(prep: "PreparedDoc", records: dict) -> list[Finding]:
-    cfg = audit_data()["rates"]
-    text = prep.text
-    allowed = set(cfg["basis_between"])
-    findings = []
-    for p in prep.percentages:
-        pos = p.end
-        while pos < len(text) and pos - p.end < cfg["basis_gap"] and text[pos] in allowed:
-            pos += 1
-        if pos == p.end or "(" not in text[p.end:pos] and "|" not in text[p.end:pos] and "\n" not in text[p.end:pos]:
-            continue
-        m = _RATIO.match(text, pos)
-        pv = _percent_value(p.text)
-        if not m or pv is None:
-            continue
-        a, b = parse_vn_decimal(m["a"]), parse_vn_decimal(m["b"])
-        if a is None or not b or a > b:
-            continue
-        value, d = pv
-        computed = a / b * 100
-        if round_at(computed, d) == value:
-            continue
-        findings.append(make_finding(
-            "rate_basis", [(p.start, p.end), (m.start(), m.end())],
-            rate=p.text.strip(), basis=m.group(), exact=fmt_number(computed, d + 2),
-            rounded=fmt_number(round_at(computed, d), d), decimals=d,
-        ))
-    return findings
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +112,5 @@ def check_share_of_total(prep: "PreparedDoc", records: dict) -> list[Finding]:
 
 
 CHECKS = (
-    Check("rate_basis", check_rate_basis, severities=("warning",), requires=("percentages",)),
-    Check("share_of_total", check_share_of_total, severities=("warning",), requires=("percentages", "amounts")),
+    Check("share_of_total", check_share_of_total, severities=("warning",), kind="arithmetic", requires=("percentages", "amounts")),
 )

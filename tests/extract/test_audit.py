@@ -9,12 +9,14 @@ import pytest
 from extract.audit.arithmetic import find_computations
 from extract.audit.messages import LANGUAGES, message, placeholders, templates
 from extract.prepare import PreparedDoc, prepare
-from extract.registry import run_checks, run_components
+from extract.registry import checks, run_checks, run_components
 from tests.conftest import SHARED
 from tests.extract.helpers import context_of, load_cases
 
-CHECKS = {"count_mismatch", "count_sum", "list_numbering", "arithmetic", "set_mismatch",
-          "denominator_mismatch", "status_conflict", "other"}
+CHECKS = {c.check for c in checks()} | {"other"}
+SEVERITIES: dict[str, set[str]] = {}
+for _c in checks():
+    SEVERITIES.setdefault(_c.check, set()).update(_c.severities)
 
 # Checks whose messages are still written in code (not yet from a template).
 UNTEMPLATED = {"status_conflict"}
@@ -35,7 +37,8 @@ def test_findings_are_well_formed(case):
     ctx = context_of(case["text"])
     for f in audit(ctx):
         assert f.check in CHECKS
-        assert f.evidence
+        assert f.severity in SEVERITIES[f.check]
+        assert f.message and f.evidence
         if f.check in UNTEMPLATED:
             continue
         t = templates()[f.params["template"]]
