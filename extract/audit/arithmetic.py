@@ -29,6 +29,7 @@ from extract.component import Check
 from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
 from extract.numbers import parse_vn_decimal
 from extract.audit.messages import make_finding
+from extract.audit.quantities import amount_bound, amount_range
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
 from gazetteer.lexicon import pattern
@@ -255,6 +256,26 @@ def _tolerance(amount: int, amount_text: str) -> int:
     return (10 ** zeros) // 2
 
 
+_SPLIT_NUMERAL_TAIL = regex.compile(r"\d,\s+$")
+
+
+def _continues_a_numeral(text: str, start: int) -> bool:
+    return bool(_SPLIT_NUMERAL_TAIL.search(text, max(0, start - 4), start))
+
+
+def _sum_within_bounds(ctx: "PreparedDoc", total, comps: list, summed: int) -> bool:
+    """Can the parts add up to the total, given the bounds written on them ("trên 225 tỉ",
+    "khoảng 40 tỉ") and half a unit of the total's last written digit?"""
+    tol = Decimal(_tolerance(total.amount_vnd, total.amount_text))
+    t_lo, t_hi = amount_range(Decimal(total.amount_vnd), amount_bound(ctx, total))
+    s_lo, s_hi = Decimal(0), Decimal(0)
+    for c in comps:
+        lo, hi = amount_range(Decimal(c.amount_vnd), amount_bound(ctx, c))
+        s_lo += lo
+        s_hi = None if s_hi is None or hi is None else s_hi + hi
+    return (s_hi is None or s_hi >= t_lo - tol) and (t_hi is None or s_lo <= t_hi + tol)
+
+
 def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     funding = records.get("funding") or []
     by_start = {f.start: f for f in funding}
@@ -267,8 +288,10 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         total = by_start[start]
         if len(comps) < 2:
             continue
+        if any(_continues_a_numeral(ctx.text, c.start) for c in comps + [total]):
+            continue  # "71, 4 tỉ": the amount is the tail of a numeral split at its comma
         summed = sum(c.amount_vnd for c in comps)
-        if abs(summed - total.amount_vnd) <= _tolerance(total.amount_vnd, total.amount_text):
+        if _sum_within_bounds(ctx, total, comps, summed):
             continue
         findings.append(make_finding(
             "funding_sum", [(total.start, total.end)] + [(c.start, c.end) for c in comps],

@@ -90,7 +90,9 @@ def _under_label(ctx: "PreparedDoc", line: Line, prefix: str) -> bool:
 
 def _joined_marker(ctx: "PreparedDoc", prev: Line, cur: Line, label: str) -> bool:
     """The missing item's marker written inside the text between two items (a joined line)."""
-    pattern = regex.compile(rf"\s{regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
+    # After a blank or a sentence's end ("… TT-BNNPTNT).2. Bản chính"), never inside a
+    # code or a number ("M2.1", "40/2014").
+    pattern = regex.compile(rf"(?<![\p{{L}}\d,/]){regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
     return bool(pattern.search(ctx.text, prev.body_start, cur.start))
 
 

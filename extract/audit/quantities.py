@@ -96,3 +96,33 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
         out.append(Quantity(n.start, stop, value, len(n.text.partition(",")[2]), name, repeated, changed,
                             per_value, per_unit))
     return out
+
+
+@lru_cache(maxsize=1)
+def _bound_patterns() -> tuple:
+    cfg = audit_data()["shares"]
+    return (phrase_pattern(cfg["lower_bounds"]), phrase_pattern(cfg["upper_bounds"]),
+            phrase_pattern(cfg["approximations"]))
+
+
+def amount_bound(prep: "PreparedDoc", amount) -> str | None:
+    """"lower" (trên 293 tỷ), "upper" (gần 7.000 tỷ), "about" (khoảng 350 tỷ) or None (as written)."""
+    lower, upper, about = _bound_patterns()
+    window = audit_data()["shares"]["bound_window"]
+    for kind, pat in (("lower", lower), ("upper", upper), ("about", about)):
+        for m in pat.finditer(prep.folded, max(0, amount.start - 20), amount.start):
+            if amount.start - m.end() <= window:
+                return kind
+    return None
+
+
+def amount_range(value: Decimal, bound: str | None) -> tuple[Decimal, Decimal | None]:
+    """(least, most) the amount can be; None for no upper limit."""
+    slack = Decimal(str(audit_data()["shares"]["approximate_share"]))
+    if bound == "lower":
+        return value, None
+    if bound == "upper":
+        return Decimal(0), value
+    if bound == "about":
+        return value * (1 - slack), value * (1 + slack)
+    return value, value

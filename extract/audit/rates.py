@@ -20,8 +20,9 @@ import regex
 from extract.audit.averages import round_at
 from extract.audit.common import audit_data, fmt_number
 from extract.audit.messages import make_finding
+from extract.audit.quantities import amount_bound, amount_range
 from extract.component import Check
-from extract.numbers import MoneyMatch, parse_vn_decimal
+from extract.numbers import parse_vn_decimal
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
 
@@ -40,37 +41,12 @@ def _percent_value(text: str) -> tuple[Decimal, int] | None:
 
 @lru_cache(maxsize=1)
 def _share_patterns() -> tuple:
-    cfg, arith = audit_data()["shares"], audit_data()["arithmetic"]
-    return (phrase_pattern(arith["share_words"]), phrase_pattern(arith["share_context"]),
-            phrase_pattern(cfg["lower_bounds"]), phrase_pattern(cfg["upper_bounds"]),
-            phrase_pattern(cfg["approximations"]))
-
-
-def amount_bound(prep: "PreparedDoc", amount: MoneyMatch) -> str | None:
-    """"lower" (trên 293 tỷ), "upper" (gần 7.000 tỷ), "about" (khoảng 350 tỷ) or None (as written)."""
-    _, _, lower, upper, about = _share_patterns()
-    window = audit_data()["shares"]["bound_window"]
-    for kind, pat in (("lower", lower), ("upper", upper), ("about", about)):
-        for m in pat.finditer(prep.folded, max(0, amount.start - 20), amount.start):
-            if amount.start - m.end() <= window:
-                return kind
-    return None
-
-
-def _range(value: Decimal, bound: str | None) -> tuple[Decimal, Decimal | None]:
-    """(least, most) the amount can be; None for no upper limit."""
-    slack = Decimal(str(audit_data()["shares"]["approximate_share"]))
-    if bound == "lower":
-        return value, None
-    if bound == "upper":
-        return Decimal(0), value
-    if bound == "about":
-        return value * (1 - slack), value * (1 + slack)
-    return value, value
+    arith = audit_data()["arithmetic"]
+    return phrase_pattern(arith["share_words"]), phrase_pattern(arith["share_context"])
 
 
 def check_share_of_total(prep: "PreparedDoc", records: dict) -> list[Finding]:
-    share, context, *_ = _share_patterns()
+    share, context = _share_patterns()
     window = audit_data()["shares"]["part_window"]
     text, folded = prep.text, prep.folded
     findings = []
@@ -95,8 +71,8 @@ def check_share_of_total(prep: "PreparedDoc", records: dict) -> list[Finding]:
         if pv is None:
             continue
         value, d = pv
-        p_lo, p_hi = _range(Decimal(part.amount_vnd), amount_bound(prep, part))
-        w_lo, w_hi = _range(Decimal(whole.amount_vnd), amount_bound(prep, whole))
+        p_lo, p_hi = amount_range(Decimal(part.amount_vnd), amount_bound(prep, part))
+        w_lo, w_hi = amount_range(Decimal(whole.amount_vnd), amount_bound(prep, whole))
         least = p_lo / w_hi * 100 if w_hi else Decimal(0)
         most = p_hi / w_lo * 100 if p_hi is not None else None
         half = Decimal(5).scaleb(-d - 1)
