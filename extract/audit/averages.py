@@ -81,7 +81,7 @@ def _window_start(prep: "PreparedDoc", offset: int) -> int:
     return s
 
 
-def _set_size(prep: "PreparedDoc") -> int | None:
+def set_size(prep: "PreparedDoc") -> int | None:
     """How many criteria a unit can reach: the whole of "18/18 tiêu chí", else the document's set."""
     whole = Counter(int(f.denominator) for f in prep.fractions
                     if f.numerator == f.denominator and unit_after(prep, f.end) == ITEM_UNIT)
@@ -116,7 +116,7 @@ def _basis(prep: "PreparedDoc", qs: list[Quantity], avg: Quantity) -> Average | 
             continue
         between = prep.folded[part.end:pairs.start].strip()
         m = total_words.fullmatch(between) if between else None
-        size = _set_size(prep)
+        size = set_size(prep)
         if not m or not size or pairs.value % size:
             continue
         evidence = [(part.start, part.end), (pairs.start, pairs.end), (avg.start, avg.end)]
