@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from extract.audit.common import audit_data, fmt_number
 from extract.audit.messages import make_finding
-from extract.audit.quantities import Quantity, quantities, unit_after
+from extract.audit.quantities import CRITERIA as ITEM_UNIT, Quantity, quantities, unit_after
 from extract.component import Check
 from extract.records import Finding
 from gazetteer.criteria import criteria_sets
@@ -36,7 +36,6 @@ from gazetteer.cues import phrase_pattern
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
-ITEM_UNIT = "criteria"
 
 
 def round_at(value: Decimal, decimals: int, mode=ROUND_HALF_UP) -> Decimal:

@@ -23,6 +23,7 @@ from gazetteer.text import match_at
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
+CRITERIA = "criteria"
 _PER = regex.compile(r"\s*/\s*(?P<n>\d+(?:\.\d{3})*)?\s*")
 
 
@@ -71,7 +72,8 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
     _, repeat, change, _ = _patterns()
     out = []
     for n in prep.numbers:
-        if n.kind != "number" or n.is_word or not (start <= n.start < end):
+        # A number after a criterion label may still count units: "tiêu chí 14 xã đạt chuẩn".
+        if n.kind not in ("number", "label") or n.is_word or not (start <= n.start < end):
             continue
         value = parse_vn_decimal(n.text)
         if value is None:
@@ -84,6 +86,8 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
         if unit is None:
             continue
         name, stop = unit
+        if n.kind == "label" and name == CRITERIA:
+            continue
         per_value = per_unit = None
         per = match_at(_PER, prep.text, stop)
         if per:
