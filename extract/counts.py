@@ -19,7 +19,7 @@ from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
 from gazetteer.lexicon import pattern, words
-from gazetteer.text import fold, match_at
+from gazetteer.text import fold, match_at, matches_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -28,8 +28,11 @@ UNIT_GAP = 3  # at most this many chars between the number and its noun
 STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
 
 _PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
+# Where a _PLAIN match can start, found on the folded text (much faster than _PLAIN's case-insensitive words).
+_PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count_ten:folded})(?![\p{L}\d]))")
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
+_CLAUSE_MARK = regex.compile(r"[,;:.()]")
 
 
 def _unit_at(folded: str, pos: int) -> regex.Match | None:
@@ -62,7 +65,7 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         if u and rg.start not in taken:
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
             taken.update(range(rg.start, rg.end))
-    for m in _PLAIN.finditer(text):
+    for m in matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]):
         if m.start() in taken:
             continue
         raw = m.group("num")
@@ -98,7 +101,7 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             continue
         s, e = ctx.sentence_at(start)
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
-        clause = regex.search(r"[,;:.()]", after)
+        clause = _CLAUSE_MARK.search(after)
         clause_end = unit_end + (clause.start() if clause else len(after))
         after_cues = find_status_cues(text, unit_end, clause_end)
         before = ctx.status_before(s, start)

@@ -45,6 +45,7 @@ MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") tak
 _DEFAULT_RELATION = {"year": "during", "quarter": "during", "month": "by", "day": "by"}
 _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\p{L}\d]*(?:\s?[-/]\s?\p{L}[\p{L}\d]*)*")
 _PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
+_LIST_MARK = regex.compile(r"[\s\-+*•]*")
 
 
 @lru_cache(maxsize=None)
@@ -112,8 +113,8 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     """A sentence that opens with "Căn cứ"/"Thực hiện" + a cited document."""
     folded = _folded(ctx)
     s, e = ctx.sentence_at(start)
-    lead = regex.match(r"[\s\-+*•]*", folded[s:e])
-    pos = s + (lead.end() if lead else 0)
+    lead = _LIST_MARK.match(folded, s, e)
+    pos = lead.end() if lead else s
     opener = match_at(_pattern("citation_openers"), folded, pos)
     if opener is None:
         return False
