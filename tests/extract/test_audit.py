@@ -107,3 +107,12 @@ def test_average_over_pairs_quotes_the_set_size_it_inferred():
     (f,) = audit(ctx)
     assert f.params["groups"] == "14"
     assert _quotes(ctx, f) == ["165", "252 lượt tiêu chí", "11,78 tiêu chí", "18/18"]
+
+
+def test_a_former_name_is_info_and_another_sets_name_a_warning():
+    former = audit(context_of(next(c.values[0]["text"] for c in load_cases("audit")
+                                   if c.values[0]["id"] == "former-name-in-a-2021-plan")))
+    other = audit(context_of(next(c.values[0]["text"] for c in load_cases("audit")
+                                  if c.values[0]["id"] == "basic-name-in-advanced-plan")))
+    assert [(f.check, f.severity) for f in former] == [("set_mismatch", "info")]
+    assert [(f.check, f.severity) for f in other] == [("set_mismatch", "warning")]
