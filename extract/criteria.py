@@ -31,7 +31,7 @@ from gazetteer.criteria import (
 )
 from gazetteer.cues import find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
-from gazetteer.lexicon import expand, pattern, words
+from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -52,8 +52,7 @@ _OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 def _mention_pattern() -> "regex.Pattern[str]":
     term = words("criterion_term")[0]
     variants = {term, *TERM_VARIANTS.get(term, ())}
-    terms = sorted({fold(t) for t in variants}, key=len, reverse=True)
-    alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
+    alts = words_alternation(fold(t) for t in variants)
     number_word = expand("@{number_word:folded}")
     return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
 

@@ -31,7 +31,7 @@ from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
 from gazetteer.cues import phrase_pattern
 from gazetteer.doccodes import type_word_pattern
-from gazetteer.lexicon import expand, load_data, pattern
+from gazetteer.lexicon import expand, load_data, pattern, words_alternation
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -70,8 +70,7 @@ def _type_words() -> "regex.Pattern[str]":
 
 @lru_cache(maxsize=None)
 def _actor_pattern() -> "regex.Pattern[str]":
-    heads = sorted(deadline_words()["actor_heads"], key=len, reverse=True)
-    alts = "|".join(r"\s+".join(regex.escape(w) for w in h.split()) for h in heads)
+    alts = words_alternation(deadline_words()["actor_heads"])
     # the head, then its name: capitalised words, "xã"/"huyện", joined by spaces or " - "
     name = expand(r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|@{actor_name_words})")
     return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")

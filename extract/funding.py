@@ -76,7 +76,7 @@ def _vocabulary() -> _Vocabulary:
     for source, entry in data["sources"].items():
         phrases = sorted({strip_tones(p) for p in entry.get("phrases") or []}, key=len, reverse=True)
         if phrases:
-            alt = "|".join(r"\s+".join(map(regex.escape, p.split())) for p in phrases)
+            alt = words_alternation(phrases)
             not_before = entry.get("not_before") or []
             guard = (
                 rf"(?!\s+(?:{'|'.join(regex.escape(strip_tones(w)) for w in not_before)})(?!\p{{L}}))"

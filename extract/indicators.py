@@ -298,7 +298,7 @@ def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
 
 @lru_cache(maxsize=None)
 def _conjunction_after_comma() -> "regex.Pattern[str]":
-    alts = "|".join(sorted((regex.escape(fold(w)).replace(r"\ ", r"\s+") for w in role_words()["clause_conjunctions"]), key=len, reverse=True))
+    alts = words_alternation(fold(w) for w in role_words()["clause_conjunctions"])
     return regex.compile(rf",\s*(?:{alts})(?![\p{{L}}\p{{N}}])")
 
 

@@ -41,6 +41,7 @@ _UNIT_MENTION = {
 # Where a _UNIT_MENTION can start, found on the folded text (much faster than its case-insensitive words).
 _UNIT_START = {level: pattern(rf"(?<![\p{{L}}])(?:@{{unit_words_{level}:folded}})\s") for level in _UNIT_PREFIX}
 _COMMITTEE_LINE = pattern(r"^(?:(?i:@{people_committee})\s+)?(?:@{unit_words_commune:upper})\s+(?P<n>[\p{Lu}\s]+)$")
+_ON_BEHALF = pattern(r"^(?:@{signing_on_behalf:folded})\.?\s+")  # on the folded key of a title line
 _PERSON = regex.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 
 
@@ -194,7 +195,7 @@ def _signature(lines) -> tuple[str | None, str | None]:
                 # Title lines sit right above the name.
                 for j in range(k - 1, max(k - 5, -1), -1):
                     key = fold_key(tail[j].text)
-                    key = regex.sub(r"^(?:tm|kt|tl|tuq|q|t/m|k/t)\.?\s+", "", key)
+                    key = _ON_BEHALF.sub("", key)
                     hit = next((t for tk, t in title_keys if key == tk), None)
                     if hit:
                         title = hit
