@@ -45,8 +45,7 @@ def _decimals(written: str) -> int:
 
 def _basis_at(prep: "PreparedDoc", pos: int) -> tuple[int, int, Decimal, Decimal] | None:
     """(start, end, numerator, denominator) of the basis starting at `pos`."""
-    starts = [f.start for f in prep.fractions]
-    i = bisect.bisect_left(starts, pos)
+    i = bisect.bisect_left(prep.fractions, pos, key=lambda f: f.start)
     if i < len(prep.fractions) and prep.fractions[i].start == pos:
         f = prep.fractions[i]
         return f.start, f.end, Decimal(str(f.numerator)), Decimal(str(f.denominator))

@@ -8,6 +8,7 @@ tiêu chí"), and the number of units it is given per ("/92 xã").
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -71,7 +72,10 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
     folded = prep.folded
     _, repeat, change, _ = _patterns()
     out = []
-    for n in prep.numbers:
+    first = bisect.bisect_left(prep.numbers, start, key=lambda n: n.start)
+    for n in prep.numbers[first:]:
+        if n.start >= end:
+            break
         # A number after a criterion label may still count units: "tiêu chí 14 xã đạt chuẩn".
         if n.kind not in ("number", "label") or n.is_word or not (start <= n.start < end):
             continue

@@ -5,7 +5,8 @@ các cấp trực tiếp hỗ trợ khoảng 22%, …" and later "Riêng ngân s
 các cấp hỗ trợ trực tiếp bình quân 45 tỷ đồng/xã": 22% of 350 tỷ is 77 tỷ,
 45 tỷ is 12,9%. The whole is the last amount of the sentence before the
 share's; the part is named by the words of the share's clause, and a later
-amount whose clause holds most of them (`min_overlap`) restates it. Both must
+amount whose clause holds most of them (`min_overlap`), at most `window`
+characters further on, restates it. Both must
 speak of the same kind of figure: an average per unit, or not, as the whole.
 The bounds written on the amounts and the share ("khoảng", "trên") are
 respected (`shares.approximate_share`); only figures that cannot agree
@@ -66,6 +67,7 @@ def _is_average(prep: "PreparedDoc", pos: int) -> bool:
 def check_restated_share(prep: "PreparedDoc", records: dict) -> list[Finding]:
     findings = []
     amounts = prep.amounts
+    said_at: dict[int, set[str]] = {}
     for p in prep.percentages:
         start = _clause_start(prep, p.start)
         subject = _words(prep, start, p.start)
@@ -78,9 +80,15 @@ def check_restated_share(prep: "PreparedDoc", records: dict) -> list[Finding]:
             continue
         average = _is_average(prep, whole.start)
         for a in amounts:
-            if a.start <= p.end or a.amount_vnd >= whole.amount_vnd or _is_average(prep, a.start) != average:
+            if a.start <= p.end or a.amount_vnd >= whole.amount_vnd:
                 continue
-            said = _words(prep, _clause_start(prep, a.start), a.start)
+            if a.start - p.end > _cfg()["window"]:
+                break
+            if _is_average(prep, a.start) != average:
+                continue
+            if a.start not in said_at:
+                said_at[a.start] = _words(prep, _clause_start(prep, a.start), a.start)
+            said = said_at[a.start]
             if len(subject & said) < _cfg()["min_overlap"] * len(subject):
                 continue
             value = Decimal(str(p.value))

@@ -10,6 +10,7 @@ skipped) that each give a fraction of criteria.
 """
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,13 @@ def _standard():
 
 
 def _criteria_fraction(prep: "PreparedDoc", start: int, end: int):
-    return next((f for f in prep.fractions if start <= f.start < end and unit_after(prep, f.end) == ITEM_UNIT), None)
+    i = bisect.bisect_left(prep.fractions, start, key=lambda f: f.start)
+    for f in prep.fractions[i:]:
+        if f.start >= end:
+            break
+        if unit_after(prep, f.end) == ITEM_UNIT:
+            return f
+    return None
 
 
 def check_standard_list(prep: "PreparedDoc", records: dict) -> list[Finding]:
