@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from extract.audit.common import audit_data
 from extract.audit.messages import make_finding
-from extract.audit.quantities import CRITERIA, Quantity, quantities
+from extract.audit.quantities import CRITERIA, Quantity, quantities, skip_blanks
 from extract.component import Check
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
@@ -47,16 +47,11 @@ def _link():
 
 def _after_link(prep: "PreparedDoc", q: Quantity) -> int | None:
     gap = audit_data()["indicator_breakdown"]["link_gap"]
-    pos = q.end
-    while pos < len(prep.text) and pos - q.end < gap and prep.text[pos] in " \t":
-        pos += 1
+    pos = skip_blanks(prep.text, q.end, gap)
     m = match_at(_link(), prep.folded, pos)
     if not m:
         return None
-    pos = m.end()
-    while pos < len(prep.text) and pos - m.end() < gap and prep.text[pos] in " \t":
-        pos += 1
-    return pos
+    return skip_blanks(prep.text, m.end(), gap)
 
 
 def read_breakdowns(prep: "PreparedDoc") -> tuple[list[tuple[Quantity, Quantity]], list[Breakdown]]:

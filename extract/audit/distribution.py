@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from extract.audit.averages import ITEM_UNIT, set_size
 from extract.audit.common import audit_data, fmt_number
 from extract.audit.messages import make_finding
-from extract.audit.quantities import Quantity, quantities, unit_after
+from extract.audit.quantities import Quantity, quantities, skip_blanks, unit_after
 from extract.component import Check
 from extract.records import Finding
 from gazetteer.criteria import criteria_sets
@@ -44,25 +44,19 @@ def _patterns() -> dict:
     return {k: phrase_pattern(cfg[k]) for k in ("verbs", "below", "from", "above")}
 
 
-def _skip_blank(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
-    return pos
-
-
 def _band(prep: "PreparedDoc", q: Quantity, criteria: list[Quantity]) -> Bucket | None:
     """The band of criteria right after "N xã": "đạt 10-14 tiêu chí", "đạt dưới 10 tiêu chí", "đạt 9 tiêu chí"."""
     p = _patterns()
     folded = prep.folded
-    verb = match_at(p["verbs"], folded, _skip_blank(folded, q.end))
+    verb = match_at(p["verbs"], folded, skip_blanks(folded, q.end))
     if not verb:
         return None
-    pos = _skip_blank(folded, verb.end())
+    pos = skip_blanks(folded, verb.end())
     kind = None
     for name in ("below", "from", "above"):
         m = match_at(p[name], folded, pos)
         if m:
-            kind, pos = name, _skip_blank(folded, m.end())
+            kind, pos = name, skip_blanks(folded, m.end())
             break
     rng = next((r for r in prep.ranges if r.start == pos and unit_after(prep, r.end) == ITEM_UNIT), None)
     if rng is not None:

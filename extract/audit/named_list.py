@@ -18,7 +18,7 @@ import regex
 
 from extract.audit.common import audit_data
 from extract.audit.messages import make_finding
-from extract.audit.quantities import CRITERIA, quantities
+from extract.audit.quantities import CRITERIA, quantities, skip_blanks
 from extract.component import Check
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
@@ -49,9 +49,7 @@ def check_named_list_count(prep: "PreparedDoc", records: dict) -> list[Finding]:
         before = qs[i - 1] if i else None
         if before is not None and before.unit in group_units and q.start - before.end <= window:
             continue  # "5 xã đạt 14 tiêu chí gồm Thắng Quân, …": the names are the communes'
-        pos = q.end
-        while pos < len(prep.text) and pos - q.end < window and prep.text[pos] in " \t":
-            pos += 1
+        pos = skip_blanks(prep.text, q.end, window)
         ann = match_at(_announcers(), prep.folded, pos)
         if not ann:
             continue

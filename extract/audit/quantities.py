@@ -60,6 +60,14 @@ def _unit_at(folded: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
+def skip_blanks(text: str, pos: int, limit: int | None = None) -> int:
+    """`pos` moved past spaces and tabs, by at most `limit` characters."""
+    stop = len(text) if limit is None else min(len(text), pos + limit)
+    while pos < stop and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
 def unit_after(prep: "PreparedDoc", pos: int) -> str | None:
     """The unit written right after `pos` ("18/19 tiêu chí" → criteria), if any."""
     unit = _unit_at(prep.folded, pos)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from extract.audit.common import audit_data
 from extract.audit.messages import make_finding
+from extract.audit.quantities import skip_blanks
 from extract.component import Check
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
@@ -28,9 +29,7 @@ def check_unit_slip(prep: "PreparedDoc", records: dict) -> list[Finding]:
     gap = audit_data()["unit_slip"]["gap"]
     findings = []
     for p in prep.percentages:
-        pos = p.end
-        while pos < len(prep.text) and pos - p.end < gap and prep.text[pos] in " \t":
-            pos += 1
+        pos = skip_blanks(prep.text, p.end, gap)
         m = match_at(_units(), prep.folded, pos)
         if not m:
             continue
