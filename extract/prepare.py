@@ -6,9 +6,9 @@ component needs:
 1. the text and its length-preserving fold, the tables of the document;
 2. the structure (headings, list items with their introducing line) and the
    sentence spans;
-3. the number layer: every date, period, fraction, range, percentage and
-   money amount written in the text, with its value and span, and the
-   written computations ("100 - 29 = 71/1.784 = 3,97%");
+3. the number layer: every date, period, fraction, range, percentage,
+   money amount and plain number written in the text, with its value and span,
+   and the written computations ("100 - 29 = 71/1.784 = 3,97%");
 4. the numbered criterion mentions ("tiêu chí số 5 …") and the criteria set
    they vote for;
 5. the document metadata (which reads the criteria set), and from its date
@@ -31,7 +31,7 @@ from extract.computations import Computation, find_computations
 from extract.criteria import CriterionStatement, NumberedMention, criterion_statements, find_numbered_mentions, infer_criteria_set
 from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
 from extract.metadata import extract_metadata
-from extract.numbers import FractionMatch, MoneyMatch, PercentMatch, RangeMatch, find_fractions, find_percentages, find_ranges, find_vnd_amounts
+from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
 from gazetteer.cues import find_family, find_status_cues
@@ -57,6 +57,7 @@ class PreparedDoc:
     ranges: tuple[RangeMatch, ...] = ()
     percentages: tuple[PercentMatch, ...] = ()
     amounts: tuple[MoneyMatch, ...] = ()
+    numbers: tuple[NumberMatch, ...] = ()  # every written number with its kind (extract.numbers.find_numbers)
     computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
     mentions: tuple[NumberedMention, ...] = ()
     criteria_set: str | None = None
@@ -252,6 +253,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
          ranges=tuple(find_ranges(text)), percentages=tuple(find_percentages(text)),
          amounts=tuple(find_vnd_amounts(text)), computations=tuple(find_computations(text)))
     index["date_starts"] = [d.start for d in dates]
+    _set(prep, numbers=tuple(find_numbers(text)))
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
 

@@ -114,4 +114,7 @@ class Finding:
     message: str
     evidence: list[tuple[int, int]] = field(default_factory=list)
     doc_id: str | None = None  # set by cross-document checks; else the document's own
+    # The message template's name ("template") and the values it was filled with, so the
+    # message can be rebuilt in another language (extract.audit.messages).
+    params: dict = field(default_factory=dict)
 

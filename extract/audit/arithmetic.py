@@ -28,6 +28,8 @@ from extract.component import Check
 from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
 from extract.computations import Computation, Side, Term
 from extract.numbers import parse_vn_decimal
+from extract.audit.messages import make_finding
+from extract.audit.quantities import amount_bound, amount_range
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
 from gazetteer.lexicon import pattern
@@ -107,12 +109,9 @@ def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             written = text[res.start:res.end]
             rounded = fmt_number(_round(computed, d), d) + ("%" if res.percent else "")
             exact = fmt_number(computed, max(d + 2, 0)) + ("%" if res.percent else "")
-            precision = f"{d} decimal{'s' if d != 1 else ''}" if d else "whole number"
-            findings.append(Finding(
-                "arithmetic", "warning",
-                f"{_side_text(text, left)} is written as {written} but computes to {exact} → {rounded} "
-                f"({precision}, rounded half up).",
-                [trimmed(text, left.start, res.end)],
+            findings.append(make_finding(
+                "arithmetic_step", [trimmed(text, left.start, res.end)],
+                expression=_side_text(text, left), written=written, exact=exact, rounded=rounded, decimals=d,
             ))
     findings.extend(_funding_sums(ctx, records))
     findings.extend(_share_sums(ctx))
@@ -132,6 +131,26 @@ def _tolerance(amount: int, amount_text: str) -> int:
     return (10 ** zeros) // 2
 
 
+_SPLIT_NUMERAL_TAIL = regex.compile(r"\d,\s+$")
+
+
+def _continues_a_numeral(text: str, start: int) -> bool:
+    return bool(_SPLIT_NUMERAL_TAIL.search(text, max(0, start - 4), start))
+
+
+def _sum_within_bounds(ctx: "PreparedDoc", total, comps: list, summed: int) -> bool:
+    """Can the parts add up to the total, given the bounds written on them ("trên 225 tỉ",
+    "khoảng 40 tỉ") and half a unit of the total's last written digit?"""
+    tol = Decimal(_tolerance(total.amount_vnd, total.amount_text))
+    t_lo, t_hi = amount_range(Decimal(total.amount_vnd), amount_bound(ctx, total))
+    s_lo, s_hi = Decimal(0), Decimal(0)
+    for c in comps:
+        lo, hi = amount_range(Decimal(c.amount_vnd), amount_bound(ctx, c))
+        s_lo += lo
+        s_hi = None if s_hi is None or hi is None else s_hi + hi
+    return (s_hi is None or s_hi >= t_lo - tol) and (t_hi is None or s_lo <= t_hi + tol)
+
+
 def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     funding = records.get("funding") or []
     by_start = {f.start: f for f in funding}
@@ -144,15 +163,15 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         total = by_start[start]
         if len(comps) < 2:
             continue
+        if any(_continues_a_numeral(ctx.text, c.start) for c in comps + [total]):
+            continue  # "71, 4 tỉ": the amount is the tail of a numeral split at its comma
         summed = sum(c.amount_vnd for c in comps)
-        if abs(summed - total.amount_vnd) <= _tolerance(total.amount_vnd, total.amount_text):
+        if _sum_within_bounds(ctx, total, comps, summed):
             continue
-        findings.append(Finding(
-            "arithmetic", "warning",
-            audit_data()["messages"]["funding_total"].format(
-                total=total.amount_text, total_vnd=fmt_number(total.amount_vnd), parts=len(comps),
-                summed=fmt_number(summed), difference=fmt_number(summed - total.amount_vnd)),
-            [(total.start, total.end)] + [(c.start, c.end) for c in comps],
+        findings.append(make_finding(
+            "funding_sum", [(total.start, total.end)] + [(c.start, c.end) for c in comps],
+            total=total.amount_text, total_vnd=fmt_number(total.amount_vnd), parts=len(comps),
+            summed=fmt_number(summed), difference=fmt_number(summed - total.amount_vnd),
         ))
     return findings
 
@@ -197,10 +216,8 @@ def _share_sums(ctx: "PreparedDoc") -> list[Finding]:
         slack = Decimal(len(items)) * Decimal(5).scaleb(-decimals - 1)
         if total <= 100 + slack:
             continue
-        findings.append(Finding(
-            "arithmetic", "warning",
-            f"{len(items)} shares of one whole add up to {fmt_number(total, decimals)}%, more than 100%.",
-            [(s, e) for s, e, _, _ in items],
+        findings.append(make_finding(
+            "share_sum", [(s, e) for s, e, _, _ in items], parts=len(items), total=fmt_number(total, decimals),
         ))
     return findings
 
@@ -250,13 +267,12 @@ def check_denominators(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             da, db = a.denominator.value, b.denominator.value
             fa = text[a.numerator.start:a.denominator.end]
             fb = text[b.numerator.start:b.denominator.end]
-            findings.append(Finding(
-                "denominator_mismatch", "warning",
-                f"Rates on two different bases are added as if on one: {fa} and {fb} "
-                f"(totals {fmt_number(da)} and {fmt_number(db)}, a difference of {fmt_number(abs(da - db))}) "
-                f"then {text[side.start:comp.end]}.",
+            findings.append(make_finding(
+                "denominator_mismatch",
                 [(a.numerator.start, a.denominator.end), (b.numerator.start, b.denominator.end),
                  (side.start, side.end)],
+                first=fa, second=fb, first_base=fmt_number(da), second_base=fmt_number(db),
+                difference=fmt_number(abs(da - db)), sum=text[side.start:comp.end],
             ))
     return findings
 

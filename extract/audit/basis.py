@@ -4,20 +4,25 @@ The fraction, divided out and rounded half up at the percentage's written
 precision, must give the percentage. A percentage that is the fraction cut
 off instead of rounded (87,71… written 87,7 is fine; 45,96… written 45,9) is
 `info`; any other difference is a `warning`. The basis must follow the
-percentage at once: blanks and an opening parenthesis between them (a table
-cell on the next line counts), and it must be a part of a whole (numerator
-not above the denominator).
+percentage at once: blanks, an opening parenthesis or a cell bar between them
+(a table cell on the next line counts), and it must be a part of a whole
+(numerator not above the denominator). The basis is a prepared fraction, or
+two numerals with decimals joined by "/" ("118,3/130 km"), which the fraction
+layer leaves out; its operands are taken as written.
 """
 from __future__ import annotations
 
 import bisect
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
 import regex
 
+from extract.audit.averages import round_at
 from extract.audit.common import fmt_number
+from extract.audit.messages import make_finding
 from extract.component import Check
+from extract.numbers import parse_vn_decimal
 from extract.records import Finding
 
 if TYPE_CHECKING:
@@ -25,7 +30,12 @@ if TYPE_CHECKING:
 
 MAX_BASIS_GAP = 12  # chars between the "%" and its basis fraction
 MAX_BASIS_NEWLINES = 4  # a basis in the next table cell sits a few (blank) lines below
-_GAP = regex.compile(r"[ \t\n\r(]*")
+_GAP = regex.compile(r"[ \t\n\r(|]*")
+# "118,3/130", "7,1km/7,1km": two numerals (a short unit after the first allowed) joined by "/",
+# not part of a date or a document number, not a percentage.
+_RATIO = regex.compile(
+    r"(?<![\d.,/])(?P<a>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?:\p{L}{1,3})?\s*/\s*"
+    r"(?P<b>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d.,]*/)(?!\s?%)")
 
 
 def _decimals(written: str) -> int:
@@ -33,38 +43,43 @@ def _decimals(written: str) -> int:
     return len(number[1]) if len(number) == 2 else 0
 
 
-def _at(value: Decimal, decimals: int, rounding: str) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+def _basis_at(prep: "PreparedDoc", pos: int) -> tuple[int, int, Decimal, Decimal] | None:
+    """(start, end, numerator, denominator) of the basis starting at `pos`."""
+    i = bisect.bisect_left(prep.fractions, pos, key=lambda f: f.start)
+    if i < len(prep.fractions) and prep.fractions[i].start == pos:
+        f = prep.fractions[i]
+        return f.start, f.end, Decimal(str(f.numerator)), Decimal(str(f.denominator))
+    m = _RATIO.match(prep.text, pos)
+    if not m:
+        return None
+    a, b = parse_vn_decimal(m["a"]), parse_vn_decimal(m["b"])
+    return (m.start(), m.end(), a, b) if a is not None and b is not None else None
 
 
 def check_percent_basis(prep: "PreparedDoc", records: dict) -> list[Finding]:
     text = prep.text
-    fractions = prep.fractions
-    starts = [f.start for f in fractions]
     findings = []
     for pct in prep.percentages:
-        i = bisect.bisect_left(starts, pct.end)
-        if i == len(fractions) or fractions[i].start - pct.end > MAX_BASIS_GAP:
+        gap = _GAP.match(text, pct.end, min(len(text), pct.end + MAX_BASIS_GAP))
+        if gap.end() == pct.end or gap.group().count("\n") > MAX_BASIS_NEWLINES:
             continue
-        basis = fractions[i]
-        gap = text[pct.end:basis.start]
-        if not _GAP.fullmatch(gap) or gap.count("\n") > MAX_BASIS_NEWLINES:
+        basis = _basis_at(prep, gap.end())
+        if basis is None:
             continue
-        if not 0 < basis.numerator <= basis.denominator:
+        start, end, num, den = basis
+        if not 0 < num <= den:
             continue
         decimals = _decimals(pct.text)
-        exact = Decimal(str(basis.numerator)) / Decimal(str(basis.denominator)) * 100
+        exact = num / den * 100
         written = Decimal(str(pct.value))
-        if _at(exact, decimals, ROUND_HALF_UP) == written:
+        rounded = round_at(exact, decimals)
+        if rounded == written:
             continue
-        truncated = _at(exact, decimals, ROUND_FLOOR) == written
-        findings.append(Finding(
-            "arithmetic", "info" if truncated else "warning",
-            f"{pct.text.strip()} is given the basis {basis.text.strip()}, which is "
-            f"{fmt_number(float(exact), decimals + 2)}% → {fmt_number(float(_at(exact, decimals, ROUND_HALF_UP)), decimals)}% "
-            + (f"(rounded half up); {pct.text.strip()} cuts it off instead." if truncated
-               else "(rounded half up): the rate and its basis disagree."),
-            [(pct.start, pct.end), (basis.start, basis.end)],
+        truncated = round_at(exact, decimals, ROUND_FLOOR) == written
+        findings.append(make_finding(
+            "percent_basis_truncated" if truncated else "percent_basis", [(pct.start, pct.end), (start, end)],
+            rate=pct.text.strip(), basis=text[start:end], exact=fmt_number(exact, decimals + 2),
+            rounded=fmt_number(rounded, decimals), decimals=decimals,
         ))
     return findings
 

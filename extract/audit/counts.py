@@ -26,6 +26,7 @@ import regex
 
 from extract.component import Check
 from extract.audit.common import audit_data, folded_text, trimmed
+from extract.audit.messages import make_finding
 from extract.records import CountClaim, CriterionMention, Finding
 from gazetteer.criteria import criteria_sets
 from gazetteer.cues import phrase_pattern
@@ -176,15 +177,12 @@ def check_count_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         found = min(measures, key=lambda n: abs(n - c.value))
         lead = trimmed(ctx.text, c.start, ann)
         quote = ctx.text[lead[0]:lead[1]]
-        where = "as lines" if how == "lines" else "after it"
-        if numbers:
-            where += audit_data()["messages"]["criteria_numbers"].format(numbers=", ".join(str(n) for n in sorted(numbers)))
+        criteria = f" ({', '.join(str(n) for n in sorted(numbers))})" if numbers else ""
         evidence_end = ctx.line_at(ann).end if how == "lines" else _first_item_end(ctx, ann, list_end)
-        findings.append(Finding(
-            "count_mismatch", "error",
-            f"'{quote}' declares {c.value} criteria ({c.status or 'status unknown'}, {c.period or 'no period'}) "
-            f"but {found} {'is' if found == 1 else 'are'} listed {where}.",
-            [trimmed(ctx.text, c.start, evidence_end)],
+        findings.append(make_finding(
+            "count_mismatch", [trimmed(ctx.text, c.start, evidence_end)],
+            quote=quote, declared=c.value, status=c.status or "-", period=c.period or "-", found=found,
+            criteria=criteria,
         ))
     return findings
 
@@ -258,12 +256,10 @@ def check_count_sum(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         if mc.value + c.value == whole or pair in seen:
             continue
         seen.add(pair)
-        findings.append(Finding(
-            "count_sum", "error",
-            f"{mc.value} criteria met in {mc.period} ('{_quote(ctx, mc)}') + {c.value} {label} "
-            f"('{_quote(ctx, c)}') = {mc.value + c.value} ≠ {whole}; with {mc.value} of {whole} met, "
-            f"{whole - mc.value} can be {label}.",
-            [(mc.start, mc.end), (c.start, c.end)],
+        findings.append(make_finding(
+            f"count_sum_{label}", [(mc.start, mc.end), (c.start, c.end)],
+            met=mc.value, period=mc.period, met_quote=_quote(ctx, mc), other=c.value, other_quote=_quote(ctx, c),
+            summed=mc.value + c.value, whole=whole, rest=whole - mc.value,
         ))
     return findings
 

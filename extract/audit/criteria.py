@@ -5,6 +5,8 @@ not accept for its number but another set does ("Tiêu chí số 17 - Môi trư�
 và An toàn thực phẩm" in a nâng cao plan, where 17 is "Môi trường"). When many
 named criteria carry another set's names, the document speaks of two sets on
 purpose (a commune reporting basic and advanced criteria) and nothing is said.
+A name that only sets of an earlier period accept is the criterion's former
+name (`info`); a name of another set of the same period is a `warning`.
 
 `status_conflict`: one criterion (or one indicator of it) stated both met and
 unmet for the same period. Statements about a whole criterion and about one
@@ -17,14 +19,24 @@ from typing import TYPE_CHECKING
 
 from extract.component import Check
 from extract.audit.common import audit_data
+from extract.audit.messages import make_finding
 from extract.records import Finding
-from gazetteer.criteria import canonical_name, name_scores
+from gazetteer.criteria import canonical_name, criteria_sets, name_scores
 from gazetteer.text import words_key
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
 ACCEPTED_SCORE = 0.7  # a written name the set accepts (see gazetteer.criteria._name_score)
+
+
+def _all_earlier(sets, cset: str) -> bool:
+    """Every set that accepts the name ended before the document's set began: the criterion is
+    written with the name it had in the previous set."""
+    known = criteria_sets()
+    own = known[cset].period
+    periods = [known[s].period for s in sets if s in known]
+    return bool(own and periods) and all(p is not None and p[1] < own[0] for p in periods)
 
 
 def check_set_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
@@ -52,12 +64,10 @@ def check_set_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         if own.get(number):
             ok = own[number][0]
             evidence.append((ok.start, ok.end))
-            also = f" (as the document writes it elsewhere: '{ctx.text[ok.start:ok.end]}')"
-        findings.append(Finding(
-            "set_mismatch", "warning",
-            f"In a {cset} document, criterion {number} is named '{first.name}', the name of {number} in "
-            f"{others}; in {cset} criterion {number} is '{canonical_name(cset, number)}'{also}.",
-            evidence,
+            also = f" ('{ctx.text[ok.start:ok.end]}')"
+        findings.append(make_finding(
+            "set_mismatch_previous" if _all_earlier(first.sets, cset) else "set_mismatch", evidence, criteria_set=cset, number=number, name=first.name, other_sets=others,
+            canonical=canonical_name(cset, number), elsewhere=also,
         ))
     return findings
 
@@ -86,6 +96,6 @@ def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 
 CHECKS = (
-    Check("set_mismatch", check_set_mismatch, severities=("warning",), requires=("mentions", "criteria_set")),
+    Check("set_mismatch", check_set_mismatch, severities=("warning", "info"), requires=("mentions", "criteria_set")),
     Check("status_conflict", check_status_conflict, severities=("error",), requires=("criteria",)),
 )

@@ -18,6 +18,7 @@ import regex
 
 from extract.component import Check
 from extract.audit.common import audit_data, first_sentence
+from extract.audit.messages import make_finding
 from extract.records import Finding
 from extract.structure import Line, roman_value
 from gazetteer.text import fold
@@ -89,7 +90,9 @@ def _under_label(ctx: "PreparedDoc", line: Line, prefix: str) -> bool:
 
 def _joined_marker(ctx: "PreparedDoc", prev: Line, cur: Line, label: str) -> bool:
     """The missing item's marker written inside the text between two items (a joined line)."""
-    pattern = regex.compile(rf"\s{regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
+    # After a blank or a sentence's end ("… TT-BNNPTNT).2. Bản chính"), never inside a
+    # code or a number ("M2.1", "40/2014").
+    pattern = regex.compile(rf"(?<![\p{{L}}\d,/]){regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
     return bool(pattern.search(ctx.text, prev.body_start, cur.start))
 
 
@@ -118,23 +121,15 @@ def check_list_numbering(ctx: "PreparedDoc", records: dict) -> list[Finding]:
                 earlier = next(ln for ln, m in group[:k] if m == n) if n in seen else prev
                 if earlier is not prev:
                     where.append(_item_span(text, earlier))
-                expected = _label_of(cur, p + 1)
-                what = "used twice" if n in seen else "out of order"
-                findings.append(Finding(
-                    "list_numbering", "info",
-                    f"Item '{cur.label}' is {what} in its list: it follows '{prev.label}', "
-                    f"so '{expected}' was expected.",
-                    where,
+                findings.append(make_finding(
+                    "list_repeat", where, label=cur.label, previous=prev.label, expected=_label_of(cur, p + 1),
                 ))
             elif n > p + 1 and n != first + k and n - p - 1 <= max_skip and not _latin_successor(prev, cur):
                 missing = [_label_of(cur, m) for m in range(p + 1, n)]
                 if any(_joined_marker(ctx, prev, cur, lab) for lab in missing):
                     continue
-                findings.append(Finding(
-                    "list_numbering", "info",
-                    f"The list goes from '{prev.label}' to '{cur.label}': "
-                    f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} skipped.",
-                    where,
+                findings.append(make_finding(
+                    "list_skip", where, previous=prev.label, label=cur.label, missing=", ".join(missing),
                 ))
     return findings
 

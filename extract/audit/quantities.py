@@ -1,0 +1,144 @@
+"""Numbers with what they count: "87 tiêu chí", "7 xã", "1.286 tiêu chí/92 xã".
+
+Reads the prepared number layer (`PreparedDoc.numbers`) and the unit words of
+gazetteer/data/audit.yaml (`quantities`): each plain number followed by a unit
+word becomes a `Quantity` with that unit, whether it counts criteria once per
+commune ("306 lượt tiêu chí"), whether a change word precedes it ("tăng 3
+tiêu chí"), and the number of units it is given per ("/92 xã").
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from extract.audit.common import audit_data
+from extract.numbers import parse_vn_decimal
+from gazetteer.cues import phrase_pattern
+from gazetteer.text import match_at
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
+
+CRITERIA = "criteria"
+_PER = regex.compile(r"\s*/\s*(?P<n>\d+(?:\.\d{3})*)?\s*")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int  # end of the unit (or of the "/N unit" that follows it)
+    value: Decimal
+    decimals: int
+    unit: str
+    repeated: bool = False  # "lượt tiêu chí"
+    change: bool = False  # after "tăng", "giảm", …
+    per_value: Decimal | None = None  # "/92 xã" → 92; "/xã" → 1
+    per_unit: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple:
+    cfg = audit_data()["quantities"]
+    units = [(name, phrase_pattern(words)) for name, words in cfg["units"].items()]
+    return units, phrase_pattern(cfg["repeat_words"]), phrase_pattern(cfg["change_words"]), cfg["unit_gap"]
+
+
+def _unit_at(folded: str, pos: int) -> tuple[str, int] | None:
+    units, _, _, gap = _patterns()
+    for skip in range(gap + 1):
+        for name, pat in units:
+            m = match_at(pat, folded, pos + skip)
+            if m:
+                return name, m.end()
+        if pos + skip >= len(folded) or not folded[pos + skip].isspace():
+            break
+    return None
+
+
+def skip_blanks(text: str, pos: int, limit: int | None = None) -> int:
+    """`pos` moved past spaces and tabs, by at most `limit` characters."""
+    stop = len(text) if limit is None else min(len(text), pos + limit)
+    while pos < stop and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def unit_after(prep: "PreparedDoc", pos: int) -> str | None:
+    """The unit written right after `pos` ("18/19 tiêu chí" → criteria), if any."""
+    unit = _unit_at(prep.folded, pos)
+    return unit[0] if unit else None
+
+
+def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every number with a unit in [start, end), in text order."""
+    end = len(prep.text) if end is None else end
+    folded = prep.folded
+    _, repeat, change, _ = _patterns()
+    out = []
+    first = bisect.bisect_left(prep.numbers, start, key=lambda n: n.start)
+    for n in prep.numbers[first:]:
+        if n.start >= end:
+            break
+        # A number after a criterion label may still count units: "tiêu chí 14 xã đạt chuẩn".
+        if n.kind not in ("number", "label") or n.is_word or not (start <= n.start < end):
+            continue
+        value = parse_vn_decimal(n.text)
+        if value is None:
+            continue
+        pos, repeated = n.end, False
+        r = match_at(repeat, folded, pos + 1) if folded[pos:pos + 1].isspace() else None
+        if r:
+            pos, repeated = r.end(), True
+        unit = _unit_at(folded, pos)
+        if unit is None:
+            continue
+        name, stop = unit
+        if n.kind == "label" and name == CRITERIA:
+            continue
+        per_value = per_unit = None
+        per = match_at(_PER, prep.text, stop)
+        if per:
+            after = _unit_at(folded, per.end())
+            if after:
+                per_value = parse_vn_decimal(per.group("n")) if per.group("n") else Decimal(1)
+                per_unit, stop = after
+        before = prep.folded[max(0, n.start - 12):n.start]
+        changed = any(m.end() == len(before.rstrip()) for m in change.finditer(before))
+        out.append(Quantity(n.start, stop, value, len(n.text.partition(",")[2]), name, repeated, changed,
+                            per_value, per_unit))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _bound_patterns() -> tuple:
+    cfg = audit_data()["shares"]
+    return (phrase_pattern(cfg["lower_bounds"]), phrase_pattern(cfg["upper_bounds"]),
+            phrase_pattern(cfg["approximations"]))
+
+
+def amount_bound(prep: "PreparedDoc", amount) -> str | None:
+    """"lower" (trên 293 tỷ), "upper" (gần 7.000 tỷ), "about" (khoảng 350 tỷ) or None (as written)."""
+    lower, upper, about = _bound_patterns()
+    window = audit_data()["shares"]["bound_window"]
+    for kind, pat in (("lower", lower), ("upper", upper), ("about", about)):
+        for m in pat.finditer(prep.folded, max(0, amount.start - 20), amount.start):
+            if amount.start - m.end() <= window:
+                return kind
+    return None
+
+
+def amount_range(value: Decimal, bound: str | None) -> tuple[Decimal, Decimal | None]:
+    """(least, most) the amount can be; None for no upper limit."""
+    slack = Decimal(str(audit_data()["shares"]["approximate_share"]))
+    if bound == "lower":
+        return value, None
+    if bound == "upper":
+        return Decimal(0), value
+    if bound == "about":
+        return value * (1 - slack), value * (1 + slack)
+    return value, value
