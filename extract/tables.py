@@ -33,7 +33,7 @@ PeriodFor = Callable[[str | None, int], str | None]
 # Shapes of a row's number cell (formats, not words).
 _CRITERION_NO = regex.compile(r"\s*(\d{1,2})\s*\.?\s*")
 _INDICATOR_NO = regex.compile(r"\s*(\d{1,2}\.\d{1,2})(?:\.\d{1,2})*\.?(?!\d)")
-_GROUP_NO = regex.compile(r"\s*(?:[IVXL]{1,5}|[A-Đ])\s*[.:)]?(?:\s+\S.*)?", regex.DOTALL)
+_GROUP_NO = regex.compile(r"\s*(?:[IVXL]{1,5}|\p{Lu})\s*[.:)]?(?:\s+\S.*)?", regex.DOTALL)
 _COLUMN_NO = regex.compile(r"\s*\(?\s*\d{1,2}\s*\)?\s*")
 MAX_HEADER_ROWS = 3
 MIN_CRITERIA_ROWS = 3  # fewer criterion rows make a table about something else

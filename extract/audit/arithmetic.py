@@ -151,6 +151,19 @@ def _sum_within_bounds(ctx: "PreparedDoc", total, comps: list, summed: int) -> b
     return (s_hi is None or s_hi >= t_lo - tol) and (t_hi is None or s_lo <= t_hi + tol)
 
 
+def _several_breakdowns(total: int, comps: list) -> bool:
+    """The parts, in text order, fall into runs that each add up to the total: the same total
+    broken down twice (by source, then by purpose), not a wrong sum."""
+    runs, running = 0, 0
+    for c in sorted(comps, key=lambda c: c.start):
+        running += c.amount_vnd
+        if running == total:
+            runs, running = runs + 1, 0
+        elif running > total:
+            return False
+    return runs >= 2 and running == 0
+
+
 def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     funding = records.get("funding") or []
     by_start = {f.start: f for f in funding}
@@ -166,7 +179,7 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         if any(_continues_a_numeral(ctx.text, c.start) for c in comps + [total]):
             continue  # "71, 4 tỉ": the amount is the tail of a numeral split at its comma
         summed = sum(c.amount_vnd for c in comps)
-        if _sum_within_bounds(ctx, total, comps, summed):
+        if _sum_within_bounds(ctx, total, comps, summed) or _several_breakdowns(total.amount_vnd, comps):
             continue
         findings.append(make_finding(
             "funding_sum", [(total.start, total.end)] + [(c.start, c.end) for c in comps],

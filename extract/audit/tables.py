@@ -177,6 +177,7 @@ def table_findings(tables: Iterable[Table], text: str, records: dict) -> list[Fi
 
 
 def check_tables(prep, records: dict) -> list[Finding]:
+    """The table checks, less a rate cell whose own basis the prose checks already weigh."""
     return table_findings(prep.tables, prep.text, records)
 
 
