@@ -138,6 +138,7 @@ class RunReport:
     engine: str = "local"
     workers: int = 0
     pipeline: str = ""
+    views: dict = field(default_factory=dict)  # report.html (its language) and ntm.xlsx written or not
 
 
 
@@ -408,13 +409,13 @@ def run_batch(
         (cache_dir(tmp) / PIPELINE_FILE).write_text(key + "\n", encoding="utf-8")
         plan = _plan(files, store, options.force)
         if not options.force and not plan.tasks:
-            unchanged = _unchanged_output(out, key, plan.entries)
+            unchanged = _unchanged_output(out, key, plan.entries, _views(options))
             if unchanged is not None:  # same files, same pipeline: the output already is this run's
                 shutil.rmtree(tmp, ignore_errors=True)
                 unchanged.elapsed_s = time.monotonic() - started
                 return unchanged
         report = RunReport(engine=options.engine if isinstance(options.engine, str) else type(engine).__name__,
-                           workers=options.workers, pipeline=key,
+                           workers=options.workers, pipeline=key, views=_views(options),
                            processed=len(plan.tasks), reused=plan.reused)
         progress = _Progress(options.progress, len(plan.tasks), plan.reused)
         finish_times: list[float] = []
@@ -540,8 +541,13 @@ def _log_report_failure(folder: Path) -> None:
     log.warning("report.html / ntm.xlsx could not be written; see %s", LOG_FILE)
 
 
-def _unchanged_output(out: Path, key: str, entries: list[Entry]) -> RunReport | None:
-    """The report of a run that would rewrite `out` as it is (same paths, shards and pipeline), else None."""
+def _views(options: RunOptions) -> dict:
+    """Which views of the tables a run writes (in run.json: a rerun asking for others writes them)."""
+    return {"report": options.reports, "xlsx": options.xlsx, "lang": options.lang if options.reports else None}
+
+
+def _unchanged_output(out: Path, key: str, entries: list[Entry], views: dict) -> RunReport | None:
+    """The report of a run that would rewrite `out` as it is (same paths, shards, pipeline and views), else None."""
     previous_key, previous = read_manifest(out)
     if previous_key != key or [(e.path, e.shard) for e in previous] != [(e.path, e.shard) for e in entries]:
         return None
@@ -549,10 +555,10 @@ def _unchanged_output(out: Path, key: str, entries: list[Entry]) -> RunReport | 
         last = json.loads((out / RUN_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not all((out / f"{name}.parquet").is_file() for name in TABLE_NAMES):
+    if not all((out / f"{name}.parquet").is_file() for name in TABLE_NAMES) or last.get("views") != views:
         return None
     return RunReport(n_documents=len(entries), by_status=last.get("by_status", {}), rows=last.get("rows", {}),
-                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key)
+                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key, views=views)
 
 
 def _keep_only_used_shards(store: ShardStore, entries: list[Entry]) -> None:
