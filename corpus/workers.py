@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
     pass
 
 WORKER_DIED = "worker died (out of memory?)"
+READY = "ready"  # what a local worker sends once it has started, before its first task
 
 
 @dataclass
@@ -175,6 +176,10 @@ def serve(conn, limits: Limits, shard_folder: str, function=compute) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     apply_limits(limits)
     folder = Path(shard_folder)
+    try:
+        conn.send(READY)  # started: the time limit of a task counts from here, not from the fork
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             task = conn.recv()
