@@ -314,12 +314,19 @@ def stage_shares(report: dict) -> dict[str, float]:
 def wall_parts(report: dict) -> dict[str, float]:
     """Shares of the wall time: processing (until the last document), tables, report and workbook, the rest."""
     wall = report.get("wall_s") or report.get("elapsed_s") or 1.0
-    process, tables, views = report.get("process_s", 0.0), report.get("assemble_s", 0.0), report.get("reports_s", 0.0)
-    if not views and "reports_s" not in report:  # a version without the figure: what follows the tables
-        views = max(0.0, report.get("elapsed_s", 0.0) - process - tables)
-    parts = {"process": process, "tables": tables, "report_xlsx": views}
-    parts["start_exit"] = max(0.0, wall - sum(parts.values()))
+    process, tables = report.get("process_s", 0.0), report.get("assemble_s", 0.0)
+    if "reports_s" in report:
+        parts = {"process": process, "tables": tables, "report_xlsx": report["reports_s"]}
+        parts["start_exit"] = max(0.0, wall - sum(parts.values()))
+    else:  # a version whose run.json stops before the report: it comes after elapsed_s, with the exit
+        parts = {"process": process, "tables": tables, "report_xlsx": max(0.0, wall - report.get("elapsed_s", wall))}
+        parts["start_exit"] = max(0.0, report.get("elapsed_s", wall) - process - tables)
     return {k: round(100 * v / wall, 1) for k, v in parts.items()}
+
+
+def _run_figures(report: dict) -> dict:
+    """The raw seconds of a run (from its run.json and the bench), kept beside the shares."""
+    return {k: report.get(k) for k in ("wall_s", "cpu_s", "elapsed_s", "process_s", "assemble_s", "reports_s")}
 
 
 def measure_pdf(code: Path, pdf_folder: Path, out: Path, workers: int, baseline_docs: int) -> dict:
@@ -330,6 +337,7 @@ def measure_pdf(code: Path, pdf_folder: Path, out: Path, workers: int, baseline_
         "pages_per_s": _rate(first["pages"], first["wall_s"]), "pages_per_cpu_s": _rate(first["pages"], first["cpu_s"]),
         "stage_share_pct": stage_shares(first), "wall_share_pct": wall_parts(first), "by_status": first["by_status"],
         "peak_worker_rss_mb": first["peak_worker_rss_mb"], "parent_peak_rss_mb": first["parent_peak_rss_mb"],
+        "run": _run_figures(first),
     }}
     pdfs = sorted(pdf_folder.glob("*.pdf"))[:baseline_docs]
     for name, function in (("pdfplumber_extract_text", pdfplumber_alone), ("pypdfium2_text", pdfium_alone)):
@@ -358,6 +366,7 @@ def measure_text(code: Path, txt_folder: Path, out: Path, workers: int, rerun: b
         "stage_share_pct": stage_shares(first), "parent_peak_rss_mb": first["parent_peak_rss_mb"],
         "peak_worker_rss_mb": first["peak_worker_rss_mb"], "any_process_max_rss_mb": first["any_process_max_rss_mb"],
         "docs_per_s_by_tenth": first["docs_per_s_by_tenth"], "by_status": first["by_status"],
+        "run": _run_figures(first),
     }
     if rerun:
         again = ntm_run(code, txt_folder, out, workers, force=False)

@@ -22,13 +22,13 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable
 
 import pyarrow.parquet as pq
 
 from corpus.audit_across import AcrossAudit
 from corpus.manifest import (
-    Entry, ShardStore, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
+    Entry, ShardStore, cache_dir, content_hash, display_path, pipeline_key, read_manifest, shard_name, write_manifest,
     write_shard,
 )
 from corpus.process import DocResult

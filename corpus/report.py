@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 import regex
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -900,13 +900,9 @@ class DocumentPages:
 
 
 def _replace_folder(tmp: Path, final: Path) -> None:
-    if final.exists():
-        old = final.parent / f".report.old-{os.getpid()}"
-        os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, final)
+    from corpus.tables import swap_into_place
+
+    swap_into_place(tmp, final)
 
 
 def write_summary(out_dir: Path, tables: Tables | TableRows | Path | str, lang: str = "vi",
