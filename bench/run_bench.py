@@ -1,37 +1,39 @@
 """Benchmark of `ntm run` on a synthetic province archive, beside the text-extraction baselines.
 
-    python bench/run_bench.py --docs 1000 --out bench/runs/$(date +%Y%m%d-%H%M)
-    python bench/run_bench.py --docs 10000 --formats txt --no-baselines --out bench/runs/scale
+    python bench/run_bench.py --out bench/runs/$(date +%Y%m%d-%H%M)
+    python bench/run_bench.py --docs 100 --scale 200 --out /tmp/quick      # a quick look
 
-It makes an archive from the bundled sample plans (communes of one province,
-numbers and dates varied), as plain text and as typeset PDF (fpdf2 with DejaVu
-Sans, see tests/fixtures/build.py), then measures in one go:
+It makes archives from the bundled sample plans (communes of one province,
+numbers and dates varied), as typeset PDF (fpdf2 with DejaVu Sans, see
+tests/fixtures/build.py) and as plain text, then measures in one run and
+prints one table:
 
-- `ntm run` end to end on the PDFs and on the texts (a subprocess, as a user runs it);
-- pdfplumber `extract_text` alone over the same PDFs, and pypdfium2 text
-  extraction alone (the floor);
-- a rerun with nothing changed;
-- each stage's share of the time (read, normalize, extract, shard write in the
-  workers; table assembly in the parent), peak memory of the workers, and the
-  documents/s of each tenth of the run (does it slow down?).
+- `ntm run` on the PDFs with 2 workers (a subprocess, as a user runs it):
+  wall pages/s and pages per CPU-second (the CPU of every process of the run,
+  workers included), against pdfplumber `extract_text`, pypdfium2 text and
+  poppler `pdftotext` (skipped when it is not installed) over the same PDFs;
+- `ntm run` on the texts: text MB/s per core (MB per CPU-second);
+- `ntm --help`, `ntm --version` and a one-file run: wall seconds;
+- parent and worker peak memory at each --scale size (default 1,000 and
+  10,000 text documents), and where the wall time of each went (processing,
+  tables, report and workbook);
+- a rerun with nothing changed, as a share of the first run;
+- the Dask engine (a local cluster of 2 workers) against the local one on the
+  same corpus.
 
-With --profile N it also profiles the per-document function on N documents
-(pyinstrument) and writes the profile beside the results. With --table-pages N it
-only measures tables: time per page with a table on one page in five against none.
-
-The per-core rates of the per-document work (normalize + extract MB/s on the
-texts, worker ms per page on the PDFs, CPU time) and the seconds per MB of one
-generated plan from 100 KB to 10 MB are measured for this tree and, with
---baseline DIR (e.g. `git archive main | tar -x -C DIR`), for that tree too,
-and printed side by side (bench/extract_rates.py does the measuring).
+--code names the source tree whose `ntm` is measured (default: this one), so
+two versions can be measured with the same bench. With --profile N it also
+profiles the per-document function on N documents (pyinstrument).
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import multiprocessing as mp
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -59,9 +61,9 @@ _UNIT_NAME = regex.compile(_UNIT)
 
 def province_units(province: str) -> list[tuple[str, str, str]]:
     """(commune, district, province) of every commune of a province, from the bundled admin-units data."""
-    from gazetteer.admin import data_dir
+    from gazetteer.admin import _data_dir
 
-    with sqlite3.connect(f"file:{data_dir() / 'dataset.db'}?mode=ro", uri=True) as conn:
+    with sqlite3.connect(f"file:{_data_dir() / 'dataset.db'}?mode=ro", uri=True) as conn:
         rows = conn.execute(
             "SELECT wardShort, districtShort, provinceShort FROM admin_units_legacy"
             " WHERE provinceShort = ? AND wardShort IS NOT NULL ORDER BY wardCode", [province]).fetchall()
@@ -141,34 +143,113 @@ def folder_megabytes(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.iterdir()) / 1e6
 
 
-def ntm_run(inputs: Path, out: Path, workers: int, force: bool = True) -> dict:
-    """`ntm run` as a user runs it; its figures come from the run.json it writes."""
-    command = [sys.executable, "-m", "corpus.cli", "run", str(inputs), "--out", str(out), "--workers", str(workers),
-               "--quiet", *(["--force"] if force else [])]
+def _become_subreaper() -> bool:
+    """Adopt the orphans of the commands run here (the workers' fork server), so their CPU time is counted."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _children() -> set[int]:
+    """Pids of this process's children (from /proc)."""
+    me, found = os.getpid(), set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _reap_orphans(before: set[int]) -> None:
+    """Wait for the processes a command left behind (adopted here), not for this process's own children."""
+    for pid in sorted(_children() - before):
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _children_usage() -> tuple[float, float]:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def timed_command(command: list[str], code: Path, check: bool = True) -> dict:
+    """Run a command to its end (and every process it left behind): wall and CPU seconds, largest RSS."""
+    cpu_before, _ = _children_usage()
+    before = _children()
     started = time.monotonic()
-    subprocess.run(command, cwd=ROOT, check=True)
+    done = subprocess.run(command, cwd=code, check=check, env=_env(code), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL if not check else None)
     wall = time.monotonic() - started
+    _reap_orphans(before)
+    cpu_after, maxrss = _children_usage()
+    return {"wall_s": round(wall, 3), "cpu_s": round(cpu_after - cpu_before, 3),
+            "any_process_max_rss_mb": round(maxrss, 1), "ok": done.returncode == 0}
+
+
+def _env(code: Path) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(code)
+    return env
+
+
+def ntm_command(code: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "corpus.cli", *args]
+
+
+def ntm_run(code: Path, inputs: Path, out: Path, workers: int, force: bool = True, engine: str = "local") -> dict:
+    """`ntm run` as a user runs it; its figures come from the run.json it writes, CPU and wall from here."""
+    args = ["run", str(inputs), "--out", str(out), "--workers", str(workers), "--quiet", "--engine", engine,
+            *(["--force"] if force else [])]
+    figures = timed_command(ntm_command(code, *args), code)
     report = json.loads((out / "run.json").read_text())
-    report["wall_s"] = round(wall, 2)
+    report.update(figures)
     return report
+
+
+def start_times(code: Path, one_file: Path, scratch: Path, repeat: int = 3) -> dict:
+    """Best-of-`repeat` wall seconds of `ntm --help`, `ntm --version` and a one-file run."""
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        for name, args in (("help_s", ["--help"]), ("version_s", ["--version"]),
+                           ("one_file_s", ["run", str(one_file), "--out", str(scratch / "one"), "-q", "--force"])):
+            figures = timed_command(ntm_command(code, *args), code, check=False)
+            if not figures["ok"]:  # a version without the option
+                best[name] = None
+                continue
+            best[name] = min(best.get(name) or figures["wall_s"], figures["wall_s"])
+    return best
+
+
+def _cpu_timed(function, *args) -> dict:
+    cpu, started = time.process_time(), time.monotonic()
+    figures = function(*args)
+    figures["seconds"] = round(time.monotonic() - started, 3)
+    figures["cpu_s"] = round(time.process_time() - cpu, 3)
+    return figures
 
 
 def pdfplumber_alone(pdfs: list[Path]) -> dict:
     import pdfplumber
 
-    started, pages = time.monotonic(), 0
+    pages = 0
     for path in pdfs:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
                 page.extract_text()
                 pages += 1
-    return {"docs": len(pdfs), "pages": pages, "seconds": time.monotonic() - started}
+    return {"docs": len(pdfs), "pages": pages}
 
 
 def pdfium_alone(pdfs: list[Path]) -> dict:
     import pypdfium2
 
-    started, pages = time.monotonic(), 0
+    pages = 0
     for path in pdfs:
         document = pypdfium2.PdfDocument(str(path))
         try:
@@ -181,109 +262,21 @@ def pdfium_alone(pdfs: list[Path]) -> dict:
                 pages += 1
         finally:
             document.close()
-    return {"docs": len(pdfs), "pages": pages, "seconds": time.monotonic() - started}
+    return {"docs": len(pdfs), "pages": pages}
 
 
-# ---------------------------------------------------------------- tables
-
-
-def _table_doc(args: tuple[str, int, str | None]) -> int:
-    path, seed, table = args
-    paragraphs = build.sample_paragraphs()
-    random.Random(seed).shuffle(paragraphs)
-    font = build.find_vietnamese_font()
-    if table is None:
-        return build.typeset_pdf(Path(path), paragraphs[:40], font, min_pages=5, header=False).n_pages
-    return build.typeset_pdf(Path(path), paragraphs[:40], font, min_pages=5, header=False, table_after=3,
-                             table_ruled=table == "ruled").n_pages
-
-
-def table_pages(folder: Path, n_docs: int, workers: int, rounds: int = 9) -> dict:
-    """Time per page on PDFs without tables, and on the same PDFs with a criteria table on one page in
-    five (ruled: the pdfium grid path; unruled: column alignment), plus the two ways of reading an
-    unruled table (pdfplumber's text strategies, column alignment on pdfium's characters).
-
-    Normalize and extract run in this process, the three corpora in turn, `rounds` times; the figure
-    is the least CPU time per page over the rounds (other processes on the machine inflate wall time)."""
-    from extract.registry import extract_document
-    from normalize.pipeline import normalize_path
-
-    kinds = {"no_table": None, "ruled": "ruled", "unruled": "unruled"}
-    corpora: dict[str, list[Path]] = {}
-    for name, kind in kinds.items():
-        inputs = folder / name
-        marker = folder / f"{name}.done"
-        if not marker.exists():
-            shutil.rmtree(inputs, ignore_errors=True)
-            inputs.mkdir(parents=True)
-            jobs = [(str(inputs / f"{i:04d}.pdf"), i, kind) for i in range(n_docs)]
-            with mp.get_context("forkserver").Pool(workers) as pool:
-                list(pool.imap_unordered(_table_doc, jobs))
-            marker.write_text("")
-        corpora[name] = sorted(inputs.glob("*.pdf"))
-    best = {name: (float("inf"), float("inf")) for name in kinds}
-    pages = {}
-    for _ in range(rounds):
-        for name, paths in corpora.items():
-            started = time.process_time()
-            docs = [normalize_path(p) for p in paths]
-            normalized = time.process_time()
-            tables = sum(len(d.tables) for d in docs)
-            for doc in docs:
-                extract_document(doc)
-            done = time.process_time()
-            pages[name] = (sum(d.n_pages or 0 for d in docs), tables)
-            best[name] = (min(best[name][0], normalized - started), min(best[name][1], done - normalized))
-    results: dict = {}
-    base = None
-    for name in kinds:
-        n_pages, n_tables = pages[name]
-        normalize_ms, extract_ms = (round(1000 * v / max(1, n_pages), 2) for v in best[name])
-        row = {"docs": len(corpora[name]), "pages": n_pages, "tables": n_tables, "normalize_ms_per_page": normalize_ms,
-               "extract_ms_per_page": extract_ms, "ms_per_page": round(normalize_ms + extract_ms, 2)}
-        if base is None:
-            base = row["ms_per_page"]
-        else:
-            row["vs_no_table"] = round(row["ms_per_page"] / base, 3)
-        results[f"tables_{name}"] = row
-        print(json.dumps({f"tables_{name}": row}), flush=True)
-    results["unruled_readers"] = unruled_readers(corpora["unruled"][:20])
-    print(json.dumps({"unruled_readers": results["unruled_readers"]}), flush=True)
-    return results
-
-
-def unruled_readers(pdfs: list[Path]) -> dict:
-    """pdfplumber's text-alignment strategies against column alignment on pdfium's characters, on the
-    pages that hold an unruled table: time per page and whether each finds the 20 x 3 criteria table."""
-    import pdfplumber
-    import pypdfium2
-
-    from normalize.readers.pdf import _column_table
-
-    out = {}
-    settings = {"vertical_strategy": "text", "horizontal_strategy": "text"}
-    for name in ("pdfplumber_text", "columns"):
-        started, pages, found = time.monotonic(), 0, 0
-        for path in pdfs:
-            if name == "pdfplumber_text":
-                with pdfplumber.open(path) as pdf:
-                    for page in pdf.pages[:1]:
-                        tables = page.extract_tables(settings)
-                        found += any(len(t) == 20 and len(t[0]) == 3 for t in tables)
-                        pages += 1
-            else:
-                document = pypdfium2.PdfDocument(str(path))
-                page = document[0]
-                textpage = page.get_textpage()
-                table = _column_table(textpage, page.get_height())
-                found += bool(table) and len(table[2]) == 20 and len(table[2][0]) == 3
-                textpage.close()
-                page.close()
-                document.close()
-                pages += 1
-        seconds = time.monotonic() - started
-        out[name] = {"pages": pages, "ms_per_page": round(1000 * seconds / max(1, pages), 2), "found_20x3": found}
-    return out
+def pdftotext_alone(pdfs: list[Path], pages: int) -> dict | None:
+    """poppler's `pdftotext` over the PDFs (one process per file); None when it is not installed."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    cpu_before, _ = _children_usage()
+    started = time.monotonic()
+    for path in pdfs:
+        subprocess.run([exe, "-q", "-enc", "UTF-8", str(path), "-"], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    cpu_after, _ = _children_usage()
+    return {"docs": len(pdfs), "pages": pages, "seconds": round(seconds, 3), "cpu_s": round(cpu_after - cpu_before, 3)}
 
 
 def profile(paths: list[Path], target: Path) -> str:
@@ -304,7 +297,7 @@ def profile(paths: list[Path], target: Path) -> str:
     return text
 
 
-# ---------------------------------------------------------------- report
+# ---------------------------------------------------------------- the parts of one run
 
 
 def _rate(n: float, seconds: float) -> float:
@@ -318,138 +311,198 @@ def stage_shares(report: dict) -> dict[str, float]:
     return {k: round(100 * v / total, 1) for k, v in stages.items()}
 
 
-SCALE_SIZES = (100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
+def wall_parts(report: dict) -> dict[str, float]:
+    """Shares of the wall time: processing (until the last document), tables, report and workbook, the rest."""
+    wall = report.get("wall_s") or report.get("elapsed_s") or 1.0
+    process, tables = report.get("process_s", 0.0), report.get("assemble_s", 0.0)
+    if "reports_s" in report:
+        parts = {"process": process, "tables": tables, "report_xlsx": report["reports_s"]}
+        parts["start_exit"] = max(0.0, wall - sum(parts.values()))
+    else:  # a version whose run.json stops before the report: it comes after elapsed_s, with the exit
+        parts = {"process": process, "tables": tables, "report_xlsx": max(0.0, wall - report.get("elapsed_s", wall))}
+        parts["start_exit"] = max(0.0, report.get("elapsed_s", wall) - process - tables)
+    return {k: round(100 * v / wall, 1) for k, v in parts.items()}
 
 
-def _rates(tree: Path, mode: str, args: list[str]) -> dict:
-    """bench/extract_rates.py for one code tree (a subprocess: each tree imports its own packages)."""
-    command = [sys.executable, str(ROOT / "bench" / "extract_rates.py"), str(tree), mode, *args]
-    done = subprocess.run(command, cwd=tree, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _run_figures(report: dict) -> dict:
+    """The raw seconds of a run (from its run.json and the bench), kept beside the shares."""
+    return {k: report.get(k) for k in ("wall_s", "cpu_s", "elapsed_s", "process_s", "assemble_s", "reports_s")}
 
 
-def per_core_rates(trees: dict[str, Path], archive: Path, formats: list[str], pdf_docs: int) -> dict:
-    """{tree name: {"text": ..., "pdf": ..., "scale": ...}} for each tree, on the same inputs."""
-    out: dict[str, dict] = {}
-    for name, tree in trees.items():
-        rates: dict = {}
-        if "txt" in formats:
-            rates["text"] = _rates(tree, "texts", [str(p) for p in sorted((archive / "txt").glob("*.txt"))])
-        if "pdf" in formats:
-            rates["pdf"] = _rates(tree, "pdfs", [str(p) for p in sorted((archive / "pdf").glob("*.pdf"))[:pdf_docs]])
-        rates["scale"] = _rates(tree, "scale", [str(n) for n in SCALE_SIZES])
-        out[name] = rates
-        print(json.dumps({f"per_core_{name}": rates}), flush=True)
-    return out
+def measure_pdf(code: Path, pdf_folder: Path, out: Path, workers: int, baseline_docs: int) -> dict:
+    """`ntm run` on the PDFs against the text-extraction baselines, per CPU-second and per wall second."""
+    first = ntm_run(code, pdf_folder, out, workers)
+    results = {"ntm": {
+        "docs": first["n_documents"], "pages": first["pages"], "wall_s": first["wall_s"], "cpu_s": first["cpu_s"],
+        "pages_per_s": _rate(first["pages"], first["wall_s"]), "pages_per_cpu_s": _rate(first["pages"], first["cpu_s"]),
+        "stage_share_pct": stage_shares(first), "wall_share_pct": wall_parts(first), "by_status": first["by_status"],
+        "peak_worker_rss_mb": first["peak_worker_rss_mb"], "parent_peak_rss_mb": first["parent_peak_rss_mb"],
+        "run": _run_figures(first),
+    }}
+    pdfs = sorted(pdf_folder.glob("*.pdf"))[:baseline_docs]
+    for name, function in (("pdfplumber_extract_text", pdfplumber_alone), ("pypdfium2_text", pdfium_alone)):
+        results[name] = _cpu_timed(function, pdfs)
+    pages = results["pypdfium2_text"]["pages"]
+    poppler = pdftotext_alone(pdfs, pages)
+    if poppler is not None:
+        results["poppler_pdftotext"] = poppler
+    for name, r in results.items():
+        r["pages_per_s"] = _rate(r["pages"], r.get("wall_s", r.get("seconds")))
+        r["pages_per_cpu_s"] = _rate(r["pages"], r["cpu_s"])
+    ntm = results["ntm"]["pages_per_cpu_s"]
+    results["ntm_per_cpu_s_vs"] = {name: round(ntm / r["pages_per_cpu_s"], 3) for name, r in results.items()
+                                  if name != "ntm" and r.get("pages_per_cpu_s")}
+    return results
 
 
-def print_rates(rates: dict) -> None:
-    """The per-core rows, one column per tree."""
-    names = list(rates)
-    rows = [("per core (CPU time)", *names)]
-    if all("text" in rates[n] for n in names):
-        rows.append(("normalize+extract, text (MB/s)", *(rates[n]["text"]["mb_per_s_per_core"] for n in names)))
-    if all("pdf" in rates[n] for n in names):
-        rows.append(("worker time, text PDF (ms/page)", *(rates[n]["pdf"]["ms_per_page"] for n in names)))
-    for size in SCALE_SIZES:
-        cells = [rates[n]["scale"].get(str(size)) for n in names]
-        rows.append((f"time per MB, {size / 1e6:g} MB plan (s/MB)",
-                     *(c["s_per_mb"] if c else "skipped" for c in cells)))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+def measure_text(code: Path, txt_folder: Path, out: Path, workers: int, rerun: bool) -> dict:
+    """`ntm run` on text documents: MB/s per core, memory, where the wall time went; a rerun with no change."""
+    mb = folder_megabytes(txt_folder)
+    first = ntm_run(code, txt_folder, out, workers)
+    result = {
+        "docs": first["n_documents"], "megabytes": round(mb, 2), "wall_s": first["wall_s"], "cpu_s": first["cpu_s"],
+        "docs_per_s": _rate(first["n_documents"], first["wall_s"]), "mb_per_s": _rate(mb, first["wall_s"]),
+        "mb_per_s_per_core": _rate(mb, first["cpu_s"]), "wall_share_pct": wall_parts(first),
+        "stage_share_pct": stage_shares(first), "parent_peak_rss_mb": first["parent_peak_rss_mb"],
+        "peak_worker_rss_mb": first["peak_worker_rss_mb"], "any_process_max_rss_mb": first["any_process_max_rss_mb"],
+        "docs_per_s_by_tenth": first["docs_per_s_by_tenth"], "by_status": first["by_status"],
+        "run": _run_figures(first),
+    }
+    if rerun:
+        again = ntm_run(code, txt_folder, out, workers, force=False)
+        result["rerun_wall_s"] = again["wall_s"]
+        result["rerun_share_pct"] = round(100 * again["wall_s"] / first["wall_s"], 2)
+    return result
+
+
+def measure_dask(code: Path, folder: Path, out: Path, workers: int, local_wall_s: float | None) -> dict | None:
+    """The Dask engine (a local cluster) on the same corpus as the local engine; None without dask."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return None
+    if local_wall_s is None:
+        local_wall_s = ntm_run(code, folder, out / "local", workers)["wall_s"]
+    run = ntm_run(code, folder, out / "dask", workers, engine="dask")
+    return {"docs": run["n_documents"], "wall_s": run["wall_s"], "cpu_s": run["cpu_s"], "local_wall_s": local_wall_s,
+            "dask_vs_local": round(run["wall_s"] / local_wall_s, 3), "peak_worker_rss_mb": run["peak_worker_rss_mb"]}
+
+
+# ---------------------------------------------------------------- the run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=1000, help="documents in the archive (default 1000)")
+    parser.add_argument("--docs", type=int, default=300, help="typeset PDF plans (default 300)")
+    parser.add_argument("--scale", default="1000,10000",
+                        help="text archives the memory and rerun figures are taken on (default 1000,10000)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "runs" / time.strftime("%Y%m%d-%H%M%S"))
-    parser.add_argument("--archive", type=Path, help="where the archive is built (default: OUT/archive)")
-    parser.add_argument("--formats", default="txt,pdf", help="txt, pdf or both (default txt,pdf)")
+    parser.add_argument("--archives", type=Path, help="where the archives are built (default: OUT); reused when present")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the source tree whose `ntm` is measured")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--province", default=DEFAULT_PROVINCE)
-    parser.add_argument("--baseline-docs", type=int, default=200,
-                        help="PDFs the baselines read (pages/s is what is compared; default 200)")
-    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--baseline-docs", type=int, default=100, help="PDFs the baselines read (default 100)")
+    parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="profile the per-document function on N documents")
-    parser.add_argument("--table-pages", type=int, default=0,
-                        help="only the table bench: N five-page PDFs without tables, then with a table on one page in five")
-    parser.add_argument("--baseline", type=Path, help="another code tree (e.g. an export of main) measured beside this one")
-    parser.add_argument("--no-rates", action="store_true", help="skip the per-core rates and the scaling rows")
-    parser.add_argument("--rates-only", action="store_true", help="only the per-core rates and the scaling rows")
     args = parser.parse_args()
-    if args.table_pages:
-        args.out.mkdir(parents=True, exist_ok=True)
-        results = table_pages(args.archive or args.out / "tables", args.table_pages, args.workers)
-        (args.out / "results_tables.json").write_text(json.dumps(results, indent=2) + "\n")
-        return
 
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    _become_subreaper()
     args.out.mkdir(parents=True, exist_ok=True)
-    archive = args.archive or args.out / "archive"
-    info = make_archive(archive, args.docs, formats, args.province, args.workers)
-    print(f"archive: {info['docs']} documents {formats} in {archive} (built in {info['seconds']} s)", flush=True)
-    results: dict = {"archive": info, "workers": args.workers, "cpu_count": os.cpu_count()}
+    archives = args.archives or args.out
+    code = args.code.resolve()
+    results: dict = {"code": str(code), "workers": args.workers, "cpu_count": os.cpu_count(),
+                     "load_average_at_start": os.getloadavg()}
 
-    for fmt in [] if args.rates_only else formats:
-        inputs = archive / fmt
-        mb = folder_megabytes(inputs)
-        first = ntm_run(inputs, args.out / f"out_{fmt}", args.workers, force=True)
-        rerun = ntm_run(inputs, args.out / f"out_{fmt}", args.workers, force=False)
-        worker_s = sum(first["stage_s"].get(k, 0.0) for k in ("read", "normalize", "extract"))
-        results[f"ntm_{fmt}"] = {
-            "docs": first["n_documents"], "pages": first["pages"], "megabytes": round(mb, 2),
-            "wall_s": first["wall_s"], "docs_per_s": _rate(first["n_documents"], first["wall_s"]),
-            "pages_per_s": _rate(first["pages"], first["wall_s"]), "mb_per_s": _rate(mb, first["wall_s"]),
-            "mb_per_s_per_core": _rate(mb, worker_s), "stage_share_pct": stage_shares(first),
-            "peak_worker_rss_mb": first["peak_worker_rss_mb"], "parent_peak_rss_mb": first["parent_peak_rss_mb"],
-            "docs_per_s_by_tenth": first["docs_per_s_by_tenth"], "by_status": first["by_status"],
-            "rerun_wall_s": rerun["wall_s"], "rerun_share_pct": round(100 * rerun["wall_s"] / first["wall_s"], 1),
-        }
-        print(json.dumps({f"ntm_{fmt}": results[f"ntm_{fmt}"]}, ensure_ascii=False), flush=True)
+    pdf_archive = archives / f"pdf-{args.docs}"
+    info = make_archive(pdf_archive, args.docs, ["pdf"], args.province, args.workers)
+    print(f"archive: {info['docs']} PDFs, {info['pdf_pages']} pages in {pdf_archive}", flush=True)
+    results["pdf"] = measure_pdf(code, pdf_archive / "pdf", args.out / "out_pdf", args.workers, args.baseline_docs)
+    print(json.dumps({"pdf": results["pdf"]}, ensure_ascii=False), flush=True)
 
-    if "pdf" in formats and not args.no_baselines and not args.rates_only:
-        pdfs = sorted((archive / "pdf").glob("*.pdf"))[: args.baseline_docs]
-        for name, function in (("pdfplumber_extract_text", pdfplumber_alone), ("pypdfium2_text", pdfium_alone)):
-            figures = function(pdfs)
-            figures["pages_per_s"] = _rate(figures["pages"], figures["seconds"])
-            figures["docs_per_s"] = _rate(figures["docs"], figures["seconds"])
-            results[name] = figures
-            print(json.dumps({name: figures}), flush=True)
-        if "ntm_pdf" in results:
-            results["ntm_pdf_vs_pdfplumber"] = round(
-                results["ntm_pdf"]["pages_per_s"] / results["pdfplumber_extract_text"]["pages_per_s"], 2)
+    results["start"] = start_times(code, sorted((pdf_archive / "pdf").glob("*.pdf"))[0], args.out)
+    print(json.dumps({"start": results["start"]}), flush=True)
+
+    results["text"] = {}
+    sizes = [int(n) for n in args.scale.split(",") if n.strip()]
+    for n in sizes:
+        txt_archive = archives / f"txt-{n}"
+        make_archive(txt_archive, n, ["txt"], args.province, args.workers)
+        results["text"][n] = measure_text(code, txt_archive / "txt", args.out / f"out_txt_{n}", args.workers,
+                                          rerun=True)
+        print(json.dumps({f"text_{n}": results["text"][n]}), flush=True)
+
+    if not args.no_dask and sizes:
+        n = sizes[0]
+        dask = measure_dask(code, archives / f"txt-{n}" / "txt", args.out / "engines", args.workers,
+                            results["text"][n]["wall_s"])
+        if dask is not None:
+            results["dask"] = dask
+            print(json.dumps({"dask": dask}), flush=True)
 
     if args.profile:
-        fmt = "pdf" if "pdf" in formats else formats[0]
-        paths = sorted((archive / fmt).iterdir())[: args.profile]
-        text = profile(paths, args.out / f"profile_{fmt}.txt")
+        paths = sorted((pdf_archive / "pdf").iterdir())[: args.profile]
+        text = profile(paths, args.out / "profile_pdf.txt")
         print("\n".join(text.splitlines()[:60]))
 
-    if not args.no_rates:
-        trees = {"this tree": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
-        results["per_core"] = per_core_rates(trees, archive, formats, args.baseline_docs)
-
+    results["load_average_at_end"] = os.getloadavg()
     (args.out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print_table(results)
-    if "per_core" in results:
-        print_rates(results["per_core"])
+    print()
+    print(table(results))
 
 
-def print_table(results: dict) -> None:
-    rows = [("run", "docs", "pages", "MB", "seconds", "docs/s", "pages/s", "MB/s")]
-    for key, label in (("ntm_pdf", "ntm run (PDF)"), ("ntm_txt", "ntm run (text)")):
-        if key in results:
-            r = results[key]
-            rows.append((label, r["docs"], r["pages"], r["megabytes"], r["wall_s"], r["docs_per_s"], r["pages_per_s"],
-                         r["mb_per_s"]))
-    for key in ("pdfplumber_extract_text", "pypdfium2_text"):
-        if key in results:
-            r = results[key]
-            rows.append((key, r["docs"], r["pages"], "", round(r["seconds"], 2), r["docs_per_s"], r["pages_per_s"], ""))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths)))
+def table(results: dict) -> str:
+    """The bench's figures as one Markdown table (the README's "Performance" section holds one)."""
+    rows = [("measure", "figure", "goal")]
+    pdf = results.get("pdf", {})
+    if "ntm" in pdf:
+        r = pdf["ntm"]
+        rows.append((f"`ntm run` on {r['docs']} PDFs ({r['pages']} pages), {results['workers']} workers",
+                     f"{r['pages_per_s']} pages/s wall, {r['pages_per_cpu_s']} pages/CPU-s", ""))
+        for name, label in (("pdfplumber_extract_text", "pdfplumber `extract_text`"),
+                            ("pypdfium2_text", "pypdfium2 text"), ("poppler_pdftotext", "poppler `pdftotext`")):
+            if name in pdf:
+                b = pdf[name]
+                goal = {"pdfplumber_extract_text": "≥ 20×", "pypdfium2_text": "≥ 0.33×"}.get(name, "")
+                rows.append((f"{label} alone, 1 process", f"{b['pages_per_s']} pages/s, {b['pages_per_cpu_s']} pages/CPU-s",
+                             ""))
+                rows.append((f"`ntm run` per CPU-s vs {label}", f"{pdf['ntm_per_cpu_s_vs'][name]}×", goal))
+            elif name == "poppler_pdftotext":
+                rows.append((f"{label}", "not installed: skipped", ""))
+        shares = r["wall_share_pct"]
+        rows.append(("PDF run wall time: processing / tables / report+xlsx / start+exit",
+                     " / ".join(f"{shares[k]}%" for k in ("process", "tables", "report_xlsx", "start_exit")), ""))
+    start = results.get("start", {})
+    if start:
+        rows.append(("`ntm --help` / `ntm --version`", f"{start['help_s']} s / {start['version_s'] or '–'} s", "< 0.5 s"))
+        rows.append(("one-file run, wall", f"{start['one_file_s']} s", "< 2 s"))
+    text = results.get("text", {})
+    for n, r in text.items():
+        rows.append((f"{n} text documents ({r['megabytes']} MB): wall, text MB/s per core",
+                     f"{r['wall_s']} s, {r['mb_per_s_per_core']} MB/CPU-s", ""))
+        shares = r["wall_share_pct"]
+        rows.append((f"{n} texts wall time: processing / tables / report+xlsx / start+exit",
+                     " / ".join(f"{shares[k]}%" for k in ("process", "tables", "report_xlsx", "start_exit")), ""))
+        rows.append((f"{n} texts: parent / worker peak RSS", f"{r['parent_peak_rss_mb']} MB / {r['peak_worker_rss_mb']} MB", ""))
+        if "rerun_share_pct" in r:
+            rows.append((f"{n} texts: rerun with nothing changed", f"{r['rerun_wall_s']} s = {r['rerun_share_pct']}% of the first",
+                         "≤ 3%"))
+    sizes = sorted(text, key=int)
+    if len(sizes) >= 2:
+        a, b = text[sizes[0]]["parent_peak_rss_mb"], text[sizes[-1]]["parent_peak_rss_mb"]
+        rows.append((f"parent peak RSS, {sizes[-1]} vs {sizes[0]} documents", f"{round(100 * (b - a) / a, 1):+}%", "±10%"))
+    dask = results.get("dask")
+    if dask:
+        rows.append((f"Dask (local cluster) vs local engine, {dask['docs']} texts",
+                     f"{dask['wall_s']} s vs {dask['local_wall_s']} s = {dask['dask_vs_local']}×", "≤ 1.2×"))
+    load = (results.get("load_average_at_start"), results.get("load_average_at_end"))
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows[1:]]
+    if all(load):
+        lines.append("")
+        lines.append(f"Machine: {results['cpu_count']} cores; load average (1/5/15 min) "
+                     f"{' '.join(f'{x:.2f}' for x in load[0])} at the start, "
+                     f"{' '.join(f'{x:.2f}' for x in load[1])} at the end.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

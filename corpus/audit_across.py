@@ -22,8 +22,11 @@ the earlier one by file name, and are warnings.
 from __future__ import annotations
 
 import json
+import pickle
+import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Mapping
 
 import regex
 
@@ -183,14 +186,19 @@ def compare_criteria(earlier: dict, later: dict, a: dict, b: dict) -> list[dict]
 
 def audit_across(documents_df, criteria_df, counts_df) -> list[dict]:
     """Finding rows (the `findings` table's columns) comparing the documents of one run."""
-    docs = [d for d in _records(documents_df) if d.get("status") in (None, "ok")]
     counts_by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in _records(counts_df):
         counts_by_doc[c.get("doc_id")].append(c)
     criteria_by_doc: dict[str, list[dict]] = defaultdict(list)
     for r in _records(criteria_df):
         criteria_by_doc[r.get("doc_id")].append(r)
+    return _audit_documents(_records(documents_df), counts_by_doc, criteria_by_doc)
 
+
+def _audit_documents(documents: list[dict], counts_by_doc: Mapping[str, list[dict]],
+                     criteria_by_doc: Mapping[str, list[dict]]) -> list[dict]:
+    """The checks over documents whose counts and criteria rows are looked up per document (missing: none)."""
+    docs = [d for d in documents if d.get("status") in (None, "ok")]
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for d in docs:
         key = commune_key(d)
@@ -229,17 +237,67 @@ ACROSS_COLUMNS = {
 }
 
 
-class AcrossAudit:
-    """Keeps the few columns the cross-document checks read while a run streams its rows,
-    then gives the findings: `add(table, rows)` per document, `findings()` at the end."""
+class _SpilledRows(Mapping):
+    """Rows per doc_id kept in an anonymous temporary file, read back one document at a time."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {t: [] for t in ACROSS_COLUMNS}
+        self._file = tempfile.TemporaryFile()
+        self._where: dict[str, list[tuple[int, int]]] = {}
+
+    def extend(self, doc_id: str, rows: list[dict]) -> None:
+        data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(0, 2)
+        self._where.setdefault(doc_id, []).append((self._file.tell(), len(data)))
+        self._file.write(data)
+
+    def __getitem__(self, doc_id: str) -> list[dict]:
+        rows: list[dict] = []
+        for offset, size in self._where.get(doc_id, ()):
+            self._file.seek(offset)
+            rows.extend(pickle.loads(self._file.read(size)))
+        return rows
+
+    def __iter__(self):
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class AcrossAudit:
+    """Keeps the few columns the cross-document checks read while a run streams its rows,
+    then gives the findings: `add(table, rows)` per document, `findings()` at the end.
+
+    The documents' rows stay in memory (`rows["documents"]`); their counts and
+    criteria rows go to a temporary file and are read back one commune at a
+    time, so memory does not grow with the rows of the run.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {"documents": []}
+        self._spilled = {t: _SpilledRows() for t in ACROSS_COLUMNS if t != "documents"}
 
     def add(self, table: str, rows: list[dict]) -> None:
         keep = ACROSS_COLUMNS.get(table)
-        if keep is not None:
-            self.rows[table].extend({k: r.get(k) for k in keep} for r in rows)
+        if keep is None:
+            return
+        kept = [{k: r.get(k) for k in keep} for r in rows]
+        if table == "documents":
+            self.rows[table].extend(kept)
+            return
+        by_doc: dict[str, list[dict]] = defaultdict(list)
+        for r in _records(kept):
+            by_doc[r.get("doc_id")].append(r)
+        for doc_id, doc_rows in by_doc.items():
+            self._spilled[table].extend(doc_id, doc_rows)
 
     def findings(self) -> list[dict]:
-        return audit_rows(self.rows)
+        try:
+            return _audit_documents(_records(self.rows["documents"]), self._spilled["counts"],
+                                    self._spilled["criteria"])
+        finally:
+            for spilled in self._spilled.values():
+                spilled.close()

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable
 
 import pyarrow.parquet as pq
 
@@ -36,8 +36,8 @@ from corpus.manifest import (
 from corpus.process import DocResult
 from corpus.schema import TABLE_NAMES, arrow_schema
 from corpus.tables import (
-    OUTPUT_MARKER, OWNER_FILE, Tables, arrow_table, check_output_folder, finish_folder, new_output_folder, read_tables,
-    recover_interrupted_swap, swap_into_place,
+    OUTPUT_MARKER, OWNER_FILE, Tables, arrow_table, check_output_folder, finish_folder, new_output_folder, preload_writers,
+    read_tables, recover_interrupted_swap, swap_into_place,
 )
 from corpus.workers import Outcome, Task, failure_row
 from normalize.pipeline import process_alive
@@ -50,10 +50,7 @@ RUN_FILE = "run.json"
 PIPELINE_FILE = "pipeline"  # in cache/: the pipeline key its shards were made with
 RETRY_SUFFIX = ".retry.json"  # a shard of a failure that depends on the run's limits (redone on a rerun)
 
-DEFAULT_TIMEOUT_S = 120
-DEFAULT_MAX_MEMORY_MB = 2048
-DEFAULT_MAX_DOCS_PER_WORKER = 200
-ENGINES = ("local", "dask")
+from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES  # noqa: E402,F401
 # Rows buffered per table before they are written out as a Parquet row group.
 _ROWS_PER_WRITE = 5_000
 _PLAIN_PROGRESS_EVERY_S = 10.0
@@ -174,7 +171,8 @@ class RunOptions:
     scheduler: str | None = None
     progress: str = "auto"  # auto | rich | plain | none
     lang: str = "vi"  # language of report.html: vi | en
-    reports: bool = True  # write report.html and ntm.xlsx beside the tables
+    reports: bool = True  # write report.html (and its report/ pages) beside the tables
+    xlsx: bool = True  # write ntm.xlsx beside the tables
     follow_links: bool = False  # read symlinks that point outside the given paths
     dask_client: object | None = None
 
@@ -194,6 +192,7 @@ class RunReport:
     elapsed_s: float = 0.0
     process_s: float = 0.0
     assemble_s: float = 0.0
+    reports_s: float = 0.0  # report.html and ntm.xlsx, after the tables
     stage_s: dict[str, float] = field(default_factory=dict)
     peak_worker_rss_mb: float | None = None
     parent_peak_rss_mb: float | None = None
@@ -202,6 +201,7 @@ class RunReport:
     engine: str = "local"
     workers: int = 0
     pipeline: str = ""
+    views: dict = field(default_factory=dict)  # report.html (its language) and ntm.xlsx written or not
 
 
 
@@ -405,8 +405,13 @@ def _text_hash(text: str) -> str:
 # ---------------------------------------------------------------- assembling
 
 
-def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: Callable[[DocResult], None] | None):
-    """Write the tables from the shards, in the entries' order, a bounded number of rows at a time."""
+def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: Callable[[DocResult], None] | None,
+              pages=None, on_parquet: Callable[[], None] | None = None):
+    """Write the tables from the shards, in the entries' order, a bounded number of rows at a time.
+
+    `pages` (a report.DocumentPages) receives every document as it passes, for its report page;
+    `on_parquet` is called once the Parquet tables are complete, before their CSV and DuckDB copies.
+    """
     writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name)) for name in TABLE_NAMES}
     buffers: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
     counts = {name: 0 for name in TABLE_NAMES}
@@ -433,12 +438,17 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                         across.add(table, rows)
                 if shard.get("log"):
                     log_file.write(f"== {entry.path}\n{shard['log'].rstrip()}\n\n")
+                if pages is not None:
+                    pages.add(entry.shard, document, shard)
                 if on_result is not None:
                     on_result(DocResult(document=document, rows=shard.get("rows", {}), log=shard.get("log")))
                 for name in TABLE_NAMES:
                     if len(buffers[name]) >= _ROWS_PER_WRITE:
                         flush(name)
-            buffers["findings"].extend(across.findings())
+            across_findings = across.findings()
+            buffers["findings"].extend(across_findings)
+            if pages is not None:
+                pages.amend(across_findings)
             for name in TABLE_NAMES:
                 flush(name)
                 if counts[name] == 0:
@@ -446,6 +456,8 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
     finally:
         for writer in writers.values():
             writer.close()
+    if on_parquet is not None:
+        on_parquet()
     finish_folder(folder)
     return counts
 
@@ -463,13 +475,19 @@ def _engine(options: RunOptions):
         if problem:
             raise ValueError(problem)
         return DaskEngine(scheduler=options.scheduler, workers=options.workers, timeout_s=options.timeout_s,
-                          max_memory_mb=options.max_memory_mb, client=options.dask_client)
+                          max_memory_mb=options.max_memory_mb, client=options.dask_client, page_lang=_page_lang(options))
     if options.engine != "local":
         raise ValueError(f"unknown engine {options.engine!r}: choose one of {', '.join(ENGINES)}")
     from corpus.engine import LocalEngine
 
     return LocalEngine(workers=max(1, options.workers), timeout_s=options.timeout_s,
-                       max_memory_mb=options.max_memory_mb, max_docs_per_worker=max(1, options.max_docs_per_worker))
+                       max_memory_mb=options.max_memory_mb, max_docs_per_worker=max(1, options.max_docs_per_worker),
+                       page_lang=_page_lang(options))
+
+
+def _page_lang(options: RunOptions) -> str | None:
+    """The language the workers render report pages in; None when no report is written."""
+    return options.lang if options.reports else None
 
 
 def run_batch(
@@ -503,14 +521,14 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
         (cache_dir(tmp) / PIPELINE_FILE).write_text(key + "\n", encoding="utf-8")
         plan = _plan(inputs.files, store, options.force, roots=None if options.follow_links else inputs.roots)
         if not options.force and not plan.tasks:
-            unchanged = _unchanged_output(out, key, plan.entries)
+            unchanged = _unchanged_output(out, key, plan.entries, _views(options))
             if unchanged is not None:  # same files, same pipeline: the output already is this run's
                 shutil.rmtree(tmp, ignore_errors=True)
                 unchanged.elapsed_s = time.monotonic() - started
                 unchanged.skipped_output = inputs.skipped_output
                 return unchanged
         report = RunReport(engine=options.engine if isinstance(options.engine, str) else type(engine).__name__,
-                           workers=options.workers, pipeline=key,
+                           workers=options.workers, pipeline=key, views=_views(options),
                            processed=len(plan.tasks), reused=plan.reused, skipped_output=inputs.skipped_output)
         progress = _Progress(options.progress, len(plan.tasks), plan.reused)
         finish_times: list[float] = []
@@ -534,6 +552,7 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
                 on_outcome(outcome)
 
         process_started = time.monotonic()
+        preload_writers()  # while the workers run, this process mostly waits
         try:
             engine.run(plan.tasks, store.folder, record)
         finally:
@@ -546,17 +565,28 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
                 entry.shard, entry.cacheable = retried[entry.shard], False
 
         assemble_started = time.monotonic()
-        counts = _assemble(store, plan.entries, tmp, on_result)
+        pages = _pages(tmp, options, store)
+        workbook: list = []
+        try:
+            counts = _assemble(store, plan.entries, tmp, on_result, pages,
+                               on_parquet=lambda: workbook.extend(_start_workbook(tmp, options)))
+        except BaseException:
+            if pages is not None:
+                pages.discard()
+            for job in workbook:
+                job.cancel()
+            raise
         write_manifest(tmp, key, plan.entries)
         report.assemble_s = time.monotonic() - assemble_started
         report.n_documents = len(plan.entries)
         report.by_status = dict(sorted(_count(e.status for e in plan.entries).items()))
         report.rows = counts
+        reports_started = time.monotonic()
+        _write_reports(tmp, out, options, pages, workbook[0] if workbook else None)
+        report.reports_s = round(time.monotonic() - reports_started, 3)
         report.stage_s = {k: round(v, 3) for k, v in report.stage_s.items()}
         report.elapsed_s = time.monotonic() - started
         report.parent_peak_rss_mb = round(_own_peak_rss_mb(), 1)
-        if options.reports:
-            _write_reports(tmp, out, options.lang, ShardTexts(store, plan.entries))
         (tmp / RUN_FILE).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
         _keep_only_used_shards(store, plan.entries)
         swap_into_place(tmp, out)
@@ -568,49 +598,69 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
     return report
 
 
-class ShardTexts(Mapping):
-    """doc_id → normalized text, read from the run's shards one document at a time (never all in memory)."""
-
-    def __init__(self, store: ShardStore, entries: list[Entry]):
-        self._store = store
-        self._shard_of: dict[str, str] = {}
-        for e in entries:
-            if e.sha256 and e.shard:
-                self._shard_of[doc_id_of_hash(e.sha256)] = e.shard
-
-    def __getitem__(self, doc_id: str) -> str:
-        text = self._store.read(self._shard_of[doc_id]).get("text")
-        if text is None:
-            raise KeyError(doc_id)
-        return text
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._shard_of
-
-    def __iter__(self):
-        return iter(self._shard_of)
-
-    def __len__(self) -> int:
-        return len(self._shard_of)
-
-
-def _write_reports(folder: Path, out: Path, lang: str, texts: Mapping[str, str] | None = None) -> None:
-    """report.html and ntm.xlsx from the finished tables; a failure here never loses the tables."""
-    from corpus.excel import write_xlsx
-    from corpus.report import write_report
-
+def _pages(folder: Path, options: RunOptions, store: ShardStore):
+    """The report pages of the run, filled during assembly; None when no report is written or it cannot be."""
+    if not options.reports:
+        return None
     try:
-        tables = read_tables(folder)
-        write_xlsx(folder, tables)
-        write_report(folder, tables, lang=lang, source=str(out), texts=texts)
+        from corpus.report import DocumentPages
+
+        return DocumentPages(folder, options.lang, store.read)
     except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
-        with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
-            fh.write("== report\n" + traceback.format_exc() + "\n")
-        log.warning("report.html / ntm.xlsx could not be written; see %s", LOG_FILE)
+        _log_report_failure(folder)
+        return None
 
 
-def _unchanged_output(out: Path, key: str, entries: list[Entry]) -> RunReport | None:
-    """The report of a run that would rewrite `out` as it is (same paths, shards and pipeline), else None."""
+def _start_workbook(folder: Path, options: RunOptions) -> list:
+    """ntm.xlsx started in a process of its own, as soon as the Parquet tables are complete."""
+    if not options.xlsx:
+        return []
+    try:
+        from corpus.excel import XlsxJob
+
+        return [XlsxJob(folder)]
+    except Exception:  # noqa: BLE001 - the tables are the product; the workbook is a view of them
+        _log_report_failure(folder)
+        return []
+
+
+def _write_reports(folder: Path, out: Path, options: RunOptions, pages=None, workbook=None) -> None:
+    """report.html (and its pages) and ntm.xlsx from the finished tables, read back a batch at a time.
+
+    The workbook is being written by its own process (`workbook`); a failure
+    here never loses the tables.
+    """
+    try:
+        if pages is not None:
+            from corpus.report import write_summary
+
+            pages.finish()
+            write_summary(folder, folder, lang=options.lang, source=str(out))
+    except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
+        if pages is not None:
+            pages.discard()
+        _log_report_failure(folder)
+    if workbook is not None:
+        problem = workbook.wait()
+        if problem:
+            with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
+                fh.write("== workbook\n" + problem + "\n")
+            log.warning("ntm.xlsx could not be written; see %s", LOG_FILE)
+
+
+def _log_report_failure(folder: Path) -> None:
+    with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
+        fh.write("== report\n" + traceback.format_exc() + "\n")
+    log.warning("report.html / ntm.xlsx could not be written; see %s", LOG_FILE)
+
+
+def _views(options: RunOptions) -> dict:
+    """Which views of the tables a run writes (in run.json: a rerun asking for others writes them)."""
+    return {"report": options.reports, "xlsx": options.xlsx, "lang": options.lang if options.reports else None}
+
+
+def _unchanged_output(out: Path, key: str, entries: list[Entry], views: dict) -> RunReport | None:
+    """The report of a run that would rewrite `out` as it is (same paths, shards, pipeline and views), else None."""
     previous_key, previous = read_manifest(out)
     if previous_key != key or [(e.path, e.shard) for e in previous] != [(e.path, e.shard) for e in entries]:
         return None
@@ -618,10 +668,10 @@ def _unchanged_output(out: Path, key: str, entries: list[Entry]) -> RunReport | 
         last = json.loads((out / RUN_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not all((out / f"{name}.parquet").is_file() for name in TABLE_NAMES):
+    if not all((out / f"{name}.parquet").is_file() for name in TABLE_NAMES) or last.get("views") != views:
         return None
     return RunReport(n_documents=len(entries), by_status=last.get("by_status", {}), rows=last.get("rows", {}),
-                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key)
+                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key, views=views)
 
 
 def _keep_only_used_shards(store: ShardStore, entries: list[Entry]) -> None:

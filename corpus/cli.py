@@ -1,4 +1,8 @@
-"""The `ntm` command line."""
+"""The `ntm` command line.
+
+Only what a command uses is imported, when it runs: `ntm --help` and `ntm
+--version` load neither the pipeline nor pandas, pyarrow or duckdb.
+"""
 from __future__ import annotations
 
 import os
@@ -8,13 +12,36 @@ from typing import List, Optional
 
 import typer
 
-from corpus.batch import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S
+from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Mine nông thôn mới (new rural development) plans into evidenced tables and audit them.",
 )
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("ntm")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ntm {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Mine nông thôn mới (new rural development) plans into evidenced tables and audit them."""
 
 DEFAULT_OUT = Path("out")
 
@@ -36,13 +63,12 @@ def run_cmd(
     engine: str = typer.Option("local", "--engine", help="Where documents run: local (processes here) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
     lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
+    no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html and its report/ pages."),
+    no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Do not write ntm.xlsx."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     follow_links: bool = typer.Option(False, "--follow-links", help="Read symlinks that point outside the given paths."),
 ) -> None:
     """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
-    from corpus.batch import ENGINES, RunOptions, discover, run_batch, sample_corpus
-    from corpus.tables import check_output_folder
-
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     from corpus.report import languages
@@ -51,6 +77,12 @@ def run_cmd(
         _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
     if scheduler and engine != "dask":
         _fail("--scheduler needs --engine dask")
+    if engine == "local":  # the workers' warm-up runs while this process plans the run
+        from corpus.engine import start_workers_server
+
+        start_workers_server()
+    from corpus.batch import RunOptions, discover, run_batch, sample_corpus
+    from corpus.tables import check_output_folder
     targets = list(paths) if paths else [sample_corpus()]
     try:
         discover(targets)
@@ -60,7 +92,7 @@ def run_cmd(
     options = RunOptions(
         workers=workers, timeout_s=timeout, max_memory_mb=max_memory_mb, max_docs_per_worker=max_docs_per_worker,
         force=force, engine=engine, scheduler=scheduler, progress="none" if quiet else "auto", lang=lang,
-        follow_links=follow_links,
+        reports=not no_report, xlsx=not no_xlsx, follow_links=follow_links,
     )
     try:
         report = run_batch(targets, out, options)
@@ -115,15 +147,13 @@ def report_cmd(
     """Write report.html and ntm.xlsx again from a finished run (e.g. in another language)."""
     from corpus.excel import write_xlsx
     from corpus.report import languages, write_report
-    from corpus.tables import read_tables
 
     if lang not in languages():
         _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
     if not (out / "documents.parquet").exists():
         _fail(f"no ntm output in {out}")
-    tables = read_tables(out)
-    write_xlsx(out, tables)
-    path = write_report(out, tables, lang=lang)
+    write_xlsx(out, out)
+    path = write_report(out, out, lang=lang)
     typer.echo(f"wrote {path} and {out / 'ntm.xlsx'}")
 
 

@@ -9,7 +9,9 @@ slow leak in a library cannot grow without bound.
 
 Workers are forked from a server that has already imported the pipeline
 (multiprocessing's forkserver), so a fresh worker starts in milliseconds
-without inheriting the parent's threads.
+without inheriting the parent's threads. The server can be started before the
+run is planned (`start_workers_server`), so its warm-up overlaps with the
+parent's own start; this module imports the worker side only when it runs.
 """
 from __future__ import annotations
 
@@ -20,15 +22,18 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from corpus.workers import WORKER_DIED, Limits, Outcome, Task, compute, failure_outcome, serve
+if TYPE_CHECKING:
+    from corpus.workers import Limits, Outcome, Task
 
 # Single-threaded numeric libraries in workers: the parallelism is one document per process.
 _THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _STOP_GRACE_S = 5.0
+_START_WAIT_S = 60.0  # how long a new worker may take to be ready before its task's clock starts anyway
 
 
 def _context():
@@ -39,7 +44,25 @@ def _context():
     return ctx
 
 
+def start_workers_server() -> None:
+    """Start the server the workers are forked from, if not running, without waiting for its warm-up.
+
+    The server inherits this process's environment: numeric libraries are set
+    to one thread first (the parallelism is one document per process).
+    """
+    for name in _THREAD_ENV:
+        os.environ.setdefault(name, "1")
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        with _without_main_script():
+            forkserver.ensure_running()
+
+
 def _death_message(exitcode: int | None) -> str:
+    from corpus.workers import WORKER_DIED
+
     if exitcode is not None and exitcode < 0:
         try:
             return f"{WORKER_DIED}: it was stopped by {signal.Signals(-exitcode).name}"
@@ -73,7 +96,9 @@ def _without_main_script():
 
 
 class _Worker:
-    def __init__(self, ctx, limits: Limits, shard_folder: Path, function: Callable = compute):
+    def __init__(self, ctx, limits: Limits, shard_folder: Path, function: Callable, start_timeout_s: float):
+        from corpus.workers import READY, serve
+
         parent_end, child_end = ctx.Pipe()
         self.process = ctx.Process(target=serve, args=(child_end, limits, str(shard_folder), function), daemon=True)
         with _without_main_script():
@@ -83,6 +108,14 @@ class _Worker:
         self.task: Task | None = None
         self.started = 0.0
         self.done = 0
+        # A worker starts in milliseconds from the warm server; one whose function must import more
+        # first (a stand-in in a test) is waited for here, so its start does not count against a document.
+        self.ready = False
+        try:
+            if self.conn.poll(start_timeout_s):
+                self.ready = self.conn.recv() == READY
+        except (EOFError, OSError):
+            pass  # died on the way up: the task given to it fails with the death message
 
     def give(self, task: Task) -> bool:
         try:
@@ -119,15 +152,19 @@ class LocalEngine:
     timeout_s: float
     max_memory_mb: int | None
     max_docs_per_worker: int
-    # What a worker runs per task; tests hand in stand-ins that hang or crash.
-    function: Callable = compute
+    # What a worker runs per task (default: corpus.workers.compute); tests hand in stand-ins that hang or crash.
+    function: Callable | None = None
+    # Language of the report pages the workers render (None: no pages).
+    page_lang: str | None = None
 
     def run(self, tasks: Iterable[Task], shard_folder: Path, on_outcome: Callable[[Outcome], None]) -> None:
         """Process every task exactly once: each ends as one outcome with its shard written."""
-        for name in _THREAD_ENV:
-            os.environ.setdefault(name, "1")
+        from corpus.workers import Limits, compute
+
+        start_workers_server()
         ctx = _context()
         limits = Limits(max_memory_mb=self.max_memory_mb)
+        function = self.function or (partial(compute, page_lang=self.page_lang) if self.page_lang else compute)
         pending: Iterator[Task] = iter(tasks)
         pool: list[_Worker] = []
         exhausted = False
@@ -143,12 +180,12 @@ class LocalEngine:
                         exhausted = True
                         break
                     if idle is None:
-                        idle = _Worker(ctx, limits, shard_folder, self.function)
+                        idle = _Worker(ctx, limits, shard_folder, function, max(self.timeout_s, _START_WAIT_S))
                         pool.append(idle)
                     while not idle.give(task):  # it died while idle: replace it
                         pool.remove(idle)
                         idle.kill()
-                        idle = _Worker(ctx, limits, shard_folder, self.function)
+                        idle = _Worker(ctx, limits, shard_folder, function, max(self.timeout_s, _START_WAIT_S))
                         pool.append(idle)
                 busy = [w for w in pool if w.task is not None]
                 if not busy:
@@ -158,6 +195,8 @@ class LocalEngine:
                 for worker in busy:
                     if worker.conn in ready:
                         outcome = self._receive(worker, pool, shard_folder)
+                        if outcome is None:
+                            continue
                     elif time.monotonic() - worker.started >= self.timeout_s:
                         outcome = self._retire(worker, pool, shard_folder, f"timed out after {self.timeout_s:g} s")
                     else:
@@ -170,12 +209,17 @@ class LocalEngine:
                 else:
                     worker.kill()
 
-    def _receive(self, worker: _Worker, pool: list[_Worker], shard_folder: Path) -> Outcome:
+    def _receive(self, worker: _Worker, pool: list[_Worker], shard_folder: Path) -> Outcome | None:
+        from corpus.workers import READY
+
         task = worker.task
         try:
             outcome = worker.conn.recv()
         except (EOFError, OSError):
             return self._retire(worker, pool, shard_folder, _death_message(worker.exitcode()))
+        if isinstance(outcome, str) and outcome == READY:  # a late start: the task is under way now
+            worker.ready = True
+            return None
         worker.task = None
         worker.done += 1
         if worker.done >= self.max_docs_per_worker:
@@ -186,6 +230,8 @@ class LocalEngine:
 
     def _retire(self, worker: _Worker, pool: list[_Worker], shard_folder: Path, message: str) -> Outcome:
         """Kill a worker whose document failed it; the document gets an error row."""
+        from corpus.workers import failure_outcome
+
         task = worker.task
         pool.remove(worker)
         worker.kill()

@@ -13,6 +13,10 @@ memory?)". The time limit is kept here: a document not done `timeout_s` after
 it was handed out gets its "timed out" row and its future is cancelled (a
 thread already running it on a worker cannot be stopped, so it finishes in the
 background).
+
+Every worker is warmed up as the local engine's are (corpus.engine_preload,
+through a worker plugin, also on workers that join later), so the first
+documents do not pay for imports and caches.
 """
 from __future__ import annotations
 
@@ -35,8 +39,21 @@ def dask_problem() -> str | None:
     return None
 
 
-def _remote(task: Task) -> tuple[Outcome, bytes]:
-    return compute(task)
+def _remote(task: Task, page_lang: str | None = None) -> tuple[Outcome, bytes]:
+    return compute(task, page_lang=page_lang)
+
+
+def _warm_up_plugin():
+    """A worker plugin that imports corpus.engine_preload (the pipeline, warmed up) on every worker."""
+    from distributed.diagnostics.plugin import WorkerPlugin  # noqa: PLC0415
+
+    class WarmUp(WorkerPlugin):
+        name = "ntm-warm-up"
+
+        def setup(self, worker) -> None:
+            import corpus.engine_preload  # noqa: F401, PLC0415
+
+    return WarmUp()
 
 
 @dataclass
@@ -48,6 +65,7 @@ class DaskEngine:
     timeout_s: float = 120.0
     max_memory_mb: int | None = None
     client: object | None = None
+    page_lang: str | None = None  # language of the report pages the workers render (None: no pages)
 
     def run(self, tasks: Iterable[Task], shard_folder: Path, on_outcome: Callable[[Outcome], None]) -> None:
         import dask  # noqa: PLC0415
@@ -67,6 +85,10 @@ class DaskEngine:
                     )
                     client = Client(cluster)
         try:
+            try:
+                client.register_plugin(_warm_up_plugin())
+            except Exception:  # noqa: BLE001 - warming up is an optimisation only
+                pass
             self._run(client, wait, tasks, Path(shard_folder), on_outcome)
         finally:
             if own_client:
@@ -86,7 +108,7 @@ class DaskEngine:
                 task = next(pending, None)
                 if task is None:
                     return
-                future = client.submit(_remote, task, pure=False, key=f"ntm-{run_token}-{task.index}")
+                future = client.submit(_remote, task, self.page_lang, pure=False, key=f"ntm-{run_token}-{task.index}")
                 in_flight[future] = (task, time.monotonic())
 
         hand_out()

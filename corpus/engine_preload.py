@@ -1,32 +1,37 @@
-"""Imported once by the local engine's fork server, so every worker forked from it starts warm.
+"""Imported once by the local engine's fork server (and by every Dask worker), so each worker starts warm.
 
-It loads the readers and runs one bundled sample through the pipeline, which
-fills the caches the extractors build on first use (gazetteer, patterns):
-a worker then pays that cost zero times instead of once per recycling.
+It loads the readers and runs one bundled sample through the per-document
+function, report page included, which fills the caches the extractors and
+the report build on first use (gazetteer, patterns, templates): a worker then
+pays that cost zero times instead of once per recycling. It imports the
+worker side only, never the batch layer (pandas, duckdb, the table writers).
 """
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import corpus.workers  # noqa: F401 - the worker loop itself
 
-for _module in ("normalize.readers.pdf", "normalize.readers.docx"):
+SAMPLES = Path(__file__).with_name("samples")
+
+for _module in ("normalize.readers.pdf", "normalize.readers.docx", "corpus.report"):
     try:
         importlib.import_module(_module)
     except Exception:  # noqa: BLE001 - a reader that cannot load fails per document, with its message
         pass
 
 
-def _warm_up() -> None:
-    from corpus.batch import sample_corpus
-    from corpus.process import process_file
+def warm_up() -> None:
+    """Run the first bundled sample through the per-document function (its outcome is dropped)."""
+    from corpus.workers import Task, compute
 
-    samples = sorted(sample_corpus().glob("*.txt"))
+    samples = sorted(SAMPLES.glob("*.txt"))
     if samples:
-        process_file(samples[0])
+        compute(Task(index=-1, path=str(samples[0]), sha256="", shard=""), page_lang="vi")
 
 
 try:
-    _warm_up()
+    warm_up()
 except Exception:  # noqa: BLE001 - warming up is an optimisation only
     pass

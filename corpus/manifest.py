@@ -164,10 +164,13 @@ class ShardStore:
         return read_shard(self.folder / name)
 
 
-def encode_shard(document: dict, rows: dict[str, list[dict]], log: str | None = None, text: str | None = None) -> bytes:
+def encode_shard(document: dict, rows: dict[str, list[dict]], log: str | None = None, text: str | None = None,
+                 page: dict | None = None) -> bytes:
     """A shard's bytes: the document's row, its rows per table, the traceback of a failure, if any,
-    and the normalized text the rows' spans point into."""
+    the normalized text the rows' spans point into and, if rendered, the document's report page."""
     shard = {"document": document, "rows": rows, "log": log, "text": text}
+    if page is not None:
+        shard["page"] = page
     return json.dumps(shard, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
 
 

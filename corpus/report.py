@@ -14,7 +14,10 @@ Every page is self-contained (inline CSS/JS, no external resource).
 """
 from __future__ import annotations
 
+import hashlib
+import heapq
 import html
+import itertools
 import json
 import math
 import os
@@ -24,14 +27,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-import pandas as pd
 import regex
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from corpus.tables import Tables
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corpus.tables import TableRows, Tables
 
 TEMPLATES = Path(__file__).with_name("templates")
 REPORT_FILE = "report.html"
@@ -49,6 +54,7 @@ SEVERITIES = ("error", "warning", "info")
 STATUS_CLASS = {"met": "m", "unmet": "u", "target": "t"}
 COMPARATOR_SIGN = {"eq": "=", "ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
 _PERIOD = regex.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{1,2}))?")
+_ASTRAL = regex.compile(r"[\U00010000-\U0010FFFF]")  # characters JavaScript counts as two
 
 
 # ---------------------------------------------------------------- labels and formatting
@@ -130,9 +136,32 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 
 def _missing(v) -> bool:
+    import pandas as pd
+
     if v is None or v is pd.NA:
         return True
     return isinstance(v, float) and math.isnan(v)
+
+
+def _source(tables: Tables | TableRows | Path | str) -> TableRows:
+    """Rows of the tables, read a batch at a time (from a run folder or in-memory tables)."""
+    from corpus.tables import TableRows
+
+    return tables if isinstance(tables, TableRows) else TableRows(tables)
+
+
+# Columns of `documents` the summary page uses (the other columns stay on disk).
+_DOC_COLUMNS = ("doc_id", "path", "status", "commune", "district", "province", "plan_year", "issued_date", "doc_kind",
+                "doc_number", "criteria_set")
+
+
+def _documents(src: TableRows) -> list[dict]:
+    return list(src.rows("documents", _DOC_COLUMNS))
+
+
+def _first(rows: Iterable[tuple], limit: int) -> list:
+    """The `limit` smallest of (key, index, row) tuples, in order: a bounded sort of a stream."""
+    return [t[-1] for t in heapq.nsmallest(limit, rows, key=lambda t: t[:-1])]
 
 
 def page_href(doc_id: str, start=None, end=None) -> str:
@@ -180,39 +209,58 @@ class MatrixRow:
     cells: dict[int, MatrixCell]
 
 
-def criteria_matrix(tables: Tables) -> dict[str, list[MatrixRow]]:
+_STATUS_RANK = {"target": 0, "unmet": 1, "met": 2}
+_CRITERIA_COLUMNS = ("doc_id", "criterion_no", "criteria_set", "status", "period", "char_start", "char_end")
+
+
+class _CellState:
+    """One matrix cell folded over its rows: the latest row, the statuses of each period, the history."""
+
+    __slots__ = ("latest", "latest_key", "statuses", "history")
+
+    def __init__(self) -> None:
+        self.latest: dict | None = None
+        self.latest_key: tuple | None = None
+        self.statuses: dict[tuple, set] = defaultdict(set)  # period_key -> statuses written for it
+        self.history: dict[tuple, tuple] = {}  # (period, status) -> its sort key, first seen first
+
+    def add(self, r: dict) -> None:
+        pk = period_key(r.get("period"))
+        key = (pk, _STATUS_RANK.get(r.get("status"), -1))
+        if self.latest_key is None or key > self.latest_key:  # ties: the first row written wins
+            self.latest, self.latest_key = r, key
+        self.statuses[pk].add(r.get("status"))
+        self.history.setdefault((r.get("period"), r.get("status")), key)
+
+    def cell(self) -> MatrixCell:
+        latest = self.latest
+        same = self.statuses[self.latest_key[0]]
+        status = "conflict" if {"met", "unmet"} <= same else latest.get("status")
+        order = sorted(self.history.items(), key=lambda kv: kv[1], reverse=True)  # stable: first seen first
+        return MatrixCell(status, latest.get("period"), latest["doc_id"], latest.get("char_start"),
+                          latest.get("char_end"), [pair for pair, _ in order])
+
+
+def criteria_matrix(tables: Tables | TableRows, docs: Mapping[str, dict] | None = None) -> dict[str, list[MatrixRow]]:
     """Communes × criteria per criteria set: each cell the status of the latest period.
 
     Within one period an observed status (met/unmet) outranks a plan (target);
     met and unmet for the same latest period is shown as a conflict.
     """
-    docs = {d["doc_id"]: d for d in records(tables["documents"])}
-    entries: dict[tuple[str, Place], dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for r in records(tables["criteria"]):
+    src = _source(tables)
+    if docs is None:
+        docs = {d["doc_id"]: d for d in _documents(src)}
+    cells: dict[tuple[str, Place], dict[int, _CellState]] = defaultdict(lambda: defaultdict(_CellState))
+    for r in src.rows("criteria", _CRITERIA_COLUMNS):
         no = r.get("criterion_no")
         if no is None or not (1 <= int(no) <= 19):
             continue
         doc = docs.get(r["doc_id"], {"doc_id": r["doc_id"]})
         set_id = r.get("criteria_set") or doc.get("criteria_set") or "?"
-        entries[(set_id, place_of(doc))][int(no)].append(r)
-    rank = {"target": 0, "unmet": 1, "met": 2}
+        cells[(set_id, place_of(doc))][int(no)].add(r)
     by_set: dict[str, list[MatrixRow]] = defaultdict(list)
-    for (set_id, place), per_no in entries.items():
-        cells = {}
-        for no, rows in per_no.items():
-            rows = sorted(rows, key=lambda r: (period_key(r.get("period")), rank.get(r.get("status"), -1)), reverse=True)
-            latest = rows[0]
-            same = {r.get("status") for r in rows if period_key(r.get("period")) == period_key(latest.get("period"))}
-            status = "conflict" if {"met", "unmet"} <= same else latest.get("status")
-            history, seen = [], set()
-            for r in rows:
-                key = (r.get("period"), r.get("status"))
-                if key not in seen:
-                    seen.add(key)
-                    history.append(key)
-            cells[no] = MatrixCell(status, latest.get("period"), latest["doc_id"], latest.get("char_start"),
-                                   latest.get("char_end"), history)
-        by_set[set_id].append(MatrixRow(place, cells))
+    for (set_id, place), per_no in cells.items():
+        by_set[set_id].append(MatrixRow(place, {no: state.cell() for no, state in per_no.items()}))
     for rows in by_set.values():
         rows.sort(key=lambda r: (r.place.province, r.place.district, r.place.commune))
     return dict(sorted(by_set.items()))
@@ -241,9 +289,9 @@ def _indicator_name(indicator_id: str) -> str | None:
     return None
 
 
-def _matrix_view(tables: Tables, lab: dict) -> list[dict]:
+def _matrix_view(src: TableRows, lab: dict, docs: Mapping[str, dict]) -> list[dict]:
     view = []
-    for set_id, rows in criteria_matrix(tables).items():
+    for set_id, rows in criteria_matrix(src, docs).items():
         names = _criterion_names(set_id)
         out_rows = []
         for row in rows:
@@ -342,15 +390,31 @@ def _passes(value: float, comparator: str | None, threshold: float) -> bool:
     }.get(comparator or "ge", value >= threshold)
 
 
-def rate_groups(tables: Tables) -> list[dict]:
+_INDICATOR_COLUMNS = ("doc_id", "indicator_id", "criterion_no", "subject", "value", "unit", "comparator", "role",
+                      "period")
+
+
+@dataclass
+class _RateGroup:
+    first: dict
+    actual: dict = field(default_factory=dict)  # place -> (period key, row): the latest actual value
+    order: dict = field(default_factory=dict)  # place -> (earliest period key, index of its first row)
+    thresholds: Counter = field(default_factory=Counter)
+    targets: Counter = field(default_factory=Counter)
+    subjects: Counter = field(default_factory=Counter)
+
+
+def rate_groups(tables: Tables | TableRows, docs: Mapping[str, dict] | None = None) -> list[dict]:
     """Percent indicators grouped by indicator (id, else criterion and subject), with their threshold.
 
     Per commune the latest `actual` value is kept; the threshold is the most
     often written `threshold` (else `target`) value of the group.
     """
-    docs = {d["doc_id"]: d for d in records(tables["documents"])}
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for r in records(tables["indicators"]):
+    src = _source(tables)
+    if docs is None:
+        docs = {d["doc_id"]: d for d in _documents(src)}
+    groups: dict[str, _RateGroup] = {}
+    for index, r in enumerate(src.rows("indicators", _INDICATOR_COLUMNS)):
         if r.get("unit") != "%" or r.get("value") is None:
             continue
         if r.get("indicator_id"):
@@ -359,29 +423,43 @@ def rate_groups(tables: Tables) -> list[dict]:
             key = f"s:{r.get('criterion_no') or ''}:{' '.join(str(r['subject']).lower().split())}"
         else:
             continue
-        groups[key].append(r)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = _RateGroup(first=r)
+        role = r.get("role")
+        if role == "actual":
+            place, pk = place_of(docs.get(r["doc_id"], {"doc_id": r["doc_id"]})), period_key(r.get("period"))
+            held = g.actual.get(place)
+            if held is None or pk >= held[0]:  # the latest period; within one, the last row written
+                g.actual[place] = (pk, r)
+            if place not in g.order or pk < g.order[place][0]:
+                g.order[place] = (pk, index)
+        elif role == "threshold":
+            g.thresholds[(r["value"], r.get("comparator"))] += 1
+        elif role == "target":
+            g.targets[(r["value"], r.get("comparator"))] += 1
+        if r.get("subject"):
+            g.subjects[r.get("subject")] += 1
     out = []
-    for key, rows in groups.items():
-        actual: dict[Place, dict] = {}
-        for r in sorted((r for r in rows if r.get("role") == "actual"), key=lambda r: period_key(r.get("period"))):
-            actual[place_of(docs.get(r["doc_id"], {"doc_id": r["doc_id"]}))] = r
-        if not actual:
+    for key, g in groups.items():
+        if not g.actual:
             continue
-        norm = Counter((r["value"], r.get("comparator")) for r in rows if r.get("role") == "threshold") or \
-            Counter((r["value"], r.get("comparator")) for r in rows if r.get("role") == "target")
+        # Places in the order their kept row comes in a stable sort by period (as the rows were written).
+        actual = {place: g.actual[place][1] for place in sorted(g.order, key=g.order.get)}
+        norm = g.thresholds or g.targets
         threshold, comparator = norm.most_common(1)[0][0] if norm else (None, None)
-        ind_id = rows[0].get("indicator_id")
-        subject = Counter(r.get("subject") for r in rows if r.get("subject")).most_common(1)
+        ind_id = g.first.get("indicator_id")
+        subject = g.subjects.most_common(1)
         name = (_indicator_name(ind_id) if ind_id else None) or (subject[0][0] if subject else key)
-        out.append({"key": key, "indicator_id": ind_id, "criterion_no": rows[0].get("criterion_no"), "name": name,
+        out.append({"key": key, "indicator_id": ind_id, "criterion_no": g.first.get("criterion_no"), "name": name,
                     "threshold": threshold, "comparator": comparator, "actual": actual})
     out.sort(key=lambda g: (-len(g["actual"]), g["key"]))
     return out
 
 
-def _rate_charts(tables: Tables, lab: dict, lang: str) -> list[dict]:
+def _rate_charts(src: TableRows, lab: dict, lang: str, docs: Mapping[str, dict]) -> list[dict]:
     charts = []
-    for g in rate_groups(tables)[:MAX_RATE_CHARTS]:
+    for g in rate_groups(src, docs)[:MAX_RATE_CHARTS]:
         items = []
         for place, r in g["actual"].items():
             ok = None if g["threshold"] is None else _passes(r["value"], g["comparator"], g["threshold"])
@@ -405,29 +483,42 @@ def _rate_charts(tables: Tables, lab: dict, lang: str) -> list[dict]:
 # ---------------------------------------------------------------- funding and deadlines
 
 
-def funding_by_source(tables: Tables) -> list[tuple[str, int]]:
-    """Sum of amounts per source over component, estimate and spent rows (totals would count twice)."""
+def _funding_sums(rows: Iterable[dict]) -> Counter:
     sums: Counter = Counter()
-    for r in records(tables["funding"]):
+    for r in rows:
         if r.get("role") == "total" or r.get("amount_vnd") is None:
             continue
         sums[r.get("source") or "no_source"] += int(r["amount_vnd"])
-    return sums.most_common()
+    return sums
 
 
-def _funding_view(tables: Tables, lab: dict, lang: str, docs: dict) -> dict:
-    by_source = funding_by_source(tables)
+def funding_by_source(tables: Tables | TableRows) -> list[tuple[str, int]]:
+    """Sum of amounts per source over component, estimate and spent rows (totals would count twice)."""
+    return _funding_sums(_source(tables).rows("funding", ("role", "amount_vnd", "source"))).most_common()
+
+
+def _funding_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
+    sums: Counter = Counter()
+    totals: list[tuple] = []
+    n_totals = 0
+    for batch in src.batches("funding"):
+        sums.update(_funding_sums(batch))
+        for r in batch:
+            if r.get("role") == "total" and r.get("amount_vnd") is not None:
+                totals.append((-int(r["amount_vnd"]), n_totals, r))
+                n_totals += 1
+        if len(totals) > 4 * MAX_FUNDING_TOTAL_ROWS:
+            totals = [(-int(r["amount_vnd"]), i, r) for i, r in
+                      zip(itertools.count(), _first(totals, MAX_FUNDING_TOTAL_ROWS))]
     items = [(enum_label(lab, s), v / 1e9, f"{format_number(v / 1e9, lang, 2)} {lab['billion_vnd']}", "n")
-             for s, v in by_source]
-    totals = [r for r in records(tables["funding"]) if r.get("role") == "total" and r.get("amount_vnd") is not None]
-    totals.sort(key=lambda r: -int(r["amount_vnd"]))
+             for s, v in sums.most_common()]
     rows = [{"doc": docs.get(r["doc_id"], {}), "doc_id": r["doc_id"], "place": place_of(docs.get(r["doc_id"], r)),
              "amount": format_number(r["amount_vnd"], lang), "purpose": r.get("purpose") or "",
              "period": r.get("period") or "", "quote": r.get("quote") or "",
              "href": page_href(r["doc_id"], r.get("char_start"), r.get("char_end"))}
-            for r in totals[:MAX_FUNDING_TOTAL_ROWS]]
+            for r in _first(totals, MAX_FUNDING_TOTAL_ROWS)]
     return {"svg": svg_hbars(items, title=lab["nav_funding"]) if items else Markup(""), "totals": rows,
-            "more": max(0, len(totals) - MAX_FUNDING_TOTAL_ROWS)}
+            "more": max(0, n_totals - MAX_FUNDING_TOTAL_ROWS)}
 
 
 def due_month(due: str | None) -> tuple[int, int] | None:
@@ -445,9 +536,20 @@ def due_month(due: str | None) -> tuple[int, int] | None:
     return (year, 12)
 
 
-def _deadlines_view(tables: Tables, lab: dict, lang: str, docs: dict) -> dict:
-    rows = [r for r in records(tables["deadlines"])]
-    months = Counter(m for m in (due_month(r.get("due")) for r in rows) if m)
+def _deadlines_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
+    months: Counter = Counter()
+    kept: list[tuple] = []
+    n_rows = 0
+    for batch in src.batches("deadlines"):
+        for r in batch:
+            m = due_month(r.get("due"))
+            if m:
+                months[m] += 1
+            kept.append((m or (9999, 99), str(r.get("due")), n_rows, r))
+            n_rows += 1
+        if len(kept) > 4 * MAX_DEADLINE_ROWS:
+            kept = [(due_month(r.get("due")) or (9999, 99), str(r.get("due")), i, r)
+                    for i, r in enumerate(_first(kept, MAX_DEADLINE_ROWS))]
     svg = Markup("")
     if months:
         (y0, m0), (y1, m1) = min(months), max(months)
@@ -458,13 +560,13 @@ def _deadlines_view(tables: Tables, lab: dict, lang: str, docs: dict) -> dict:
         few = len(buckets) <= 18
         svg = svg_columns(buckets, title=lab["nav_deadlines"],
                           tick_every=lambda label: few or label.startswith("01/") or label == buckets[0][0])
-    rows.sort(key=lambda r: (due_month(r.get("due")) or (9999, 99), str(r.get("due"))))
+    rows = _first(kept, MAX_DEADLINE_ROWS)
     view = [{"due": r.get("due") or "", "relation": enum_label(lab, r.get("relation")), "task": r.get("task") or "",
              "responsible": r.get("responsible") or "", "criterion_no": r.get("criterion_no") or "",
              "place": place_of(docs.get(r["doc_id"], r)), "quote": r.get("quote") or "",
              "href": page_href(r["doc_id"], r.get("char_start"), r.get("char_end"))}
-            for r in rows[:MAX_DEADLINE_ROWS]]
-    return {"svg": svg, "rows": view, "more": max(0, len(rows) - MAX_DEADLINE_ROWS)}
+            for r in rows]
+    return {"svg": svg, "rows": view, "more": max(0, n_rows - MAX_DEADLINE_ROWS)}
 
 
 # ---------------------------------------------------------------- findings
@@ -478,19 +580,37 @@ def evidence_spans(evidence) -> list[tuple[int, int]]:
         return []
 
 
-def _findings_view(tables: Tables, lab: dict, docs: dict) -> list[dict]:
-    by_sev: dict[str, list[dict]] = defaultdict(list)
-    for r in records(tables["findings"]):
-        by_sev[r.get("severity") or "info"].append(r)
+def _findings_view(src: TableRows, lab: dict, docs: dict) -> list[dict]:
+    by_sev: dict[str, list[tuple]] = defaultdict(list)
+    checks_of: dict[str, Counter] = defaultdict(Counter)
+    check_first: dict[str, dict] = defaultdict(dict)  # severity -> check -> the place its first row sorts at
+    n_of: Counter = Counter()
+
+    def order(r: dict, i: int) -> tuple:
+        return (place_of(docs.get(r["doc_id"], r)).label(), r.get("char_start") or 0, i, r)
+
+    for batch in src.batches("findings"):
+        for r in batch:
+            sev = r.get("severity") or "info"
+            key = order(r, n_of[sev])
+            by_sev[sev].append(key)
+            checks_of[sev][r.get("check")] += 1
+            first = check_first[sev].get(r.get("check"))
+            if first is None or key[:-1] < first:
+                check_first[sev][r.get("check")] = key[:-1]
+            n_of[sev] += 1
+        for sev, kept in by_sev.items():
+            if len(kept) > 4 * MAX_FINDINGS_PER_SEVERITY:
+                by_sev[sev] = [order(r, i) for i, r in enumerate(_first(kept, MAX_FINDINGS_PER_SEVERITY))]
     view = []
     for sev in list(SEVERITIES) + sorted(set(by_sev) - set(SEVERITIES)):
-        rows = by_sev.get(sev, [])
-        if not rows:
+        if not n_of[sev]:
             continue
-        rows.sort(key=lambda r: (place_of(docs.get(r["doc_id"], r)).label(), r.get("char_start") or 0))
-        checks = Counter(r.get("check") for r in rows)
+        rows = _first(by_sev[sev], MAX_FINDINGS_PER_SEVERITY)
+        # Most frequent first; a tie in the order the checks' first rows are listed.
+        checks = sorted(checks_of[sev].items(), key=lambda kv: (-kv[1], check_first[sev][kv[0]]))
         items = []
-        for r in rows[:MAX_FINDINGS_PER_SEVERITY]:
+        for r in rows:
             spans = evidence_spans(r.get("evidence"))
             if not spans and r.get("char_start") is not None:
                 spans = [(r["char_start"], r["char_end"])]
@@ -499,9 +619,9 @@ def _findings_view(tables: Tables, lab: dict, docs: dict) -> list[dict]:
                           "doc_id": r["doc_id"],
                           "href": page_href(r["doc_id"], *(spans[0] if spans else (None, None))),
                           "evidence": [page_href(r["doc_id"], s, e) for s, e in spans[1:]]})
-        view.append({"severity": sev, "label": enum_label(lab, sev), "n": len(rows),
-                     "checks": [(enum_label(lab, c), n) for c, n in checks.most_common()],
-                     "entries": items, "more": max(0, len(rows) - MAX_FINDINGS_PER_SEVERITY)})
+        view.append({"severity": sev, "label": enum_label(lab, sev), "n": n_of[sev],
+                     "checks": [(enum_label(lab, c), n) for c, n in checks],
+                     "entries": items, "more": max(0, n_of[sev] - MAX_FINDINGS_PER_SEVERITY)})
     return view
 
 
@@ -510,7 +630,7 @@ def _findings_view(tables: Tables, lab: dict, docs: dict) -> list[dict]:
 
 def _utf16_offsets(text: str) -> Callable[[int], int]:
     """Map Python string offsets to JavaScript's (UTF-16) ones; identical unless astral characters occur."""
-    if all(ord(ch) < 0x10000 for ch in text):
+    if text.isascii() or not _ASTRAL.search(text):
         return lambda i: i
     prefix = [0]
     for ch in text:
@@ -620,16 +740,21 @@ def _doc_index(docs: list[dict], findings_per_doc: Counter, lab: dict) -> list[l
             for d in docs]
 
 
-def render_summary(tables: Tables, lang: str = "vi", source: str = "") -> str:
-    """The HTML of report.html (links point into the `report/` folder of per-document pages)."""
+def render_summary(tables: Tables | TableRows | Path | str, lang: str = "vi", source: str = "") -> str:
+    """The HTML of report.html (links point into the `report/` folder of per-document pages).
+
+    `tables` is a run folder (its Parquet tables are read a batch at a time)
+    or in-memory tables; only bounded summaries of the big tables are held.
+    """
     lab = labels(lang)
-    doc_rows = records(tables["documents"])
+    src = _source(tables)
+    doc_rows = _documents(src)
     docs = {d["doc_id"]: d for d in doc_rows}
-    findings_per_doc = Counter(r["doc_id"] for r in records(tables["findings"]))
+    findings_per_doc = Counter(r["doc_id"] for r in src.rows("findings", ("doc_id",)))
     places = {place_of(d) for d in doc_rows if d.get("commune")}
     overview = {
         "cards": [(lab["documents"], len(doc_rows)), (lab["communes"], len(places)),
-                  (lab["criteria_rows"], len(tables["criteria"])), (lab["findings"], len(tables["findings"]))],
+                  (lab["criteria_rows"], src.count("criteria")), (lab["findings"], src.count("findings"))],
         "charts": [
             (lab["by_status"], _count_bars((d.get("status") for d in doc_rows), lab, enum=True)),
             (lab["by_province"], _count_bars((d.get("province") for d in doc_rows), lab)),
@@ -639,9 +764,9 @@ def render_summary(tables: Tables, lang: str = "vi", source: str = "") -> str:
     }
     return _env().get_template("report.html.j2").render(
         lang=lang, L=lab, source=source, css=_asset("report.css"), js=_asset("report.js"),
-        overview=overview, matrix=_matrix_view(tables, lab), rates=_rate_charts(tables, lab, lang),
-        funding=_funding_view(tables, lab, lang, docs), deadlines=_deadlines_view(tables, lab, lang, docs),
-        findings=_findings_view(tables, lab, docs),
+        overview=overview, matrix=_matrix_view(src, lab, docs), rates=_rate_charts(src, lab, lang, docs),
+        funding=_funding_view(src, lab, lang, docs), deadlines=_deadlines_view(src, lab, lang, docs),
+        findings=_findings_view(src, lab, docs),
         doc_index=_json_for_script(_doc_index(doc_rows, findings_per_doc, lab)),
         more=lambda n: lab["more_not_shown"].format(n=n), enum=lambda v: enum_label(lab, v),
     )
@@ -663,6 +788,134 @@ def render_document(doc: Mapping, rows_by_table: dict[str, list[dict]], text: st
     )
 
 
+# ---------------------------------------------------------------- pages rendered where the document was processed
+
+_FIGURE_TABLES = ("criteria", "counts", "indicators", "funding", "deadlines", "legal_refs", "findings")
+
+
+@lru_cache(maxsize=None)
+def page_key(lang: str) -> str:
+    """What a document page depends on besides its document: this module, the templates, the schema, the language.
+
+    A page kept in a shard is reused only under the same key.
+    """
+    digest = hashlib.sha256(f"page {lang}\n".encode())
+    for f in [Path(__file__), Path(__file__).with_name("schema.py"), *sorted(TEMPLATES.iterdir())]:
+        if f.is_file():
+            digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _float_columns() -> dict[str, frozenset]:
+    import pyarrow as pa
+
+    from corpus.schema import TABLES
+
+    return {t: frozenset(c for c, kind in cols if pa.types.is_floating(kind)) for t, cols in TABLES.items()}
+
+
+def typed_rows(table: str, rows: Iterable[dict]) -> list[dict]:
+    """Rows as the table gives them back: a whole number in a float column reads as a float."""
+    floats = _float_columns().get(table, frozenset())
+    out = []
+    for r in rows:
+        if floats and any(isinstance(r.get(c), int) and not isinstance(r.get(c), bool) for c in floats):
+            r = dict(r)
+            for c in floats:
+                if isinstance(r.get(c), int) and not isinstance(r.get(c), bool):
+                    r[c] = float(r[c])
+        out.append(r)
+    return out
+
+
+def render_shard_page(document: Mapping, rows: Mapping[str, list[dict]], text: str | None, lang: str) -> str:
+    """A document's page from its shard's content (its row, its rows per table, its text)."""
+    by_table = {name: typed_rows(name, rows.get(name) or []) for name in _FIGURE_TABLES}
+    return render_document(document, by_table, text, lang)
+
+
+def page_entry(document: Mapping, rows: Mapping[str, list[dict]], text: str | None, lang: str) -> dict:
+    """The page a worker keeps in the shard: rendered for `lang` and the document's path, under `page_key`."""
+    return {"key": page_key(lang), "path": document.get("path"), "html": render_shard_page(document, rows, text, lang)}
+
+
+class DocumentPages:
+    """The `report/` folder of a run, filled one document at a time as the tables are assembled.
+
+    A page the worker rendered (kept in the shard) is written as it is when it
+    was made with this report code, language and path; any other is rendered
+    here. Findings found across documents come after every document was seen;
+    `amend` renders the pages of the documents they concern again.
+    """
+
+    def __init__(self, out_dir: Path, lang: str, read_shard: Callable[[str], dict]):
+        labels(lang)  # fail early on an unknown language
+        self.out_dir, self.lang, self.key = Path(out_dir), lang, page_key(lang)
+        self._read = read_shard
+        self._where: dict[str, tuple[str, str]] = {}  # doc_id -> (shard, path)
+        self.reused = self.rendered = 0
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=".report.tmp-", dir=self.out_dir))
+
+    def add(self, shard_name: str, document: Mapping, shard: Mapping) -> None:
+        doc_id = document.get("doc_id")
+        if not doc_id or doc_id in self._where:
+            return
+        self._where[doc_id] = (shard_name, document.get("path"))
+        page = shard.get("page") or {}
+        if page.get("key") == self.key and page.get("path") == document.get("path") and page.get("html"):
+            html_text = page["html"]
+            self.reused += 1
+        else:
+            html_text = render_shard_page(document, shard.get("rows") or {}, shard.get("text"), self.lang)
+            self.rendered += 1
+        (self.tmp / f"{doc_id}.html").write_text(html_text, encoding="utf-8")
+
+    def amend(self, findings: Iterable[dict]) -> None:
+        """Render again the pages of documents that `findings` (found across documents) concern."""
+        extra: dict[str, list[dict]] = defaultdict(list)
+        for f in findings:
+            if f.get("doc_id") in self._where:
+                extra[f["doc_id"]].append(f)
+        for doc_id, more in extra.items():
+            shard_name, path = self._where[doc_id]
+            shard = self._read(shard_name)
+            document = dict(shard["document"])
+            document["path"] = path
+            rows = dict(shard.get("rows") or {})
+            rows["findings"] = list(rows.get("findings") or []) + more
+            page = render_shard_page(document, rows, shard.get("text"), self.lang)
+            (self.tmp / f"{doc_id}.html").write_text(page, encoding="utf-8")
+            self.rendered += 1
+
+    def finish(self) -> Path:
+        """Put the pages in place as `out_dir/report/`, replacing an older folder in one step."""
+        final = self.out_dir / PAGES_DIR
+        _replace_folder(self.tmp, final)
+        return final
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _replace_folder(tmp: Path, final: Path) -> None:
+    from corpus.tables import swap_into_place
+
+    swap_into_place(tmp, final)
+
+
+def write_summary(out_dir: Path, tables: Tables | TableRows | Path | str, lang: str = "vi",
+                  source: str | None = None) -> Path:
+    """Write `out_dir/report.html` (the summary page) whole or not at all; return its path."""
+    out_dir = Path(out_dir)
+    report = out_dir / REPORT_FILE
+    partial = out_dir / f".{REPORT_FILE}.tmp"
+    partial.write_text(render_summary(tables, lang, source=source or str(out_dir)), encoding="utf-8")
+    os.replace(partial, report)
+    return report
+
+
 def write_report(out_dir: Path, tables: Tables, lang: str = "vi", texts: Mapping[str, str] | None = None,
                  source: str | None = None) -> Path:
     """Write `out_dir/report.html` and `out_dir/report/<doc_id>.html`; return the report's path.
@@ -676,33 +929,23 @@ def write_report(out_dir: Path, tables: Tables, lang: str = "vi", texts: Mapping
     out_dir = Path(out_dir)
     labels(lang)  # fail early on an unknown language
     out_dir.mkdir(parents=True, exist_ok=True)
+    src = _source(tables)
     per_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for name in ("criteria", "counts", "indicators", "funding", "deadlines", "legal_refs", "findings"):
-        for r in records(tables[name]):
+    for name in _FIGURE_TABLES:
+        for r in src.rows(name):
             per_doc[r["doc_id"]][name].append(r)
     tmp = Path(tempfile.mkdtemp(prefix=".report.tmp-", dir=out_dir))
     try:
         seen = set()
-        for doc in records(tables["documents"]):
+        for doc in src.rows("documents"):
             if doc["doc_id"] in seen:
                 continue
             seen.add(doc["doc_id"])
             text = texts.get(doc["doc_id"]) if texts is not None and doc["doc_id"] in texts else load_text(doc)
             page = render_document(doc, per_doc.get(doc["doc_id"], {}), text, lang)
             (tmp / f"{doc['doc_id']}.html").write_text(page, encoding="utf-8")
-        final = out_dir / PAGES_DIR
-        if final.exists():
-            old = out_dir / f".report.old-{os.getpid()}"
-            os.replace(final, old)
-            os.replace(tmp, final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, final)
+        _replace_folder(tmp, out_dir / PAGES_DIR)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    report = out_dir / REPORT_FILE
-    partial = out_dir / f".{REPORT_FILE}.tmp"
-    partial.write_text(render_summary(tables, lang, source=source or str(out_dir)), encoding="utf-8")
-    os.replace(partial, report)
-    return report
+    return write_summary(out_dir, src, lang, source)

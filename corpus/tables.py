@@ -2,24 +2,30 @@
 
 Outputs are written into a fresh folder beside the target and swapped into
 place at the end, so a run killed at any moment leaves the previous output whole.
+A run's tables go from Parquet to CSV and DuckDB a batch at a time, without
+pandas (which only the in-memory `Tables` of the Python API use).
 """
 from __future__ import annotations
 
+import csv
 import ctypes
 import glob
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.cells import neutralize
+if TYPE_CHECKING:
+    import pandas as pd
+
 from corpus.schema import TABLE_NAMES, arrow_schema, columns
 
 OUTPUT_MARKER = ".ntm-output"  # marks a folder as ntm's, so a rerun may replace it
@@ -48,6 +54,78 @@ class Tables:
         return {k: len(v) for k, v in self.frames.items()}
 
 
+class TableRows:
+    """The rows of a run's tables as plain dicts (missing values as None), a batch at a time.
+
+    Reads a run folder's Parquet files batch by batch, so what is built from
+    them (the summary report, the workbook) never holds a whole table; over
+    in-memory `Tables` it gives the same rows.
+    """
+
+    def __init__(self, source: "Tables | Path | str", batch_rows: int = 5_000):
+        self._tables = source if isinstance(source, Tables) else None
+        self._folder = None if self._tables is not None else Path(source)
+        self._batch_rows = batch_rows
+
+    def count(self, name: str) -> int:
+        if self._tables is not None:
+            return len(self._tables[name]) if name in self._tables.frames else 0
+        path = self._folder / f"{name}.parquet"
+        return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+
+    def columns(self, name: str) -> list[str]:
+        if self._tables is not None:
+            return list(self._tables[name].columns) if name in self._tables.frames else columns(name)
+        path = self._folder / f"{name}.parquet"
+        return list(pq.ParquetFile(path).schema_arrow.names) if path.exists() else columns(name)
+
+    def batches(self, name: str, cols: Iterable[str] | None = None) -> Iterator[list[dict]]:
+        """Lists of rows of table `name` in order, each row holding `cols` (default: every column)."""
+        wanted = list(cols) if cols is not None else None
+        if self._tables is not None:
+            if name not in self._tables.frames:
+                return
+            df = self._tables[name]
+            if wanted is not None:
+                df = df[[c for c in wanted if c in df.columns]]
+            for start in range(0, len(df), self._batch_rows):
+                part = pa.Table.from_pandas(df.iloc[start:start + self._batch_rows], preserve_index=False)
+                yield part.to_pylist()
+            return
+        path = self._folder / f"{name}.parquet"
+        if not path.exists():
+            return
+        parquet = pq.ParquetFile(path)
+        if wanted is not None:
+            present = set(parquet.schema_arrow.names)
+            wanted = [c for c in wanted if c in present]
+        for batch in parquet.iter_batches(batch_size=self._batch_rows, columns=wanted):
+            yield batch.to_pylist()
+
+    def rows(self, name: str, cols: Iterable[str] | None = None) -> Iterator[dict]:
+        for batch in self.batches(name, cols):
+            yield from batch
+
+
+def preload_writers() -> threading.Thread:
+    """Import what writes the outputs (DuckDB, the report, the workbook) in a background thread.
+
+    Called while the workers process the documents, when this process mostly
+    waits, so the imports are done by the time the tables are assembled.
+    """
+
+    def load() -> None:
+        for module in ("duckdb", "xlsxwriter", "corpus.report", "corpus.excel", "corpus.audit_across"):
+            try:
+                __import__(module)
+            except Exception:  # noqa: BLE001 - a missing writer fails later, where it is used, with its message
+                pass
+
+    thread = threading.Thread(target=load, name="ntm-preload-writers", daemon=True)
+    thread.start()
+    return thread
+
+
 def arrow_table(name: str, rows: Iterable[dict]) -> pa.Table:
     schema = arrow_schema(name)
     cols = columns(name)
@@ -59,6 +137,8 @@ def arrow_table(name: str, rows: Iterable[dict]) -> pa.Table:
 
 
 def build_tables(rows_by_table: dict[str, list[dict]]) -> Tables:
+    import pandas as pd
+
     frames = {}
     for name in TABLE_NAMES:
         frames[name] = arrow_table(name, rows_by_table.get(name, [])).to_pandas(types_mapper=pd.ArrowDtype)
@@ -72,24 +152,32 @@ def _write_folder(tables: Tables, folder: Path) -> None:
     finish_folder(folder)
 
 
+def _csv_cell(v):
+    """A value as pandas' CSV writer shows it: missing empty, True/False, floats as repr;
+    text that a spreadsheet would run as a formula is neutralized."""
+    if isinstance(v, str):
+        return neutralize(v)
+    return "" if v is None or (isinstance(v, float) and v != v) else v
+
+
+def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 10_000) -> None:
+    """A Parquet table as CSV (UTF-8 with BOM, minimal quoting, `\\n` lines), a batch at a time."""
+    parquet = pq.ParquetFile(parquet_path)
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        names = parquet.schema_arrow.names
+        writer.writerow(names)
+        for batch in parquet.iter_batches(batch_size=batch_rows):
+            cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            writer.writerows([_csv_cell(v) for v in row] for row in zip(*cols))
+
+
 def finish_folder(folder: Path, batch_rows: int = 10_000) -> None:
     """CSV and DuckDB copies of the Parquet tables in `folder`, read a batch at a time, and the marker."""
     import duckdb
 
     for name in TABLE_NAMES:
-        parquet = pq.ParquetFile(folder / f"{name}.parquet")
-        with open(folder / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as handle:
-            batches = parquet.iter_batches(batch_size=batch_rows)
-            first = True
-            for batch in batches:
-                df = pa.Table.from_batches([batch]).to_pandas(types_mapper=pd.ArrowDtype)
-                for column in batch.schema.names:
-                    if pa.types.is_string(batch.schema.field(column).type):
-                        df[column] = df[column].map(neutralize, na_action="ignore")
-                df.to_csv(handle, index=False, header=first)
-                first = False
-            if first:
-                arrow_table(name, []).to_pandas(types_mapper=pd.ArrowDtype).to_csv(handle, index=False)
+        write_csv(folder / f"{name}.parquet", folder / f"{name}.csv", batch_rows)
     pa.default_memory_pool().release_unused()
     con = duckdb.connect(str(folder / "ntm.duckdb"), config={"memory_limit": "256MB", "threads": 1})
     try:
@@ -186,6 +274,8 @@ def write_tables(tables: Tables, out: Path, extra: Iterable[tuple[str, bytes]] =
 
 
 def read_tables(out: Path) -> Tables:
+    import pandas as pd
+
     out = Path(out)
     frames = {}
     for name in TABLE_NAMES:

@@ -5,6 +5,10 @@ to `compute`, which runs `process_file` and returns a small `Outcome` (the
 document's row and figures) plus the shard's bytes. The local engine's worker
 processes (`serve`) write the shard themselves; a Dask worker sends the bytes
 back. Rows never travel through the parent process one by one.
+
+Given a report language, `compute` also renders the document's report page
+here, where its text and rows already are, and keeps it in the shard; the
+parent then only copies it into `report/`.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ except ImportError:  # pragma: no cover
     pass
 
 WORKER_DIED = "worker died (out of memory?)"
+READY = "ready"  # what a local worker sends once it has started, before its first task
 
 
 @dataclass
@@ -73,8 +78,11 @@ def _file_size(path: str) -> int:
         return 0
 
 
-def compute(task: Task) -> tuple[Outcome, bytes]:
-    """Process one file; never raises for a bad file. Returns the outcome and the shard's bytes."""
+def compute(task: Task, page_lang: str | None = None) -> tuple[Outcome, bytes]:
+    """Process one file; never raises for a bad file. Returns the outcome and the shard's bytes.
+
+    With `page_lang` the shard also holds the document's report page in that language.
+    """
     try:
         result = process_file(task.path, expected_sha256=task.sha256 or None)
     except BaseException as e:  # noqa: BLE001 - nothing a document does may end the worker's loop
@@ -89,9 +97,14 @@ def compute(task: Task) -> tuple[Outcome, bytes]:
     document["path"] = display_path(task.path)
     if not document.get("doc_id") and task.sha256:
         document["doc_id"] = doc_id_of_hash(task.sha256)
-    started = time.perf_counter()
-    data = encode_shard(document, result.rows, result.log, result.text)
     timings = dict(result.timings)
+    page = None
+    if page_lang and document.get("doc_id"):
+        started = time.perf_counter()
+        page = _page(document, result, page_lang)
+        timings["page"] = time.perf_counter() - started
+    started = time.perf_counter()
+    data = encode_shard(document, result.rows, result.log, result.text, page=page)
     timings["write"] = time.perf_counter() - started
     outcome = Outcome(
         index=task.index,
@@ -106,6 +119,16 @@ def compute(task: Task) -> tuple[Outcome, bytes]:
         pid=os.getpid(),
     )
     return outcome, data
+
+
+def _page(document: dict, result: DocResult, lang: str) -> dict | None:
+    """The document's report page; None (the parent renders it) if it cannot be rendered here."""
+    try:
+        from corpus.report import page_entry
+
+        return page_entry(document, result.rows, result.text, lang)
+    except Exception:  # noqa: BLE001 - the page is a view; the rows must still reach the tables
+        return None
 
 
 def failure_row(task: Task, message: str) -> dict:
@@ -153,6 +176,10 @@ def serve(conn, limits: Limits, shard_folder: str, function=compute) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     apply_limits(limits)
     folder = Path(shard_folder)
+    try:
+        conn.send(READY)  # started: the time limit of a task counts from here, not from the fork
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             task = conn.recv()

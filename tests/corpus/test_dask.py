@@ -43,3 +43,10 @@ def test_dask_runs_are_incremental_too(client, tmp_path):
     run_batch([build.SAMPLES], out, RunOptions(engine="dask", dask_client=client, progress="none"))
     again = run_batch([build.SAMPLES], out, RunOptions(engine="dask", dask_client=client, progress="none"))
     assert (again.processed, again.reused) == (0, 5)
+
+
+def test_dask_workers_are_warmed_up_like_local_ones(client, tmp_path):
+    run_batch([build.SAMPLES], tmp_path / "out", RunOptions(engine="dask", dask_client=client, progress="none"))
+    has_plugin = client.run(lambda dask_worker: "ntm-warm-up" in dask_worker.plugins)
+    assert has_plugin and all(has_plugin.values())
+    assert (tmp_path / "out" / "report.html").exists() and (tmp_path / "out" / "ntm.xlsx").exists()

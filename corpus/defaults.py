@@ -1,0 +1,7 @@
+"""The run's default limits, kept apart so the command line can show them without loading the batch layer."""
+from __future__ import annotations
+
+DEFAULT_TIMEOUT_S = 120
+DEFAULT_MAX_MEMORY_MB = 2048
+DEFAULT_MAX_DOCS_PER_WORKER = 200
+ENGINES = ("local", "dask")
