@@ -4,7 +4,7 @@
     python bench/extract_rates.py TREE pdfs FILE...    worker CPU seconds (read + normalize + extract) per PDF
     python bench/extract_rates.py TREE scale SIZE...   normalize + extract of one generated plan per size (bytes)
 
-It imports the project from the code tree TREE, so `run_bench.py` runs it
+It imports the project from the code tree TREE, so `compare_rates.py` runs it
 once with this tree and once with `--baseline DIR` (an export of the previous
 main) and compares the two in one run. It prints one JSON object.
 CPU time (`time.process_time`) is measured, so other processes on the machine
