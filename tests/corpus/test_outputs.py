@@ -117,14 +117,14 @@ def test_csv_is_what_pandas_writes(tmp_path):
         assert (tmp_path / f"{name}.csv").read_bytes() == (tmp_path / f"{name}.pandas.csv").read_bytes(), name
 
 
-def test_workbook_from_a_run_folder_keeps_text_that_looks_like_a_formula(tmp_path):
+def test_workbook_from_a_run_folder_writes_formula_like_text_as_neutralized_text(tmp_path):
     tables = build_tables({"documents": [{"doc_id": "a" * 16, "path": "=SUM(A1:A9).txt", "status": "ok",
                                           "title": "http://example.org/plan"}]})
     write_tables(tables, tmp_path / "out")
     ws = load_workbook(write_xlsx(tmp_path / "x", tmp_path / "out"))["documents"]
     header = [c.value for c in ws[1]]
     cell = ws.cell(row=2, column=header.index("path") + 1)
-    assert cell.value == "=SUM(A1:A9).txt" and cell.data_type == "s"
+    assert cell.value == "'=SUM(A1:A9).txt" and cell.data_type == "s"  # the leading apostrophe of corpus.cells
     assert ws.cell(row=2, column=header.index("title") + 1).hyperlink is None
 
 
