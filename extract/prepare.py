@@ -167,6 +167,10 @@ class PreparedDoc:
         if p:
             return p
         line = self.line_at(offset)
+        if line.start < s:  # a period stated once for the paragraph, in an earlier sentence
+            p = self.period_in_span(line.start, s, s)
+            if p:
+                return p
         intro = self.intro_line(line)
         if intro is not None:
             p = self.period_in_span(intro.start, intro.end, intro.end)
