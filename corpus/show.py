@@ -15,17 +15,13 @@ from rich.table import Table
 
 from corpus.report import COMPARATOR_SIGN, records
 from corpus.tables import Tables
+from extract.registry import components
 
 DEFAULT_OUT = Path("out")
 
-# The columns shown per table, after the span; every table ends with its quote.
+# The columns shown per table, after the span (as each record kind declares); every table ends with its quote.
 SHOWN_COLUMNS = {
-    "criteria": ["criterion_no", "canonical_name", "status", "period", "indicator_id", "criteria_set"],
-    "counts": ["kind", "value", "total", "unit", "status", "period"],
-    "indicators": ["indicator_id", "criterion_no", "subject", "comparator", "value", "unit", "role", "period"],
-    "funding": ["amount_vnd", "role", "source", "purpose", "period"],
-    "deadlines": ["due", "relation", "task", "responsible", "criterion_no"],
-    "legal_refs": ["ref_id", "ref_type", "issuer", "issued_date"],
+    **{c.table: list(c.shown) for c in components()},
     "findings": ["severity", "check", "message"],
 }
 DOCUMENT_FIELDS = ["doc_id", "path", "status", "error", "quality", "doc_kind", "doc_number", "issued_date", "plan_year",

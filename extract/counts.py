@@ -18,6 +18,7 @@ from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
+from gazetteer.lexicon import pattern, words
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -26,10 +27,9 @@ if TYPE_CHECKING:
 UNIT_GAP = 3  # at most this many chars between the number and its noun
 STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
 
-_NUMBER_WORDS = r"một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?"
-_PLAIN = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<num>\d{{1,3}}|(?i:{_NUMBER_WORDS}))(?![\p{{L}}\d])")
+_PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
-_ANNOUNCES = regex.compile(r"(?i)(?:\bbao\s+gồm|\bgồm(?:\s+có)?|\bđó\s+là|\bsau)\s*:?|:")
+_ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 
 
 def _unit_at(folded: str, pos: int) -> regex.Match | None:
@@ -91,7 +91,7 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
     text = ctx.text
     folded = ctx.folded
     rows: list[CountClaim] = []
-    remaining = phrase_pattern(["còn lại"])
+    remaining = phrase_pattern(words("remaining_words"))
     village_std = phrase_pattern(cue_data()["village_standard"])
     for start, end, value, total, value_max, unit, unit_end in _count_candidates(ctx):
         if _excluded(ctx, start, unit_end):
@@ -152,6 +152,7 @@ def _list_follows(ctx: "PreparedDoc", sentence_end: int) -> bool:
 
 COMPONENT = Component(
     name="counts", record=CountClaim, run=extract_counts,
+    shown=("kind", "value", "total", "unit", "status", "period"),
     requires=("fractions", "ranges", "structure", "sentence_spans", "meta", "status_periods"),
     enums={"kind": ("met_total", "declared_list", "remaining", "target_total", "villages", "indicators"),
            "status": ("met", "unmet", "target"), "unit": ("tieu_chi", "chi_tieu", "thon", "xa", "huyen")},

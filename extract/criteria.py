@@ -31,6 +31,7 @@ from gazetteer.criteria import (
 )
 from gazetteer.cues import find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
+from gazetteer.lexicon import expand, pattern, words
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -40,18 +41,21 @@ MAX_NAME_WORDS = 12  # a criterion's written name is at most this many words
 LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"đã đạt"
 TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
 
-INDICATOR_ID = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
-_NAME_SEP = regex.compile(r"\s*(?:[:\-–—]|\bve\b)?\s*")
-_NAME_END = regex.compile(r"[;(\n]|\.(?:\s|$)|\s+va\s+tieu\s+(?:chi|tri)\b|,\s*(?:noi\s+dung|muc|chi\s+tieu)\b")
-_OBJECTIVE = regex.compile(r"\s*(?:muc\s+tieu|phan\s+dau)\b")
+# Patterns of this module run on the folded text.
+INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+_NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
+_NAME_END = pattern(r"[;(\n]|\.(?:\s|$)|\s+(?:@{criterion_and:folded})\b|,\s*(?:@{indicator_leads:folded})\b")
+_OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 
 
 @lru_cache(maxsize=1)
 def _mention_pattern() -> "regex.Pattern[str]":
-    variants = {"tiêu chí", *TERM_VARIANTS.get("tiêu chí", ())}
+    term = words("criterion_term")[0]
+    variants = {term, *TERM_VARIANTS.get(term, ())}
     terms = sorted({fold(t) for t in variants}, key=len, reverse=True)
     alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
-    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:so\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
+    number_word = expand("@{number_word:folded}")
+    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
 
 
 _name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
@@ -119,13 +123,13 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
             for s in mn.sets - {"ntm-km-2021"}:  # kiểu mẫu shares nâng cao's names
                 votes[s] += 1.0
     folded = ctx.folded
-    if not mentions and "tieu chi" not in folded:
+    if not mentions and not any(fold(t) in folded for t in words("criterion_term")):
         return None
     folded_compact = regex.sub(r"\s+", "", folded)
     for sid, cs in sets.items():
         if cs.decision and fold(cs.decision) in folded_compact:
             votes[sid] += 0.5
-    if "nang cao" in folded[:3000]:
+    if any(fold(w) in folded[:3000] for w in words("advanced_programme")):
         votes["ntm-nc-2021"] += 0.5
     year = _document_year(ctx)
     if year is not None:
@@ -282,7 +286,7 @@ def _indicator_for_line(folded: str, line) -> str | None:
     return ids.pop() if len(ids) == 1 else None
 
 
-_LIST_OF_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac\s+)?tieu\s+(?:chi|tri)\b")
+_LIST_OF_CRITERIA = pattern(r"(?<![\p{L}])(?:(?:@{plural_marker:folded})\s+)?(?:@{criterion_terms_loose:folded})\b")
 
 
 def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
@@ -325,6 +329,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
 
 COMPONENT = Component(
     name="criteria", record=CriterionMention, run=extract_criteria,
+    shown=("criterion_no", "canonical_name", "status", "period", "indicator_id", "criteria_set"),
     requires=("mentions", "statements", "criteria_set", "structure", "sentence_spans", "meta"),
     enums={"criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),
            "level": ("basic", "advanced", "model"), "status": ("met", "unmet", "target")},

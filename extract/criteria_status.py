@@ -159,7 +159,9 @@ COMPONENT = Component(
     name="criteria_status", record=CriterionStatus, run=extract_criteria_status,
     requires=("mentions", "statements", "criteria_set", "structure", "sentence_spans", "meta",
               "fractions", "ranges", "status_periods"),
-    enums={"status": ("met", "unmet", "target", "unknown"), "basis": ("stated", "inferred", "table")},
+    enums={"criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),
+           "status": ("met", "unmet", "target", "unknown"), "basis": ("stated", "inferred", "table")},
+    shown=("criterion_no", "status", "basis", "period", "criteria_set"),
 )
 
 CHECKS = (

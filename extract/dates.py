@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import regex
 
-from extract.numbers import load_data, words_alternation
+from gazetteer.lexicon import expand, load_data, words_alternation
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 _BARE_YEAR_MIN, _BARE_YEAR_MAX = 1990, 2100
@@ -77,16 +77,18 @@ def _grammar() -> _DateGrammar:
     part_alt = words_alternation(parts)
     quarter_alt = words_alternation(sorted(quarters, key=len, reverse=True))
     boundary_end = r"(?!\d)(?!\s?/\s?[\p{L}\d])"
+    day, month, year, quarter, range_from, range_to = (
+        expand(f"@{{{key}}}") for key in ("day_word", "month_word", "year_word", "quarter_word", "range_from", "range_to"))
     dates = regex.compile(
         rf"""
-        (?P<dmy_words>(?<!\p{{L}})(?i:ngày)\s+(?P<d1>\d{{1,2}})\s+(?i:tháng)\s+(?P<m1>\d{{1,2}})\s+(?i:năm)\s+(?P<y1>\d{{4}}){boundary_end})
-        |(?P<dmy>(?:(?<!\p{{L}})(?i:ngày)\s+)?(?<![\p{{L}}\d.,/-])
+        (?P<dmy_words>(?<!\p{{L}})(?i:{day})\s+(?P<d1>\d{{1,2}})\s+(?i:{month})\s+(?P<m1>\d{{1,2}})\s+(?i:{year})\s+(?P<y1>\d{{4}}){boundary_end})
+        |(?P<dmy>(?:(?<!\p{{L}})(?i:{day})\s+)?(?<![\p{{L}}\d.,/-])
               (?:(?P<d2>\d{{1,2}})\s?/\s?(?P<m2>\d{{1,2}})\s?/\s?(?P<y2>\d{{4}}|\d{{2}})
                 |(?P<d3>\d{{1,2}})(?P<sep>[.-])(?P<m3>\d{{1,2}})(?P=sep)(?P<y3>\d{{4}})){boundary_end})
-        |(?P<part_year>(?<![\p{{L}}\d.,])(?P<part>(?i:{part_alt}))\s+(?i:năm)\s+(?P<yp>\d{{4}}){boundary_end})
-        |(?P<my>(?<!\p{{L}})(?i:tháng)\s+(?P<m4>\d{{1,2}})(?:\s?[/-]\s?|\s+(?i:năm)\s+)(?P<y4>\d{{4}}){boundary_end})
-        |(?P<quarter>(?<!\p{{L}})(?i:quý)\s+(?P<q>(?i:{quarter_alt}))(?!\p{{L}})(?:\s?[/-]\s?|\s+(?i:năm)\s+)(?P<yq>\d{{4}}){boundary_end})
-        |(?P<year>(?<!\p{{L}})(?i:năm)\s+(?P<y5>\d{{4}})(?!\d)(?![.,]\d)(?!\s?/\s?[\p{{L}}\d]))
+        |(?P<part_year>(?<![\p{{L}}\d.,])(?P<part>(?i:{part_alt}))\s+(?i:{year})\s+(?P<yp>\d{{4}}){boundary_end})
+        |(?P<my>(?<!\p{{L}})(?i:{month})\s+(?P<m4>\d{{1,2}})(?:\s?[/-]\s?|\s+(?i:{year})\s+)(?P<y4>\d{{4}}){boundary_end})
+        |(?P<quarter>(?<!\p{{L}})(?i:{quarter})\s+(?P<q>(?i:{quarter_alt}))(?!\p{{L}})(?:\s?[/-]\s?|\s+(?i:{year})\s+)(?P<yq>\d{{4}}){boundary_end})
+        |(?P<year>(?<!\p{{L}})(?i:{year})\s+(?P<y5>\d{{4}})(?!\d)(?![.,]\d)(?!\s?/\s?[\p{{L}}\d]))
         |(?P<bare_my>(?<![\p{{L}}\d.,/])(?<!\p{{L}}-)(?P<m6>\d{{1,2}})/(?P<y6>\d{{4}}){boundary_end})
         """,
         regex.VERBOSE,
@@ -95,8 +97,8 @@ def _grammar() -> _DateGrammar:
     ranges = regex.compile(
         rf"""
         (?:(?<!\p{{L}})(?i:{range_lead})\s+)?
-        (?:(?<!\p{{L}})(?i:từ)\s+(?:(?i:năm)\s+)?(?P<lo_w>(?:19|20)\d\d)\s+(?i:đến|tới)\s+(?:(?i:năm)\s+)?(?P<hi_w>(?:19|20)\d\d)
-          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?[-–—]\s?(?:(?i:năm)\s+)?(?P<hi>(?:19|20)\d\d))
+        (?:(?<!\p{{L}})(?i:{range_from})\s+(?:(?i:{year})\s+)?(?P<lo_w>(?:19|20)\d\d)\s+(?i:{range_to})\s+(?:(?i:{year})\s+)?(?P<hi_w>(?:19|20)\d\d)
+          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?[-–—]\s?(?:(?i:{year})\s+)?(?P<hi>(?:19|20)\d\d))
         (?![\d/])
         """,
         regex.VERBOSE,
@@ -105,11 +107,11 @@ def _grammar() -> _DateGrammar:
         rf"(?<!\p{{L}})(?P<rel>(?i:{words_alternation(relations)}))\s+\Z"
     )
     issued = regex.compile(
-        r"""
-        (?<!\p{L})(?P<place>(?:(?:\p{Lu}\p{Ll}+|\p{Lu}{1,3}\.)\s*){1,5}?)\s*,\s*
-        (?i:ngày)
-        (?:\s*(?P<d>\d{1,2})\s?/\s?(?P<m_slash>\d{1,2})\s?/\s?(?P<y_slash>\d{4})
-          |[\s.…_]*(?P<d_w>\d{1,2})?[\s.…_]*(?i:tháng)[\s.…_]*(?P<m_w>\d{1,2})?[\s.…_]*(?i:năm)\s*(?P<y_w>\d{4}))
+        rf"""
+        (?<!\p{{L}})(?P<place>(?:(?:\p{{Lu}}\p{{Ll}}+|\p{{Lu}}{{1,3}}\.)\s*){{1,5}}?)\s*,\s*
+        (?i:{day})
+        (?:\s*(?P<d>\d{{1,2}})\s?/\s?(?P<m_slash>\d{{1,2}})\s?/\s?(?P<y_slash>\d{{4}})
+          |[\s.…_]*(?P<d_w>\d{{1,2}})?[\s.…_]*(?i:{month})[\s.…_]*(?P<m_w>\d{{1,2}})?[\s.…_]*(?i:{year})\s*(?P<y_w>\d{{4}}))
         (?!\d)
         """,
         regex.VERBOSE,

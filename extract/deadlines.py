@@ -29,9 +29,9 @@ from extract.criteria import INDICATOR_ID
 from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
-from gazetteer.cues import load_data
 from gazetteer.cues import phrase_pattern
 from gazetteer.doccodes import type_word_pattern
+from gazetteer.lexicon import expand, load_data, pattern
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") tak
 
 _DEFAULT_RELATION = {"year": "during", "quarter": "during", "month": "by", "day": "by"}
 _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\p{L}\d]*(?:\s?[-/]\s?\p{L}[\p{L}\d]*)*")
-_PLURAL_CRITERIA = regex.compile(r"(?<![\p{L}])(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:tieu\s+(?:chi|tri)|chi\s+tieu)(?![\p{L}])")
+_PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
 
 
 @lru_cache(maxsize=None)
@@ -72,7 +72,7 @@ def _actor_pattern() -> "regex.Pattern[str]":
     heads = sorted(deadline_words()["actor_heads"], key=len, reverse=True)
     alts = "|".join(r"\s+".join(regex.escape(w) for w in h.split()) for h in heads)
     # the head, then its name: capitalised words, "xã"/"huyện", joined by spaces or " - "
-    name = r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|xã|huyện|thôn|xóm|y\s+tế)"
+    name = expand(r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|@{actor_name_words})")
     return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")
 
 
@@ -98,12 +98,12 @@ def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
     before = text[window_start:d.start]
     for m in _DOC_NUMBER.finditer(before):
         gap = before[m.end():]
-        if len(gap) <= CITATION_GAP and regex.fullmatch(r"[\s,;]*(?:(?i:ngày|ban\s+hành\s+ngày))?[\s,]*", gap):
+        if len(gap) <= CITATION_GAP and pattern(r"[\s,;]*(?:(?i:@{citation_date_leads}))?[\s,]*").fullmatch(gap):
             return True
     folded_before = fold(before)
     for m in _type_words().finditer(folded_before):
         gap = folded_before[m.end():]
-        if regex.fullmatch(r"[\s,]*(?:so\s+)?[\s,]*ngay\s*", gap):
+        if pattern(r"[\s,]*(?:(?:@{number_word:folded})\s+)?[\s,]*(?:@{day_word:folded})\s*").fullmatch(gap):
             return True
     return False
 
@@ -117,7 +117,7 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     opener = match_at(_pattern("citation_openers"), folded, pos)
     if opener is None:
         return False
-    rest = regex.match(r"\s*(?:cac\s+|theo\s+)?", folded[opener.end():e])
+    rest = pattern(r"\s*(?:(?:@{citation_fillers:folded})\s+)?").match(folded[opener.end():e])
     return match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0)) is not None
 
 
@@ -406,6 +406,7 @@ def extract_deadlines(ctx: "PreparedDoc") -> list[Deadline]:
 
 COMPONENT = Component(
     name="deadlines", record=Deadline, run=extract_deadlines,
+    shown=("due", "relation", "task", "responsible", "criterion_no"),
     requires=("dates", "all_periods", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
     enums={"precision": ("day", "month", "quarter", "year"), "relation": ("before", "by", "during")},
 )

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.numbers import MoneyMatch, words_alternation
+from extract.numbers import MoneyMatch
 from extract.records import FundingAmount
-from gazetteer.cues import load_data
+from gazetteer.lexicon import load_data, pattern, words_alternation
+from gazetteer.lexicon import words as lexicon_words
 from gazetteer.text import match_at, strip_tones, words_key
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ _CLAUSE_SEP = regex.compile(r"[;\n]|\.(?=\s|\Z)|:(?=\s)")
 _LABEL_SEP = regex.compile(r"[;,(\n]|\.(?=\s|\Z)")
 _LIST_MARKER = regex.compile(r"^[\s\-–+*•·]*")
 _LABEL_EDGE = regex.compile(r"^[\s\-–+*•·:]+|[\s:=,]+$")
-_FUNDS_NOUN = regex.compile(r"(?<!\p{L})(?i:kinh\s+phí)\s+(?=\p{Ll})")
-_WORKS_VALUE = regex.compile(r"\s+(?i:với\s+(?:tổng\s+)?(?:giá\s+trị|kinh\s+phí|số\s+tiền))(?!\p{L})")
+_FUNDS_NOUN = pattern(r"(?<!\p{L})(?i:@{funds_noun})\s+(?=\p{Ll})")
+_WORKS_VALUE = pattern(r"\s+(?i:@{works_value})(?!\p{L})")
 _AFTER_SPACE = regex.compile(r"\s*")
 
 
@@ -183,7 +184,7 @@ def _purpose(text: str, start: int, end: int, after: tuple[int, int] | None = No
     m = _FUNDS_NOUN.search(text, start, end)
     if m:
         phrase = _phrase_until_stop(text, m.end(), end)
-        if phrase and not phrase.lower().startswith("thực hiện"):
+        if phrase and not phrase.lower().startswith(lexicon_words("purpose_not_named")):
             return phrase
     if after is not None:
         lead = v.purpose_lead.match(text, match_at(_AFTER_SPACE, text, after[0]).end(), after[1])
@@ -311,6 +312,7 @@ def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
 
 COMPONENT = Component(
     name="funding", record=FundingAmount, run=extract_funding,
+    shown=("amount_vnd", "role", "source", "purpose", "period"),
     requires=("amounts", "structure", "sentence_spans", "meta"),
     enums={"role": ("total", "component", "estimate", "spent"),
            "source": ("ngan_sach_huyen", "ngan_sach_xa", "ngan_sach_tinh", "trung_uong", "dan_gop",

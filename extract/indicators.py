@@ -25,11 +25,11 @@ import regex
 from extract.component import Component
 from extract.criteria import INDICATOR_ID
 from extract.dates import find_periods
-from extract.numbers import find_comparator
+from extract.numbers import comparator_words, find_comparator
 from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
-from gazetteer.cues import load_data
 from gazetteer.cues import count_unit_pattern, phrase_pattern
+from gazetteer.lexicon import load_data, pattern, words_alternation
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -54,6 +54,12 @@ def role_words() -> dict:
 
 def _folded(ctx: "PreparedDoc") -> str:
     return ctx.folded
+
+
+@lru_cache(maxsize=1)
+def _COMPARATOR_AFTER() -> "regex.Pattern[str]":
+    """A comparator word written after a value ("90% trở lên"), from comparators.yaml."""
+    return regex.compile(rf"\s*(?:{words_alternation(comparator_words()['after'])})", regex.I)
 
 
 @lru_cache(maxsize=None)
@@ -255,7 +261,7 @@ def _strip_trailing_words(folded: str, start: int, end: int) -> int:
 def _names_population_after(ctx: "PreparedDoc", v: _Value) -> bool:
     """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
     folded = _folded(ctx)
-    m = regex.match(r"[ \t]+(?:so\s+)?(?=\p{L})", folded[v.end:v.end + 4])
+    m = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})").match(folded[v.end:v.end + 4])
     if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
     a, b = _clause_before(ctx, v)
@@ -268,10 +274,10 @@ def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
     folded = _folded(ctx)
     _, s_end = ctx.sentence_at(v.start)
     pos = v.end
-    after_cmp = regex.match(r"\s*(?:trở\s+lên|trở\s+xuống|trở\s+lại)", text[pos:s_end], flags=regex.I)
+    after_cmp = _COMPARATOR_AFTER().match(text[pos:s_end])
     if after_cmp:
         pos += after_cmp.end()
-    m = regex.match(r"\s*(?:số\s+)?(?=\p{L})", text[pos:s_end])
+    m = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})").match(text[pos:s_end])
     if not m:
         return None
     start = pos + m.end()
@@ -374,7 +380,7 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
     if v.comparator != "eq" and not _pattern("actual_cues").search(folded, s, v.start):
         line = ctx.line_at(v.start)
         ids, numbers = _ids_and_numbers(ctx, min(clause_start, line.start), v.start)
-        labelled = ids or numbers or regex.search(r"\bnoi\s+dung\b", folded[line.start:v.start])
+        labelled = ids or numbers or pattern(r"\b(?:@{content_item:folded})\b").search(folded[line.start:v.start])
         norm_words = _pattern("threshold_words").search(folded, s, e)
         if labelled or norm_words:
             return "threshold"
@@ -474,6 +480,7 @@ def extract_indicators(ctx: "PreparedDoc") -> list[IndicatorValue]:
 
 COMPONENT = Component(
     name="indicators", record=IndicatorValue, run=extract_indicators,
+    shown=("indicator_id", "criterion_no", "subject", "comparator", "value", "unit", "role", "period"),
     requires=("fractions", "percentages", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
     enums={"unit": ("%", "ratio"), "comparator": ("eq", "ge", "le", "gt", "lt"),
            "role": ("actual", "target", "threshold")},

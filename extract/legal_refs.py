@@ -34,7 +34,8 @@ from gazetteer.doccodes import (
     legal_ref_type,
     type_word_pattern,
 )
-from gazetteer.text import match_at
+from gazetteer.lexicon import expand, pattern
+from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -57,24 +58,21 @@ _NUMBER_RE = regex.compile(
 _PART_SPLIT = regex.compile(r"(\s?[-–/]\s?)")
 
 # Grammar words of a citation (what comes between and after its parts).
-_NUMBER_WORD = r"(?i:số)(?:\s*[:.])?"
-_OWN_NUMBER_LINE = regex.compile(rf"^\s*{_NUMBER_WORD}\s*\Z")
-_DATE_GAP = regex.compile(r"[\s,;(]*(?:(?i:ban\s+hành|ký)\s+)?(?:(?i:ngày)\s*)?\Z")
-_ISSUER_LEAD = regex.compile(r"[\s,]*(?i:của)\s+")
-_ISSUER_STOP = regex.compile(
-    r"\s*[,;:.()\n]|\s+(?=(?i:về|v/v|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện"
-    r"|tại|theo|đối\s+với|nhằm|với|trong|để|đã|đến|từ)(?!\p{L}))"
-    r"|\s+(?=và\s+\p{Ll})"
+_NUMBER_WORD = expand(r"(?i:@{number_word})(?:\s*[:.])?")
+_OWN_NUMBER_LINE = pattern(rf"^\s*{_NUMBER_WORD}\s*\Z")
+_DATE_GAP = pattern(r"[\s,;(]*(?:(?i:@{signing_verbs})\s+)?(?:(?i:@{day_word})\s*)?\Z")
+_ISSUER_LEAD = pattern(r"[\s,]*(?i:@{issuer_lead})\s+")
+_ISSUER_STOP = pattern(
+    r"\s*[,;:.()\n]|\s+(?=(?i:@{issuer_stops})(?!\p{L}))"
+    r"|\s+(?=(?:@{conjunction})\s+\p{Ll})"
 )
 # An issuer ends with its place name: "UBND tỉnh Thanh Hóa", "Đảng bộ xã Cẩm Thạch".
-_ISSUER_PLACE = regex.compile(
-    r"(?<!\p{L})(?i:xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\s+"
+_ISSUER_PLACE = pattern(
+    r"(?<!\p{L})(?i:@{unit_words})\s+"
     r"(?:\p{Lu}[\p{L}]*|\d+)(?:\s+(?:\p{Lu}[\p{L}]*|\d+)){0,3}"
 )
-_SUBJECT_LEAD = regex.compile(r"[\s,]*(?:(?i:về\s+việc|v/v|về)\s*:?\s*)")
-_SUBJECT_VERB = regex.compile(
-    r"[\s,]*(?=(?i:ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện|công\s+nhận)(?!\p{L}))"
-)
+_SUBJECT_LEAD = pattern(r"[\s,]*(?:(?i:@{subject_leads})\s*:?\s*)")
+_SUBJECT_VERB = pattern(r"[\s,]*(?=(?i:@{subject_verbs})(?!\p{L}))")
 _SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
 # A subject ends at a clause end, or where the sentence's own subject takes over
 # (", UBND xã báo cáo như sau:"): a comma before an issuer abbreviation.
@@ -155,7 +153,7 @@ def find_document_numbers(text: str) -> list[_Number]:
 
 def ref_key(ref_id: str) -> str:
     """Identity of a document number: no spaces, đ folded, upper case ("09-NQ/ĐU" → "09-NQ/DU")."""
-    return "".join(ref_id.split()).replace("đ", "d").replace("Đ", "D").replace("–", "-").upper()
+    return fold("".join(ref_id.split())).replace("–", "-").upper()
 
 
 def _type_lead(text: str, start: int) -> tuple[int, str] | None:
@@ -277,6 +275,7 @@ def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
 
 COMPONENT = Component(
     name="legal_refs", record=LegalRef, run=extract_legal_refs, requires=("meta",),
+    shown=("ref_id", "ref_type", "issuer", "issued_date"),
     enums={"ref_type": ("quyet_dinh", "nghi_quyet", "ke_hoach", "thong_bao", "cong_van", "chi_thi",
                         "thong_tu", "nghi_dinh", "luat", "other")},
 )

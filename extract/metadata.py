@@ -18,23 +18,27 @@ from extract.records import DocumentMeta
 from gazetteer import admin
 from gazetteer.cues import signer_titles
 from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
+from gazetteer.lexicon import expand, pattern, words
 from gazetteer.text import fold, fold_key
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
+# The values the `documents` fields read from the text may take (SCHEMA.md).
+DOCUMENT_ENUMS: dict[str, tuple[str, ...]] = {
+    "doc_kind": ("ke_hoach", "bao_cao", "nghi_quyet", "to_trinh", "quyet_dinh", "other"),
+    "programme": ("ntm", "ntm_nang_cao", "ntm_kieu_mau"),
+    "criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),
+}
 HEADER_LINES = 14  # the frame's top lines come before this many lines, at most
-_DOC_NUMBER = regex.compile(r"^\s*(?i:số)\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
+_DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[^\s].*?)\s*$")
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
 _PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|\d+)){{0,3}})"
-_UNIT_PREFIX = {
-    "commune": r"xã|thị\s+trấn|phường",
-    "district": r"huyện|thị\s+xã|quận|thành\s+phố",
-    "province": r"tỉnh|thành\s+phố",
-}
+_UNIT_PREFIX = {level: expand(f"@{{unit_words_{level}}}") for level in ("commune", "district", "province")}
 _UNIT_MENTION = {
     level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+{_PLACE_NAME}") for level, prefix in _UNIT_PREFIX.items()
 }
+_COMMITTEE_LINE = pattern(r"^(?:(?i:@{people_committee})\s+)?(?:@{unit_words_commune:upper})\s+(?P<n>[\p{Lu}\s]+)$")
 _PERSON = regex.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 
 
@@ -111,7 +115,7 @@ def _resolve_places(ctx: "PreparedDoc", meta: DocumentMeta, head, place: str | N
     # The issuing body's line ("XÃ THẠCH CẨM", "UBND XÃ …") names the commune in capitals.
     head_names = []
     for ln in head:
-        m = regex.match(r"^(?:(?i:ủy\s+ban\s+nhân\s+dân|ubnd)\s+)?(?:XÃ|THỊ TRẤN|PHƯỜNG)\s+(?P<n>[\p{Lu}\s]+)$", ln.text.strip())
+        m = _COMMITTEE_LINE.match(ln.text.strip())
         if m:
             head_names.append(_title_case(m.group("n")))
     # Then the title's "xã …", the commune named most often, and last the date line's place
@@ -160,14 +164,16 @@ def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
     title = fold(meta.title or "")
     cset = ctx.criteria_set
     meta.criteria_set = cset
-    if "kieu mau" in title and "thon" not in title.split("kieu mau")[0][-12:]:
+    model = next((fold(w) for w in words("model_programme") if fold(w) in title), None)
+    if model and not any(fold(v) in title.split(model)[0][-12:] for v in words("model_village_words")):
         meta.programme = "ntm_kieu_mau"
-    elif "nang cao" in title:
+    elif any(fold(w) in title for w in words("advanced_programme")):
         meta.programme = "ntm_nang_cao"
     elif cset:
         meta.programme = criteria_sets()[cset].programme
     else:
-        meta.programme = "ntm" if "nong thon moi" in fold(ctx.text[:5000]) or "ntm" in fold(ctx.text[:5000]) else None
+        head = fold(ctx.text[:5000])
+        meta.programme = "ntm" if any(fold(w) in head for w in words("programme_names")) else None
 
 
 def _signature(lines) -> tuple[str | None, str | None]:

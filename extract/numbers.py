@@ -29,29 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
+from gazetteer.lexicon import expand, load_data, pattern, words_alternation
+from gazetteer.lexicon import words as lexicon_words
 from gazetteer.text import match_at
-
-DATA_DIR = Path(__file__).parent / "data"
-
-
-@lru_cache(maxsize=None)
-def load_data(name: str) -> dict[str, Any]:
-    """One YAML file of `extract/data/`, parsed once per process."""
-    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def words_alternation(words: Any) -> str:
-    """Regex alternation of phrases, longest first, any whitespace between words."""
-    unique = sorted({str(w) for w in words}, key=len, reverse=True)
-    return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in unique)
-
 
 # ---------------------------------------------------------------------------
 # Match records
@@ -307,6 +291,8 @@ def _grammar() -> _Grammar:
     number_scale_alt = words_alternation(money["scales"])
     scale_alt = rf"(?:{number_scale_alt})(?!\p{{L}})(?!\s+(?:{not_money_next})(?!\p{{L}}))"
 
+    quarter_word, ordinal_lead, number_word, conjunction, range_from, range_to = (
+        expand(f"@{{{key}}}") for key in ("quarter_word", "ordinal_lead", "number_word", "conjunction", "range_from", "range_to"))
     # Digit-led tokens; the lookahead guard lets the scanner skip letters quickly.
     numbers = regex.compile(
         rf"""
@@ -314,7 +300,7 @@ def _grammar() -> _Grammar:
         (?P<docno>{TOKEN_PRE}(?:\d+(?:\s?/\s?\d+)*\s?/\s?\p{{Lu}}[\p{{L}}\d]*(?:\s?[-–]\s?\p{{Lu}}[\p{{L}}\d]*)*
                               |\d+-\p{{Lu}}{{2,}}[\p{{L}}\d]*(?:\s?/\s?\p{{Lu}}[\p{{L}}\d]*)*))
         |(?P<date>{TOKEN_PRE}(?:\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})|\d{{1,2}}[.-]\d{{1,2}}[.-]\d{{4}})(?!\d))
-        |(?P<slash_year>(?<=(?<!\p{{L}})(?i:quý)\s+(?i:IV|I{{1,3}}|[1-4])\s?/\s?)\d{{4}}(?!\d))
+        |(?P<slash_year>(?<=(?<!\p{{L}})(?i:{quarter_word})\s+(?i:IV|I{{1,3}}|[1-4])\s?/\s?)\d{{4}}(?!\d))
         |(?P<chain>{TOKEN_PRE}(?P<c1>\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:\s?/\s?(?P<cn>\d{{1,3}}(?:\.\d{{3}})+|\d+))+(?![.,]?\d))
         |(?P<section>(?<![\p{{L}}\d.,/])\d{{1,2}}(?:\.\d{{1,2}})*\s?\.(?=\s+\**\s*\p{{Lu}}|\*))
         |(?P<yearrange>{TOKEN_PRE}(?P<yr1>(?:19|20)\d\d)\s?[-–—]\s?(?P<yr2>(?:19|20)\d\d)(?![\d/-]))
@@ -325,13 +311,13 @@ def _grammar() -> _Grammar:
         regex.VERBOSE,
     )
     # What the words right before a number make of it ("tiêu chí 17", "năm 2024", "thứ 7").
-    list_tail = r"(?P<list>(?:\d+(?:\.\d+)*\s*(?:,|;|-|–|(?i:và))\s*)*)"
+    list_tail = rf"(?P<list>(?:\d+(?:\.\d+)*\s*(?:,|;|-|–|(?i:{conjunction}))\s*)*)"
     number_context = regex.compile(
-        rf"(?<!\p{{L}})(?:(?P<calendar>(?i:{calendar_alt}))|(?P<quarter>(?i:quý))|(?P<ordinal>(?i:thứ))"
-        rf"|(?P<year>(?i:{year_alt}))|(?P<label>(?i:{label_alt})(?:\s+(?i:số))?\s*:?))\s+{list_tail}\Z"
+        rf"(?<!\p{{L}})(?:(?P<calendar>(?i:{calendar_alt}))|(?P<quarter>(?i:{quarter_word}))|(?P<ordinal>(?i:{ordinal_lead}))"
+        rf"|(?P<year>(?i:{year_alt}))|(?P<label>(?i:{label_alt})(?:\s+(?i:{number_word}))?\s*:?))\s+{list_tail}\Z"
     )
     number_words = regex.compile(words_seq)
-    ordinal_words = regex.compile(rf"(?<!\p{{L}})(?i:thứ)\s+(?P<w>(?i:{ordinal_alt}))(?!\p{{L}})")
+    ordinal_words = regex.compile(rf"(?<!\p{{L}})(?i:{ordinal_lead})\s+(?P<w>(?i:{ordinal_alt}))(?!\p{{L}})")
     symbols = words_alternation(load_data("comparators")["symbols"])
     percent = regex.compile(
         rf"(?:(?P<cmp>{symbols})\s?)?(?P<num>{TOKEN_PRE}(?:{STRAY_DECIMAL}|{NUM_CORE}))(?![.,]?\d)\s?%"
@@ -342,8 +328,8 @@ def _grammar() -> _Grammar:
     )
     range_num = rf"{NUM_CORE}"
     range_re = regex.compile(
-        rf"(?P<from>(?<!\p{{L}})(?i:từ)\s+)?(?<!\d[-–/])(?P<lo>{TOKEN_PRE}(?:{range_num}))(?![.,]?\d)"
-        rf"(?:\s?(?P<dash>[-–—])\s?|\s+(?P<word>(?i:đến|tới))\s+)"
+        rf"(?P<from>(?<!\p{{L}})(?i:{range_from})\s+)?(?<!\d[-–/])(?P<lo>{TOKEN_PRE}(?:{range_num}))(?![.,]?\d)"
+        rf"(?:\s?(?P<dash>[-–—])\s?|\s+(?P<word>(?i:{range_to}))\s+)"
         rf"(?P<hi>(?:{range_num}))(?![.,]?\d)(?!\s?[-–/]\s?\d)(?![.,]\d)(?!\s*=)(?!-?\p{{Lu}})"
     )
     currency_alt = words_alternation(money["currency_words"])
@@ -379,9 +365,9 @@ def _grammar() -> _Grammar:
         ),
         per_unit_before=regex.compile(rf"(?i:{words_alternation(money['per_unit_cues_before'])})"),
         per_unit_after=regex.compile(rf"\s*(?i:{words_alternation(money['per_unit_after'])})(?!\p{{L}})"),
-        label_before=regex.compile(rf"(?<!\p{{L}})(?i:{label_alt})(?:\s+(?i:số))?\s*:?\s*$"),
+        label_before=regex.compile(rf"(?<!\p{{L}})(?i:{label_alt})(?:\s+(?i:{number_word}))?\s*:?\s*$"),
         year_before=regex.compile(rf"(?<!\p{{L}})(?i:{year_alt})\s*$"),
-        date_context_before=regex.compile(r"(?<!\p{L})(?i:ngày|tháng|quý|số|hôm|mùng|năm)\s*$"),
+        date_context_before=pattern(r"(?<!\p{L})(?i:@{date_context_before})\s*$"),
     )
 
 
@@ -405,12 +391,12 @@ def _word_number(text: str, m: regex.Match[str]) -> NumberMatch | None:
     while tokens and tokens[0][2].lower() not in t["digits"] and tokens[0][2].lower() not in t["ten"]:
         tokens.pop(0)
     # "năm" at the end is "year" unless a counted noun follows ("năm tiêu chí").
-    while tokens and tokens[-1][2].lower() == "năm" and not match_at(g.counted_noun_next, text, tokens[-1][1]):
+    while tokens and tokens[-1][2].lower() in lexicon_words("year_word") and not match_at(g.counted_noun_next, text, tokens[-1][1]):
         tokens.pop()
     if not tokens:
         return None
     first = tokens[0][2]
-    if len(tokens) == 1 and first.lower() == "một":
+    if len(tokens) == 1 and t["digits"].get(first.lower()) == 1:
         nxt = text[tokens[0][1]:tokens[0][1] + 12].split()
         if nxt and nxt[0].lower() in t["mot_not_count_next"]:
             return None
@@ -662,13 +648,13 @@ def find_vnd_amounts(text: str) -> list[MoneyMatch]:
             if match_at(g.counted_not_money_next, text, m.end()):
                 continue
         grouped = bool(_GROUPED.search(m.group(0)))  # "3.250.000.000": an amount, whatever follows
-        if cur is not None and cur.lower() == "đồng" and m["per"] is None and match_at(g.dong_not_currency_next, text, m.end()):
+        if cur is not None and cur.lower() in lexicon_words("currency_dong") and m["per"] is None and match_at(g.dong_not_currency_next, text, m.end()):
             if not scales and not grouped:
                 continue
         first = m.captures("c")[0]
         if len(first) == 4 and not scales and g.year_before.search(text, max(0, m.start() - 12), m.start()):
             continue  # "năm 2023 đồng ..." is a year
-        if cur == "đ" and not grouped and g.label_before.search(text, max(0, m.start() - 16), m.start()):
+        if cur in lexicon_words("currency_d_abbrev") and not grouped and g.label_before.search(text, max(0, m.start() - 16), m.start()):
             continue  # "khoản 2 đ" is a clause letter
         amount = _money_amount(m)
         if amount is None:

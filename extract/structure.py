@@ -13,13 +13,15 @@ from functools import cached_property
 
 import regex
 
+from gazetteer.lexicon import pattern
+
 # (scheme, pattern) in the order they are tried; the pattern's end is the marker's end.
 _MARKERS: list[tuple[str, "regex.Pattern[str]"]] = [
-    ("part", regex.compile(r"(?i)phần\s+thứ\s+\w+\s*[:.]?\s*")),
-    ("ordinal_word", regex.compile(r"(?i)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+là\s*:\s*")),
+    ("part", pattern(r"(?i)(?:@{part_heading})\s+\w+\s*[:.]?\s*")),
+    ("ordinal_word", pattern(r"(?i)(?:@{ordinal_items})\s+(?:@{ordinal_item_link})\s*:\s*")),
     ("roman", regex.compile(r"(?P<n>[IVXLC]{1,6})\s*[.)\-–]\s*(?=\S)")),
     ("number", regex.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.),](?!\d)\s*|\s+)(?=\S)")),
-    ("letter", regex.compile(r"(?P<n>[a-zđ])\s*\)\s*")),
+    ("letter", pattern(r"(?P<n>[a-z]|@{extra_label_letters})\s*\)\s*")),
     ("bullet", regex.compile(r"(?P<b>[-+*•·–—])\s*(?=\S)")),
 ]
 _SENTENCE_SPLIT = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}\d\"“(])|(?<=:)\s+(?=[-+•])")
@@ -193,7 +195,7 @@ def parse_structure(text: str) -> Structure:
     return st
 
 
-_ANNOUNCE = regex.compile(r"(?i)(?::\s*$|\b(?:bao\s+gồm|gồm|như\s+sau|sau)\s*:?\s*$)")
+_ANNOUNCE = pattern(r"(?i)(?::\s*$|\b(?:@{list_announcers})\s*:?\s*$)")
 
 
 def _announces_list(text: str) -> bool:

@@ -18,11 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
-import yaml
 
+from .lexicon import load_data, words
 from .text import fold, fold_key, tone_key
-
-PREFIX_FILE = Path(__file__).parent / "data" / "admin_prefixes.yaml"
 _NON_KEY = regex.compile(r"[^a-z0-9]+")
 _PUNCT = regex.compile(r"[^\p{L}\p{N}]+")
 
@@ -50,10 +48,15 @@ def data_dir() -> Path:
 # ------------------------------------------------------------------ keys
 
 
+def _province_unit_type(key: str) -> str:
+    """The unit type of a province-level unit from its folded key ("thanhpho…" is a city)."""
+    city = words("unit_type_city")[0]
+    return city if key.startswith(fold_key(city).replace(" ", "")) else words("unit_type_province")[0]
+
+
 @lru_cache(maxsize=1)
 def _prefixes() -> list[str]:
-    with open(PREFIX_FILE, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)["prefixes"]
+    raw = load_data("admin_prefixes.yaml")["prefixes"]
     return sorted({fold(p) for p in raw}, key=len, reverse=True)
 
 
@@ -152,7 +155,7 @@ def _gazetteer() -> _Gazetteer:
         if p_code not in seen_provinces:
             seen_provinces.add(p_code)
             unit = AdminUnit(p_name, "province", p_code, province=p_name, province_code=p_code,
-                             unit_type="Thành phố" if p_key.startswith("thanhpho") else "Tỉnh")
+                             unit_type=_province_unit_type(p_key))
             provinces.add(unit, _json_list(p_alias))
             keys[("province", p_code)] = (p_key, "", "")
         if d_code not in seen_districts:
@@ -260,7 +263,7 @@ def successor_2025(unit: AdminUnit) -> AdminUnit | None:
         return None
     prov_name, prov_code = reform.provinces[new_prov]
     if unit.level == "province":
-        unit_type = "Thành phố" if new_prov.startswith("thanhpho") else "Tỉnh"
+        unit_type = _province_unit_type(new_prov)
         return AdminUnit(prov_name, "province", prov_code, province=prov_name, province_code=prov_code,
                          era="2025", unit_type=unit_type)
     new_ward = reform.new_ward.get("_".join(keys))

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import regex
-import yaml
 
+from .lexicon import load_data
 from .text import fold, has_marks, tone_key, words_key
-
-DATA_DIR = Path(__file__).parent / "data"
 SET_FILES = ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021")
 
 # Scores of a written name against a catalogue name (see `_name_score`).
@@ -74,11 +71,6 @@ class NameMatch:
 # ---------------------------------------------------------------- loading
 
 
-def _load_yaml(name: str) -> dict:
-    with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 def _tag(value) -> str | None:
     return None if value is None else str(value)
 
@@ -106,7 +98,7 @@ def _criterion(raw: dict) -> Criterion:
 @lru_cache(maxsize=1)
 def criteria_sets() -> dict[str, CriteriaSet]:
     """All criteria sets by id, loaded once from the data files."""
-    raws = {set_id: _load_yaml(f"criteria_{set_id}.yaml") for set_id in SET_FILES}
+    raws = {set_id: load_data(f"criteria_{set_id}.yaml") for set_id in SET_FILES}
     sets: dict[str, CriteriaSet] = {}
     # Sets with their own table first, then those borrowing a numbering.
     for raw in sorted(raws.values(), key=lambda r: r.get("numbering_from") is not None):
@@ -134,7 +126,7 @@ def criteria_sets() -> dict[str, CriteriaSet]:
 
 @lru_cache(maxsize=1)
 def _common() -> dict:
-    return _load_yaml("criteria_common.yaml")
+    return load_data("criteria_common.yaml")
 
 
 @lru_cache(maxsize=1)

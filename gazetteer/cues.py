@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import regex
-import yaml
 
+from gazetteer.lexicon import load_data
 from gazetteer.text import fold
 
 
@@ -26,12 +25,6 @@ class Cue:
     start: int
     end: int
     kind: str  # a status (met, unmet, target) or a cue family (now, topic, ...)
-
-
-def load_data(name: str) -> dict:
-    """A YAML file of `gazetteer/data/` (callers cache what they keep)."""
-    with resources.files("gazetteer").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 @lru_cache(maxsize=None)

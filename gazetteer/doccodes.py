@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import regex
-import yaml
 
+from .lexicon import load_data
 from .text import fold, fold_key
-
-DATA_FILE = Path(__file__).parent / "data" / "doc_types.yaml"
 
 _PART_SPLIT = regex.compile(r"[/\-–—.\s_]+")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -75,8 +72,7 @@ def _lookup(tiers: tuple[dict, dict, dict], part: str):
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    with open(DATA_FILE, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = load_data("doc_types.yaml")
     types = {
         t["id"]: DocType(t["id"], tuple(t["words"]), tuple(t.get("codes") or ()), t["ref_type"], t["doc_kind"])
         for t in raw["types"]

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import regex
 
+from gazetteer.datafiles import load_data
+
 # Marks that carry a Vietnamese tone (thanh điệu); vowel-shape marks
 # (breve, circumflex, horn) are not tones.
 _TONE_MARKS = {
@@ -23,8 +25,10 @@ _TONE_MARKS = {
 }
 
 # Letters whose decomposition does not reveal a plain base letter, plus glyphs
-# that broken PDF fonts emit in place of ư/Ư.
-_SPECIAL = {"đ": "d", "Đ": "d", "ƣ": "u", "Ƣ": "u", "ð": "d", "Ð": "d"}
+# that broken PDF fonts emit in place of a letter (data/letters.yaml).
+_SPECIAL: dict[str, str] = dict(load_data("letters.yaml")["fold_base"])
+_STAND_INS: dict[str, str] = dict(load_data("letters.yaml")["glyph_stand_ins"])
+_STAND_IN_TABLE = str.maketrans(_STAND_INS)
 
 
 class _FoldTable(dict):
@@ -93,7 +97,7 @@ def tone_key(s: str) -> str:
     Each word's tone is moved to the end of the word as a digit, so
     "Thanh Hoá" and "Thanh Hóa" are equal while "Cẩm" and "Cam" are not.
     """
-    s = s.replace("ƣ", "ư").replace("Ƣ", "Ư")
+    s = s.translate(_STAND_IN_TABLE)
     words = _SPACES.sub(" ", unicodedata.normalize("NFC", s).strip()).lower().split(" ")
     keyed = []
     for word in words:
@@ -109,8 +113,8 @@ class _ToneTable(dict):
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch in ("ƣ", "Ƣ"):
-            out = "ư"
+        if ch in _STAND_INS:
+            out = _STAND_INS[ch].lower()
         elif unicodedata.category(ch) == "Mn":
             out = ch
         else:

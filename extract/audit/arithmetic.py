@@ -30,6 +30,7 @@ from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
 from extract.numbers import parse_vn_decimal
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
+from gazetteer.lexicon import pattern
 from gazetteer.text import match_at
 
 if TYPE_CHECKING:
@@ -245,7 +246,7 @@ def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 # -- funding totals --------------------------------------------------------------------
 
-_SCALE_WORDS = regex.compile(r"(?i)\b(?:tỷ|tỉ|triệu|nghìn|ngàn)\b")
+_SCALE_WORDS = pattern(r"(?i)\b(?:@{money_scale_words})\b")
 
 
 def _tolerance(amount: int, amount_text: str) -> int:
@@ -273,9 +274,9 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             continue
         findings.append(Finding(
             "arithmetic", "warning",
-            f"The total {total.amount_text} ({fmt_number(total.amount_vnd)} đồng) is not the sum of its "
-            f"{len(comps)} parts, which is {fmt_number(summed)} đồng (difference "
-            f"{fmt_number(summed - total.amount_vnd)}).",
+            audit_data()["messages"]["funding_total"].format(
+                total=total.amount_text, total_vnd=fmt_number(total.amount_vnd), parts=len(comps),
+                summed=fmt_number(summed), difference=fmt_number(summed - total.amount_vnd)),
             [(total.start, total.end)] + [(c.start, c.end) for c in comps],
         ))
     return findings

@@ -5,7 +5,8 @@ from functools import lru_cache
 
 import regex
 
-from gazetteer.cues import load_data
+from gazetteer.lexicon import load_data
+
 
 
 @lru_cache(maxsize=1)

@@ -28,14 +28,16 @@ from extract.audit.common import audit_data, folded_text, trimmed
 from extract.records import CountClaim, Finding
 from gazetteer.criteria import criteria_sets
 from gazetteer.cues import phrase_pattern
+from gazetteer.lexicon import pattern
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
-_INDICATOR_OF = regex.compile(r"(?<![\p{L}\d.])(?:muc|noi\s+dung|chi\s+tieu)\s*(?:so\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
-_MORE_NUMBERS = regex.compile(r"\s*(?:[,;&]|va)\s*(?:so\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
-_ENUM_SEPARATOR = regex.compile(r"[;,]\s+|\s+(?:va|cung)\s+")
+# Patterns run on the folded text.
+_INDICATOR_OF = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
+_MORE_NUMBERS = pattern(r"\s*(?:[,;&]|@{conjunction:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
+_ENUM_SEPARATOR = pattern(r"[;,]\s+|\s+(?:@{enumeration_joiners:folded})\s+")
 _SENTENCE_BREAK = regex.compile(r"\.\s+(?=\p{Lu})")
 
 
@@ -169,7 +171,7 @@ def check_count_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         quote = ctx.text[lead[0]:lead[1]]
         where = "as lines" if how == "lines" else "after it"
         if numbers:
-            where += f" (tiêu chí {', '.join(str(n) for n in sorted(numbers))})"
+            where += audit_data()["messages"]["criteria_numbers"].format(numbers=", ".join(str(n) for n in sorted(numbers)))
         evidence_end = ctx.line_at(ann).end if how == "lines" else _first_item_end(ctx, ann, list_end)
         findings.append(Finding(
             "count_mismatch", "error",
