@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from extract.clauses import status_cues
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
-from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
+from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern
 from gazetteer.lexicon import pattern, words
 from gazetteer.text import fold, match_at
 
@@ -100,7 +101,7 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
         clause = regex.search(r"[,;:.()]", after)
         clause_end = unit_end + (clause.start() if clause else len(after))
-        after_cues = find_status_cues(text, unit_end, clause_end)
+        after_cues = status_cues(text, unit_end, clause_end, scope_start=s)
         before = ctx.status_before(s, start)
         status = None
         if after_cues:

@@ -29,6 +29,7 @@ from gazetteer.criteria import (
     name_scores,
     sets_for_name,
 )
+from extract.clauses import status_cues
 from gazetteer.cues import find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
 from gazetteer.lexicon import expand, pattern, words
@@ -160,7 +161,7 @@ def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
     clause = regex.search(r"[;(.:]", ctx.text[start:end])
     if clause:
         end = start + clause.start()
-    for c in find_status_cues(ctx.text, start, end):
+    for c in status_cues(ctx.text, start, end, scope_start=ctx.sentence_at(start)[0]):
         if c.kind in ("met", "unmet"):
             return c.kind
     return None

@@ -1,0 +1,139 @@
+"""The status of a clause: cue phrases read with the words that govern them.
+
+A status statement is subject (units and their count, or a commune), a status
+phrase (a verb with its adverbs and negation) and its object (criteria by
+number, by name, as a list or a count). The cue phrases of `gazetteer/data/
+cues.yaml` carry their status ("chưa đạt", "đã đạt", "phấn đấu"); the verbs of
+`extract/data/status_clauses.yaml` ("đạt", "đạt được", "đạt chuẩn") take theirs
+from what governs them:
+
+- a negation earlier in their clause makes them unmet ("chưa có xã nào đạt"), and so
+  does a shortfall cue they are coordinated with ("cần khắc phục và đạt được");
+- else an aim (a target cue) earlier in their sentence, with no stated state
+  between, makes them targets: one target verb governs a series ("phấn đấu có
+  thêm 6 xã đạt chuẩn, 2 xã đạt chuẩn nâng cao");
+- else they are met ("xã hiện đạt 14 tiêu chí", "đã cơ bản đạt").
+
+Names that contain a cue word ("Chương trình mục tiêu quốc gia") state nothing.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from gazetteer.cues import Cue, find_status_cues, phrase_pattern
+from gazetteer.cues import folded as folded_text
+from gazetteer.datafiles import load_data
+
+if TYPE_CHECKING:
+    from extract.prepare import PreparedDoc
+
+_CLAUSE_BREAK = regex.compile(r"[,;:.()\n]")
+_WORD = regex.compile(r"\S+")
+
+
+@lru_cache(maxsize=1)
+def grammar() -> dict:
+    return load_data("status_clauses.yaml")
+
+
+def _pattern(key: str) -> "regex.Pattern[str]":
+    return phrase_pattern(tuple(grammar()[key]))
+
+
+def _masked(ftext: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _pattern("not_cues").finditer(ftext, max(0, start - 40), end)]
+
+
+def _negated(ftext: str, verb_start: int, lo: int) -> bool:
+    """A negation in the verb's clause, at most `negation_reach` words before it."""
+    clause_lo = lo
+    for m in _CLAUSE_BREAK.finditer(ftext, lo, verb_start):
+        clause_lo = m.end()
+    window = ftext[clause_lo:verb_start]
+    for m in _pattern("negation").finditer(window):
+        if len(_WORD.findall(window[m.end():])) <= grammar()["negation_reach"]:
+            return True
+    return False
+
+
+def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: int | None = None) -> list[Cue]:
+    """Status cues in text[start:end], each with the status the clause gives it.
+
+    `scope_start` is where the governing words may begin (the sentence start);
+    it defaults to `start`."""
+    ftext = folded_text(text)
+    end = len(text) if end is None else end
+    lo = start if scope_start is None else min(scope_start, start)
+    masks = _masked(ftext, lo, end)
+
+    def free(s: int, e: int) -> bool:
+        return not any(ms <= s and e <= me for ms, me in masks)
+
+    strong = [c for c in find_status_cues(text, lo, end) if free(c.start, c.end)]
+    weak = []
+    for m in _pattern("weak_verbs").finditer(ftext, lo, end):
+        if free(m.start(), m.end()) and not any(c.start < m.end() and m.start() < c.end for c in strong):
+            weak.append((m.start(), m.end()))
+    cues = list(strong)
+    for ws, we in weak:
+        if _negated(ftext, ws, lo):
+            kind = "unmet"
+        else:
+            before = [c for c in strong if c.end <= ws]
+            kind = "met"
+            if before and before[-1].kind == "target":
+                kind = "target"
+            elif before and before[-1].kind == "unmet" and not _CLAUSE_BREAK.search(ftext, before[-1].end, ws):
+                kind = "unmet"  # coordinated with a shortfall: "cần khắc phục và đạt được …"
+        cues.append(Cue(ws, we, kind))
+    cues.sort(key=lambda c: c.start)
+    # a weak verb's own words ("đạt chuẩn") inside a stronger phrase were dropped above
+    return [c for c in cues if c.start >= start]
+
+
+def status_before(ctx: "PreparedDoc", start: int, end: int, scope_start: int | None = None) -> tuple[str, int] | None:
+    """The status cue nearest the end of text[start:end] (the one that governs what follows)."""
+    cues = status_cues(ctx.text, start, end, scope_start)
+    if not cues:
+        return None
+    return cues[-1].kind, cues[-1].start
+
+
+def _opens_continuation(ftext: str, s: int, e: int) -> bool:
+    m = _pattern("continuation_openers").match(ftext, s, e)
+    if m is None:
+        head = regex.match(r"[\s\-+*•]*", ftext[s:e])
+        m = _pattern("continuation_openers").match(ftext, s + (head.end() if head else 0), e)
+    return m is not None
+
+
+def inherited_status(ctx: "PreparedDoc", sentence_start: int) -> tuple[str, int] | None:
+    """The status a sentence inherits from the one before it (same line) when it opens
+    with a continuation ("Cụ thể", "Trong đó") or follows a sentence ending in a colon."""
+    s, e = ctx.sentence_at(sentence_start)
+    line = ctx.line_at(s)
+    prev = None
+    for ps, pe in ctx.sentence_spans:
+        if pe <= s and ps >= line.start:
+            prev = (ps, pe)
+        if ps >= s:
+            break
+    if prev is None:
+        # the sentence before may end the previous paragraph line
+        idx = line.index - 1
+        if idx < 0 or not _opens_continuation(ctx.folded, s, e):
+            return None
+        pl = ctx.structure.lines[idx]
+        while not ctx.text[pl.start:pl.end].strip() and idx > 0:
+            idx -= 1
+            pl = ctx.structure.lines[idx]
+        spans = [sp for sp in ctx.sentence_spans if pl.start <= sp[0] < pl.end]
+        if not spans:
+            return None
+        prev = spans[-1]
+    elif not (_opens_continuation(ctx.folded, s, e) or ctx.text[prev[0]:prev[1]].rstrip().endswith(":")):
+        return None
+    return status_before(ctx, prev[0], prev[1])
