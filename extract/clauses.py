@@ -14,10 +14,13 @@ from what governs them:
   thêm 6 xã đạt chuẩn, 2 xã đạt chuẩn nâng cao");
 - else they are met ("xã hiện đạt 14 tiêu chí", "đã cơ bản đạt").
 
-Names that contain a cue word ("Chương trình mục tiêu quốc gia") state nothing.
+A cue right after a purpose marker ("để hoàn thiện", "mới đảm bảo về đích") is an
+aim: a target. Names that contain a cue word ("Chương trình mục tiêu quốc gia")
+state nothing.
 """
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -72,14 +75,23 @@ def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: 
     def free(s: int, e: int) -> bool:
         return not any(ms <= s and e <= me for ms, me in masks)
 
-    strong = [c for c in find_status_cues(text, lo, end) if free(c.start, c.end)]
+    purposes = [m.end() for m in _pattern("purpose_markers").finditer(ftext, max(0, lo - 20), end)]
+
+    def purpose(s: int) -> bool:
+        return any(pe <= s and len(_WORD.findall(ftext[pe:s])) <= grammar()["purpose_reach"]
+                   and not _CLAUSE_BREAK.search(ftext, pe, s) for pe in purposes)
+
+    strong = [c if not purpose(c.start) else Cue(c.start, c.end, "target")
+              for c in find_status_cues(text, lo, end) if free(c.start, c.end)]
     weak = []
     for m in _pattern("weak_verbs").finditer(ftext, lo, end):
         if free(m.start(), m.end()) and not any(c.start < m.end() and m.start() < c.end for c in strong):
             weak.append((m.start(), m.end()))
     cues = list(strong)
     for ws, we in weak:
-        if _negated(ftext, ws, lo):
+        if purpose(ws):
+            kind = "target"
+        elif _negated(ftext, ws, lo):
             kind = "unmet"
         else:
             before = [c for c in strong if c.end <= ws]
@@ -100,6 +112,24 @@ def status_before(ctx: "PreparedDoc", start: int, end: int, scope_start: int | N
     if not cues:
         return None
     return cues[-1].kind, cues[-1].start
+
+
+def statement_span(ctx: "PreparedDoc", offset: int) -> tuple[int, int]:
+    """The sentence at `offset` with the sentences of its line joined to it by ";" (one
+    statement: a series under one verb, "…; 1 xã đạt chuẩn kiểu mẫu")."""
+    s, e = ctx.sentence_at(offset)
+    line = ctx.line_at(offset)
+    spans = ctx.sentence_spans
+    i = bisect.bisect_right(ctx._index["sentence_starts"], offset) - 1
+    if i < 0 or spans[i] != (s, e):
+        return s, e
+    j = i
+    while j > 0 and spans[j - 1][0] >= line.start and ctx.text[spans[j - 1][0]:spans[j - 1][1]].rstrip().endswith(";"):
+        j -= 1
+    k = i
+    while k + 1 < len(spans) and spans[k + 1][1] <= line.end and ctx.text[spans[k][0]:spans[k][1]].rstrip().endswith(";"):
+        k += 1
+    return spans[j][0], spans[k][1]
 
 
 def _opens_continuation(ftext: str, s: int, e: int) -> bool:

@@ -10,6 +10,7 @@ averages ("tăng 01 tiêu chí so với năm 2020", "13,3 tiêu chí/xã") are n
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
@@ -26,16 +27,43 @@ if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
 UNIT_GAP = 3  # at most this many chars between the number and its noun
-STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
+STATUS_AFTER_WINDOW = 45  # chars after the noun searched for a status ("chưa đạt", "mà chưa có xã nào đạt")
 
 _PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 
 
+_THOUSANDS = regex.compile(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}(?:\.\d{3})+)(?![\p{L}\d]|[.,]\d)")
+
+
 def _unit_at(folded: str, pos: int) -> regex.Match | None:
     m = match_at(count_unit_pattern(), folded, pos)
+    if m is None:
+        pre = match_at(_unit_prefix(), folded, pos)
+        if pre:
+            m = match_at(count_unit_pattern(), folded, pre.end())
     return m
+
+
+def _alts(phrases) -> str:
+    return "|".join(sorted({regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _unit_prefix() -> "regex.Pattern[str]":
+    return regex.compile(rf"(?:{_alts(cue_data()['count_unit_prefixes'])})\s+")
+
+
+@lru_cache(maxsize=None)
+def _total_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]", "regex.Pattern[str]"]:
+    """"A trong tổng số B", "trong số B <unit>, (có) A", "tất cả N" on the folded text."""
+    t = cue_data()["count_totals"]
+    num = r"\d{1,3}(?:\.\d{3})*"
+    between = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<a>{num})\s+(?:{_alts(t['between'])})\s+(?P<b>{num})(?![\d/])")
+    before = regex.compile(rf"(?<![\p{{L}}])(?:{_alts(t['before'])})\s+(?P<b>{num})(?![\d/])")
+    whole = regex.compile(rf"(?<![\p{{L}}])(?:{_alts(t['whole'])})\s+(?P<a>{num})(?![\d/])")
+    return between, before, whole
 
 
 def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
@@ -63,7 +91,27 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         if u and rg.start not in taken:
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
             taken.update(range(rg.start, rg.end))
-    for m in _PLAIN.finditer(text):
+    between, before, whole = _total_patterns()
+    for m in between.finditer(folded):
+        u = unit_after(m.end())
+        a, b = parse_vn_number(m.group("a")), parse_vn_number(m.group("b"))
+        if u and a is not None and b is not None and a <= b:
+            out.append((m.start(), u[1], int(a), int(b), None, u[0], u[1]))
+            taken.update(range(m.start(), m.end()))
+    for m in whole.finditer(folded):
+        u = unit_after(m.end())
+        if u and m.start("a") not in taken:
+            a = int(parse_vn_number(m.group("a")))
+            out.append((m.start("a"), u[1], a, a, None, u[0], u[1]))
+            taken.update(range(m.start("a"), m.end()))
+    populations = []  # "Trong số 25 xã": the total of the count that follows in the sentence
+    for m in before.finditer(folded):
+        u = unit_after(m.end())
+        if u and m.start("b") not in taken:
+            populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
+            taken.update(range(m.start("b"), m.end()))
+    plain = [m for m in _PLAIN.finditer(text)] + [m for m in _THOUSANDS.finditer(text)]
+    for m in plain:
         if m.start() in taken:
             continue
         raw = m.group("num")
@@ -73,7 +121,11 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         u = unit_after(m.end())
         if not u:
             continue
-        out.append((m.start(), u[1], int(value), None, None, u[0], u[1]))
+        total = None
+        for ps, pe, pb, pu in populations:
+            if pu == u[0] and pe <= m.start() and ctx.sentence_at(ps) == ctx.sentence_at(m.start()) and value <= pb:
+                total = pb
+        out.append((m.start(), u[1], int(value), total, None, u[0], u[1]))
     out.sort()
     return out
 

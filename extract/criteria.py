@@ -29,8 +29,8 @@ from gazetteer.criteria import (
     name_scores,
     sets_for_name,
 )
-from extract.clauses import status_cues
-from gazetteer.cues import find_family, find_status_cues
+from extract.clauses import inherited_status, statement_span, status_cues
+from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
 from gazetteer.lexicon import expand, pattern, words
 from gazetteer.text import fold, match_at
@@ -100,8 +100,13 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     return None, pos, pos, frozenset()
 
 
+_MORE_NUMBERS = pattern(r"\s*(?:[;,]|\b(?:@{enumeration_joiners:folded})\b)\s*(?P<no>\d{1,2})(?![\d/%]|[.,]\d)")
+_AFTER_GAP = regex.compile(r"\s*")
+
+
 def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
-    """Every "tiêu chí (số) N" with N in 1..19, and the name written after it."""
+    """Every "tiêu chí (số) N" with N in 1..19, and the name written after it; a bare list of
+    numbers after one ("tiêu chí số 02; 05; 06 và 09") names a criterion per number."""
     out = []
     for m in _mention_pattern().finditer(folded):
         number = int(m.group("no"))
@@ -109,6 +114,18 @@ def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
             continue
         name, ns, ne, sets = _written_name(text, folded, number, m.end())
         out.append(NumberedMention(m.start(), max(ne, m.end()), m.end(), number, name, ns, sets))
+        if name is None:
+            pos = m.end()
+            while True:
+                nxt = match_at(_MORE_NUMBERS, folded, pos)
+                if nxt is None or not 1 <= int(nxt.group("no")) <= 19:
+                    break
+                gap = match_at(_AFTER_GAP, folded, nxt.end())
+                if match_at(count_unit_pattern(), folded, gap.end() if gap else nxt.end()):
+                    break  # "…, 05 xã": a count, not another criterion
+                out.append(NumberedMention(nxt.start("no"), nxt.end("no"), nxt.end("no"), int(nxt.group("no")),
+                                           None, nxt.end("no"), frozenset()))
+                pos = nxt.end()
     return out
 
 
@@ -187,29 +204,70 @@ class CriterionStatement:
         return replace(self, period=period)
 
 
+def _list_groups(mentions) -> list[int]:
+    """For each mention, the index of the last mention of its bare number list ("tiêu chí
+    15, 17 chưa đạt": the verb after the list governs every number of it)."""
+    last = list(range(len(mentions)))
+    for i in range(len(mentions) - 2, -1, -1):
+        nxt = mentions[i + 1]
+        if nxt.name is None and nxt.start == nxt.name_start - (nxt.number_end - nxt.start) and nxt.start - mentions[i].number_end <= 6:
+            last[i] = last[i + 1]
+    return last
+
+
+def _partial_units(ctx: "PreparedDoc", lo: int, hi: int) -> bool:
+    """A count of communes (not all of them) in the clause before a mention: the status is
+    theirs, not the criterion's ("02 tiêu chí đạt 09 xã là tiêu chí số 14 …")."""
+    clause_lo = lo
+    for m in regex.finditer(r"[,;]", ctx.text[lo:hi]):
+        clause_lo = lo + m.end()
+    units = [u for u in _unit_counts(ctx, clause_lo, hi)]
+    return any(not full for full in units)
+
+
+def _unit_counts(ctx: "PreparedDoc", lo: int, hi: int):
+    """For each "<n> xã" / "<a>/<b> xã" in [lo, hi): whether it covers every unit."""
+    for m in _UNIT_COUNT.finditer(ctx.folded, lo, hi):
+        a, b = m.group("a"), m.group("b")
+        yield b is not None and int(a) == int(b)
+
+
+_UNIT_COUNT = pattern(r"(?<![\p{L}\d/.,])(?P<a>\d{1,3})(?:\s*/\s*(?P<b>\d{1,3}))?\s+(?:@{unit_words_commune:folded})\b")
+
+
 def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
-    """The status each numbered mention states (its own clause, its sentence, its list's
-    intro), in text order; mentions that state none, and topic headers, are left out."""
+    """The status each numbered mention states (its own clause, its statement, its list's
+    intro, the sentence it continues), in text order; mentions that state none, and topic
+    headers, are left out."""
     text = ctx.text
     out = []
     mentions = ctx.mentions
+    last_of_list = _list_groups(mentions)
     for i, mn in enumerate(mentions):
         if _is_topic(ctx, mn.start):
             continue
-        s_start, s_end = ctx.sentence_at(mn.start)
-        next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
-        status = _local_status(ctx, mn.end, next_start)
+        s_start, s_end = statement_span(ctx, mn.start)
+        tail = mentions[last_of_list[i]]
+        j = last_of_list[i]
+        next_start = mentions[j + 1].start if j + 1 < len(mentions) and mentions[j + 1].start < s_end else s_end
+        status = _local_status(ctx, tail.end, next_start)
         rule = "criteria.local_status"
         if status is None:
             st = ctx.status_before(s_start, mn.start)
             if st:
                 status, rule = st[0], "criteria.sentence_status"
+                if _partial_units(ctx, s_start, mn.start):
+                    continue
         line = ctx.line_at(mn.start)
         intro = ctx.intro_line(line)
         if status is None and intro is not None and line.start <= s_start:
             st = ctx.status_before(intro.start, intro.end)
             if st:
                 status, rule = st[0], "criteria.list_intro"
+        if status is None:
+            st = inherited_status(ctx, ctx.sentence_at(mn.start)[0])
+            if st:
+                status, rule = st[0], "criteria.continued"
         if status is None:
             continue
         if intro is not None and rule == "criteria.list_intro":
@@ -220,11 +278,20 @@ def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
     return out
 
 
+PROGRAMME_LEVEL = {"ntm": "basic", "ntm_nang_cao": "advanced", "ntm_kieu_mau": "model"}
+NAMES_OF_UNKNOWN_SET = "ntm-2016"  # names of a set not known (2009, provincial) read with this set's numbering
+
+
+def _level(ctx: "PreparedDoc", cset: str | None) -> str:
+    if cset:
+        return criteria_sets()[cset].level
+    return PROGRAMME_LEVEL.get(getattr(ctx.meta, "programme", None) or "ntm", "basic")
+
+
 def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
     folded = ctx.folded
     cset = ctx.criteria_set
-    sets = criteria_sets()
-    level = sets[cset].level if cset else None
+    level = _level(ctx, cset)
     rows: list[CriterionMention] = []
     mentions = ctx.mentions
     for st in ctx.statements:
