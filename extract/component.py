@@ -27,6 +27,7 @@ class Component:
     requires: tuple[str, ...] = ()
     enums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # column -> allowed values
     shown: tuple[str, ...] = ()  # the columns `ntm show` prints, after the span
+    label: str | None = None  # the column a record's span is labelled with in the spaCy view
 
     @property
     def table(self) -> str:

@@ -205,6 +205,7 @@ def _list_follows(ctx: "PreparedDoc", sentence_end: int) -> bool:
 
 COMPONENT = Component(
     name="counts", record=CountClaim, run=extract_counts,
+    label="kind",
     shown=("kind", "value", "total", "unit", "status", "period"),
     requires=("fractions", "ranges", "structure", "sentence_spans", "meta", "status_periods"),
     enums={"kind": ("met_total", "declared_list", "remaining", "target_total", "villages", "indicators"),

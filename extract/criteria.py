@@ -397,6 +397,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
 
 COMPONENT = Component(
     name="criteria", record=CriterionMention, run=extract_criteria,
+    label="status",
     shown=("criterion_no", "canonical_name", "status", "period", "indicator_id", "criteria_set"),
     requires=("mentions", "statements", "criteria_set", "structure", "sentence_spans", "meta"),
     enums={"criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),

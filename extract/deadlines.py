@@ -406,6 +406,7 @@ def extract_deadlines(ctx: "PreparedDoc") -> list[Deadline]:
 
 COMPONENT = Component(
     name="deadlines", record=Deadline, run=extract_deadlines,
+    label="relation",
     shown=("due", "relation", "task", "responsible", "criterion_no"),
     requires=("dates", "all_periods", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
     enums={"precision": ("day", "month", "quarter", "year"), "relation": ("before", "by", "during")},

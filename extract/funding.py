@@ -312,6 +312,7 @@ def extract_funding(ctx: "PreparedDoc") -> list[FundingAmount]:
 
 COMPONENT = Component(
     name="funding", record=FundingAmount, run=extract_funding,
+    label="role",
     shown=("amount_vnd", "role", "source", "purpose", "period"),
     requires=("amounts", "structure", "sentence_spans", "meta"),
     enums={"role": ("total", "component", "estimate", "spent"),

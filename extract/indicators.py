@@ -480,6 +480,7 @@ def extract_indicators(ctx: "PreparedDoc") -> list[IndicatorValue]:
 
 COMPONENT = Component(
     name="indicators", record=IndicatorValue, run=extract_indicators,
+    label="role",
     shown=("indicator_id", "criterion_no", "subject", "comparator", "value", "unit", "role", "period"),
     requires=("fractions", "percentages", "mentions", "criteria_set", "structure", "sentence_spans", "meta"),
     enums={"unit": ("%", "ratio"), "comparator": ("eq", "ge", "le", "gt", "lt"),

@@ -275,6 +275,7 @@ def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
 
 COMPONENT = Component(
     name="legal_refs", record=LegalRef, run=extract_legal_refs, requires=("meta",),
+    label="ref_type",
     shown=("ref_id", "ref_type", "issuer", "issued_date"),
     enums={"ref_type": ("quyet_dinh", "nghi_quyet", "ke_hoach", "thong_bao", "cong_van", "chi_thi",
                         "thong_tu", "nghi_dinh", "luat", "other")},

@@ -21,6 +21,7 @@ def test_a_component_declares_columns_of_its_record(component):
     names = [f.name for f in dataclasses.fields(component.record)]
     assert set(component.enums) <= set(names)
     assert set(component.shown) <= set(names)
+    assert component.label is None or component.label in component.enums
     assert columns(component.table)[6:] == [n for n, _ in component.columns()]
 
 
