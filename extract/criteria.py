@@ -129,6 +129,11 @@ def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
     return out
 
 
+# "nâng cao" names the programme only after its name ("nông thôn mới nâng cao", "NTM nâng
+# cao"), not as the verb "to raise" ("nâng cao ý thức").
+_ADVANCED_PROGRAMME = pattern(r"(?<![\p{L}])(?:@{programme_names:folded})\s+(?:@{advanced_programme:folded})(?![\p{L}])", regex.I)
+
+
 def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     """Votes: each written name for its sets, then the decisions cited, programme and year."""
     sets = criteria_sets()
@@ -147,7 +152,7 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     for sid, cs in sets.items():
         if cs.decision and fold(cs.decision) in folded_compact:
             votes[sid] += 0.5
-    if any(fold(w) in folded[:3000] for w in words("advanced_programme")):
+    if _ADVANCED_PROGRAMME.search(folded, 0, 3000):
         votes["ntm-nc-2021"] += 0.5
     year = _document_year(ctx)
     if year is not None:
@@ -232,7 +237,7 @@ def _unit_counts(ctx: "PreparedDoc", lo: int, hi: int):
         yield b is not None and int(a) == int(b)
 
 
-_UNIT_COUNT = pattern(r"(?<![\p{L}\d/.,])(?P<a>\d{1,3})(?:\s*/\s*(?P<b>\d{1,3}))?\s+(?:@{unit_words_commune:folded})\b")
+_UNIT_COUNT = pattern(r"(?<![\p{L}\d/.,])(?P<a>\d{1,3})(?:\s*/\s*(?P<b>\d{1,3}))?\s+(?:@{unit_words_commune:folded}|@{unit_words_district:folded})\b")
 
 
 def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
@@ -278,14 +283,13 @@ def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
     return out
 
 
-PROGRAMME_LEVEL = {"ntm": "basic", "ntm_nang_cao": "advanced", "ntm_kieu_mau": "model"}
 NAMES_OF_UNKNOWN_SET = "ntm-2016"  # names of a set not known (2009, provincial) read with this set's numbering
 
 
 def _level(ctx: "PreparedDoc", cset: str | None) -> str:
     if cset:
         return criteria_sets()[cset].level
-    return PROGRAMME_LEVEL.get(getattr(ctx.meta, "programme", None) or "ntm", "basic")
+    return "basic"  # a set not known is a commune set of the basic programme (2009, provincial)
 
 
 def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
@@ -357,42 +361,134 @@ def _indicator_for_line(folded: str, line) -> str | None:
 _LIST_OF_CRITERIA = pattern(r"(?<![\p{L}])(?:(?:@{plural_marker:folded})\s+)?(?:@{criterion_terms_loose:folded})\b")
 
 
+def _named_list_start(ctx: "PreparedDoc", head_end: int, e: int) -> int | None:
+    """Where the names of a list begin: after its colon, after an opening word ("là",
+    "gồm"), or right after "tiêu chí" when a name follows ("đạt tiêu chí thu nhập, hộ nghèo")."""
+    colon = ctx.text.find(":", head_end, e)
+    opener = list_openers().search(ctx.folded, head_end, colon if colon >= 0 else e)
+    if opener and _reason().match(ctx.folded, opener.end(), e):
+        return -1  # "… là do …": a reason follows
+    ends = [p for p in (colon + 1 if colon >= 0 else None, opener.end() if opener else None) if p is not None]
+    if ends:
+        return min(ends)
+    return None
+
+
+def _list_region_end(ctx: "PreparedDoc", e: int) -> int:
+    """A list that runs on past its line (a hard-wrapped sentence) ends with the next line."""
+    line = ctx.line_at(max(e - 1, 0))
+    if ctx.text[line.start:line.end].rstrip()[-1:] in ".;:!?":
+        return e
+    k = line.index + 1
+    lines = ctx.structure.lines
+    if k < len(lines) and lines[k].start - line.end <= 2 and ctx.text[lines[k].start:lines[k].start + 1].islower():
+        return ctx.sentence_at(lines[k].start)[1]
+    return e
+
+
 def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
-    """Criteria named without numbers in a list of shortfalls or targets, e.g.
-    "các tiêu chí chưa hoàn thành …: bảo hiểm y tế, hộ nghèo"."""
-    if not cset:
-        return []
+    """Criteria named without numbers in a list under a statement of status, e.g. "các tiêu
+    chí chưa hoàn thành …: bảo hiểm y tế, hộ nghèo", "còn 3 tiêu chí chưa đạt là giao thông,
+    trường học và môi trường", "chưa có xã nào đạt tiêu chí thu nhập, hộ nghèo". Where the
+    set is not known, names are read with the numbering of the 2016 set."""
+    names_set = cset or NAMES_OF_UNKNOWN_SET
     text = ctx.text
-    folded = folded_text(text)
+    folded = ctx.folded
     out = []
+    if _other_set_size(ctx):
+        return out  # names map onto numbers only in a 19-criterion set
+    district = _district_document(ctx)
     for s, e in ctx.sentence_spans:
         if ctx.mentions_in(s, e):
+            continue
+        if district and not _names_commune(ctx, s, e):
             continue
         head = _LIST_OF_CRITERIA.search(folded, s, e)
         if not head:
             continue
-        colon = text.find(":", head.end(), e)
-        if colon < 0:
+        begin = _named_list_start(ctx, head.end(), e)
+        if begin == -1:
             continue
-        st = ctx.status_before(head.start(), colon)
-        if not st:
+        direct = begin is None  # "đạt tiêu chí thu nhập, hộ nghèo": the names follow the word
+        if direct:
+            begin = head.end()
+        st = ctx.status_before(s, begin) or (inherited_status(ctx, s) if begin > head.end() else None)
+        if not st or _partial_units(ctx, s, begin):
             continue
         status = st[0]
+        stop = _list_region_end(ctx, e)
+        if ctx.mentions_in(e, stop):
+            continue
         seen = set()
-        for nm in find_criterion_names(text[colon:e], cset):
-            number = nm.number_by_set.get(cset)
+        names = find_criterion_names(text[begin:stop], names_set)
+        if direct:
+            names = _adjacent_names(folded, begin, names)
+        for nm in names:
+            number = nm.number_by_set.get(names_set)
             if number is None or number in seen:
                 continue
             seen.add(number)
-            start, end = colon + nm.start, colon + nm.end
+            start, end = begin + nm.start, begin + nm.end
             out.append(CriterionMention(
                 start=start, end=end, rule="criteria.named_list",
                 criterion_no=number, name_as_written=text[start:end],
-                canonical_name=canonical_name(cset, number), criteria_set=cset, level=level,
+                canonical_name=canonical_name(cset, number) if cset else None, criteria_set=cset, level=level,
                 status=status, period=ctx.resolve_period(start, status),
-                indicator_id=None, list_label=text[s:colon].strip(),
+                indicator_id=None, list_label=text[s:begin].strip(" :") or None,
             ))
     return out
+
+
+_NAME_GAP = pattern(r"\s*(?:[,;]|\b(?:@{enumeration_joiners:folded})\b)?\s*(?:\b(?:@{criterion_name_lead:folded})\b)?\s*")
+
+
+def _adjacent_names(folded: str, begin: int, names: list) -> list:
+    """The names that follow `begin` one after another, joined only by commas or "và"."""
+    out, pos = [], begin
+    for nm in names:
+        gap = _NAME_GAP.fullmatch(folded, pos, begin + nm.start)
+        if gap is None:
+            break
+        out.append(nm)
+        pos = begin + nm.end
+    return out
+
+
+def _district_document(ctx: "PreparedDoc") -> bool:
+    from extract.clauses import grammar
+    from gazetteer.cues import phrase_pattern
+
+    return phrase_pattern(tuple(grammar()["district_criteria_markers"])).search(ctx.folded) is not None
+
+
+def _names_commune(ctx: "PreparedDoc", s: int, e: int) -> bool:
+    return pattern(r"(?<![\p{L}])(?:@{unit_words_commune:folded})(?![\p{L}])").search(ctx.folded, s, e) is not None
+
+
+def _other_set_size(ctx: "PreparedDoc") -> bool:
+    """The document counts its criteria out of a total other than 19 ("18/18 tiêu chí")."""
+    for fr in ctx.fractions:
+        if fr.denominator != 19 and fr.denominator > 1:
+            after = ctx.folded[fr.end:fr.end + 12].lstrip()
+            if after.startswith(tuple(fold(t) for t in words("criterion_terms_loose"))):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _reason() -> "regex.Pattern[str]":
+    from extract.clauses import grammar
+
+    words_ = "|".join(regex.escape(fold(w)) for w in grammar()["reason_words"])
+    return regex.compile(rf"\s*(?:{words_})(?![\p{{L}}])")
+
+
+@lru_cache(maxsize=1)
+def list_openers() -> "regex.Pattern[str]":
+    from extract.clauses import grammar
+    from gazetteer.cues import phrase_pattern
+
+    return phrase_pattern(tuple(grammar()["named_list_openers"]))
 
 
 COMPONENT = Component(
