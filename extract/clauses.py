@@ -12,7 +12,8 @@ from what governs them:
 - else an aim (a target cue) earlier in their sentence, with no stated state
   between, makes them targets: one target verb governs a series ("phấn đấu có
   thêm 6 xã đạt chuẩn, 2 xã đạt chuẩn nâng cao");
-- else they are met ("xã hiện đạt 14 tiêu chí", "đã cơ bản đạt").
+- a weak verb opening its sentence is a plan's order: a target ("Hoàn thành tiêu chí 2");
+- else they are met ("xã hiện đạt 14 tiêu chí", "đã cơ bản đạt", "cán đích").
 
 A cue right after a purpose marker ("để hoàn thiện", "mới đảm bảo về đích") is an
 aim: a target. Names that contain a cue word ("Chương trình mục tiêu quốc gia")
@@ -87,23 +88,36 @@ def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: 
     for m in _pattern("weak_verbs").finditer(ftext, lo, end):
         if free(m.start(), m.end()) and not any(c.start < m.end() and m.start() < c.end for c in strong):
             weak.append((m.start(), m.end()))
-    cues = list(strong)
-    for ws, we in weak:
-        if purpose(ws):
+    resolved: list[Cue] = []
+    items = sorted([(c.start, c.end, c) for c in strong] + [(ws, we, None) for ws, we in weak], key=lambda t: t[0])
+    for ws, we, cue in items:
+        if cue is not None:
+            resolved.append(cue)
+            continue
+        if purpose(ws) or _opens_sentence(ftext, lo, ws):
             kind = "target"
         elif _negated(ftext, ws, lo):
             kind = "unmet"
         else:
-            before = [c for c in strong if c.end <= ws]
+            before = resolved[-1] if resolved else None
             kind = "met"
-            if before and before[-1].kind == "target":
-                kind = "target"
-            elif before and before[-1].kind == "unmet" and not _CLAUSE_BREAK.search(ftext, before[-1].end, ws):
+            if before is not None and before.kind == "target":
+                kind = "target"  # one aim governs the verbs after it: "phấn đấu có thêm 6 xã đạt chuẩn, …"
+            elif before is not None and before.kind == "unmet" and not _CLAUSE_BREAK.search(ftext, before.end, ws):
                 kind = "unmet"  # coordinated with a shortfall: "cần khắc phục và đạt được …"
-        cues.append(Cue(ws, we, kind))
+        resolved.append(Cue(ws, we, kind))
+    cues = resolved
     cues.sort(key=lambda c: c.start)
     # a weak verb's own words ("đạt chuẩn") inside a stronger phrase were dropped above
     return [c for c in cues if c.start >= start]
+
+
+_LEAD = regex.compile(r"[\s\-+*•\d.)]*")
+
+
+def _opens_sentence(ftext: str, lo: int, pos: int) -> bool:
+    lead = _LEAD.fullmatch(ftext, lo, pos)
+    return lead is not None
 
 
 def status_before(ctx: "PreparedDoc", start: int, end: int, scope_start: int | None = None) -> tuple[str, int] | None:
@@ -167,3 +181,28 @@ def inherited_status(ctx: "PreparedDoc", sentence_start: int) -> tuple[str, int]
     elif not (_opens_continuation(ctx.folded, s, e) or ctx.text[prev[0]:prev[1]].rstrip().endswith(":")):
         return None
     return status_before(ctx, prev[0], prev[1])
+
+
+_MONTH = regex.compile(r"^(\d{4})-(\d{2})(?:-\d{2})?$")
+DOCUMENT_HEAD = 1500  # chars at the top of a document where its date line or title year stands
+
+
+def document_period(ctx: "PreparedDoc") -> str | None:
+    """The year a document speaks from when its metadata gives none: its first full date
+    (a page's date line, "Cập nhật lúc: 08/11/2018"), else the latest year in its head."""
+    for d in ctx.dates:
+        if d.precision == "day" and d.iso[:4].isdigit():
+            return d.iso[:4]
+    years = [p.period[:4] for p in ctx.periods_in(0, DOCUMENT_HEAD) if p.period and p.period[:4].isdigit()]
+    return max(years) if years else None
+
+
+def status_period(ctx: "PreparedDoc", period: str | None) -> str | None:
+    """A statement's period as the contract writes it: a year or a quarter ("tháng 10 năm
+    2018" → "2018"); when the text gives none, the year the document speaks from."""
+    if period is None:
+        period = document_period(ctx)
+    if period is None:
+        return None
+    m = _MONTH.match(period)
+    return m.group(1) if m else period

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.clauses import status_cues
+from extract.clauses import status_cues, status_period
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
@@ -146,7 +146,9 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
     rows: list[CountClaim] = []
     remaining = phrase_pattern(words("remaining_words"))
     village_std = phrase_pattern(cue_data()["village_standard"])
-    for start, end, value, total, value_max, unit, unit_end in _count_candidates(ctx):
+    candidates = _count_candidates(ctx)
+    declared = _declared_counts(ctx, candidates)
+    for start, end, value, total, value_max, unit, unit_end in candidates:
         if _excluded(ctx, start, unit_end):
             continue
         s, e = ctx.sentence_at(start)
@@ -169,8 +171,13 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             kind = "villages"
         elif unit == "chi_tieu" and total is not None:
             kind = "indicators"
-        elif total is None and value_max is None and _ANNOUNCES.search(rest_of_sentence[:60]) and _list_follows(ctx, e):
+        elif start in declared and value_max is None:
             kind = "declared_list"
+        elif total is None and value_max is None and _ANNOUNCES.search(rest_of_sentence[:60]) and _list_follows(ctx, e) \
+                and not _other_count_before_list(candidates, unit_end, e):
+            kind = "declared_list"
+        elif total is None and value_max is None and _remaining_before(folded, s, start):
+            kind = "remaining"
         elif total is not None or value_max is not None or status is not None:
             kind = "target_total" if status == "target" else "met_total"
         else:
@@ -183,12 +190,85 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             kind = "target_total"
         if unit not in ("tieu_chi", "chi_tieu", "thon", "xa", "huyen"):
             continue
-        period = ctx.resolve_period(start, status)
+        period = status_period(ctx, ctx.resolve_period(start, status))
         rows.append(CountClaim(
             start=start, end=end, rule=f"counts.{kind}", kind=kind, value=value, total=total,
             unit=unit, status=status, period=period, value_max=value_max,
         ))
     return rows
+
+
+def _remaining_before(folded: str, s: int, start: int) -> bool:
+    """"còn 04 tiêu chí …": the word right before the count says it is what remains."""
+    before = folded[max(s, start - 8):start]
+    m = None
+    for m in _remaining_word().finditer(before):
+        pass
+    return m is not None and not before[m.end():].strip()
+
+
+@lru_cache(maxsize=None)
+def _remaining_word() -> "regex.Pattern[str]":
+    from extract.clauses import grammar
+
+    return phrase_pattern(tuple(grammar()["remaining_before"]))
+
+
+def _other_count_before_list(candidates, unit_end: int, sentence_end: int) -> bool:
+    return any(unit_end < c[0] < sentence_end for c in candidates)
+
+
+def _list_kind(ctx: "PreparedDoc", pos: int, end: int) -> str | None:
+    """What a list that begins at `pos` enumerates: criteria (tieu_chi) or communes (xa)."""
+    from extract.criteria import NAMES_OF_UNKNOWN_SET
+    from gazetteer.criteria import find_criterion_names
+
+    head = ctx.text[pos:end].lstrip(" :")
+    lead = len(ctx.text[pos:end]) - len(head)
+    if not head:
+        return None
+    fhead = ctx.folded[pos + lead:end]
+    if any(fhead.startswith(fold(t)) for t in words("criterion_terms_loose")):
+        return "tieu_chi"
+    names = find_criterion_names(head[:60], ctx.criteria_set or NAMES_OF_UNKNOWN_SET)
+    if names and names[0].start == 0:
+        return "tieu_chi"
+    if any(fhead.startswith(fold(w) + " ") for w in words("unit_words_commune")) or head[0].isupper():
+        return "xa"
+    return None
+
+
+def _declared_counts(ctx: "PreparedDoc", candidates) -> set[int]:
+    """Starts of the counts that a list in their sentence enumerates: the last count before
+    the list's opening word ("là", "gồm", ":") whose noun is what the list names
+    ("03 xã đạt 09 tiêu chí bao gồm Giáo Hiệu, …" declares the 03 communes)."""
+    from extract.clauses import grammar
+    from extract.criteria import list_openers
+
+    out: set[int] = set()
+    by_sentence: dict[tuple[int, int], list] = {}
+    for c in candidates:
+        by_sentence.setdefault(ctx.sentence_at(c[0]), []).append(c)
+    reasons = phrase_pattern(tuple(grammar()["reason_words"]))
+    for (s, e), cands in by_sentence.items():
+        for c in cands:
+            unit_end = c[6]
+            colon = ctx.text.find(":", unit_end, e)
+            opener = list_openers().search(ctx.folded, unit_end, colon if colon >= 0 else e)
+            ends = [p for p in (opener.end() if opener else None, colon + 1 if colon >= 0 else None) if p is not None]
+            if not ends:
+                continue
+            at = min(ends)
+            if reasons.match(ctx.folded[at:e].lstrip()):
+                continue
+            kind = _list_kind(ctx, at, e)
+            if kind is None:
+                continue
+            limit = opener.start() if opener and opener.end() == at else at - 1  # where the opener begins
+            before = [d for d in cands if d[6] <= limit and d[5] == kind]
+            if before and before[-1] is c:
+                out.add(c[0])
+    return out
 
 
 def _list_follows(ctx: "PreparedDoc", sentence_end: int) -> bool:

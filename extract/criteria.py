@@ -29,7 +29,7 @@ from gazetteer.criteria import (
     name_scores,
     sets_for_name,
 )
-from extract.clauses import inherited_status, statement_span, status_cues
+from extract.clauses import inherited_status, statement_span, status_cues, status_period
 from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
 from gazetteer.lexicon import expand, pattern, words
@@ -307,7 +307,7 @@ def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
             start=mn.start, end=mn.end, rule=st.rule,
             criterion_no=mn.number, name_as_written=mn.name,
             canonical_name=canonical_name(cset, mn.number) if cset else None,
-            criteria_set=cset, level=level, status=st.status, period=st.period,
+            criteria_set=cset, level=level, status=st.status, period=status_period(ctx, st.period),
             indicator_id=_indicator_for(ctx, folded, mn.number, prev_end, next_start),
             list_label=st.label,
         ))
@@ -433,7 +433,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
                 start=start, end=end, rule="criteria.named_list",
                 criterion_no=number, name_as_written=text[start:end],
                 canonical_name=canonical_name(cset, number) if cset else None, criteria_set=cset, level=level,
-                status=status, period=ctx.resolve_period(start, status),
+                status=status, period=status_period(ctx, ctx.resolve_period(start, status)),
                 indicator_id=None, list_label=text[s:begin].strip(" :") or None,
             ))
     return out
