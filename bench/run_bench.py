@@ -17,6 +17,12 @@ Sans, see tests/fixtures/build.py), then measures in one go:
 
 With --profile N it also profiles the per-document function on N documents
 (pyinstrument) and writes the profile beside the results.
+
+The per-core rates of the per-document work (normalize + extract MB/s on the
+texts, worker ms per page on the PDFs, CPU time) and the seconds per MB of one
+generated plan from 100 KB to 10 MB are measured for this tree and, with
+--baseline DIR (e.g. `git archive main | tar -x -C DIR`), for that tree too,
+and printed side by side (bench/extract_rates.py does the measuring).
 """
 from __future__ import annotations
 
@@ -209,6 +215,48 @@ def stage_shares(report: dict) -> dict[str, float]:
     return {k: round(100 * v / total, 1) for k, v in stages.items()}
 
 
+SCALE_SIZES = (100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
+
+
+def _rates(tree: Path, mode: str, args: list[str]) -> dict:
+    """bench/extract_rates.py for one code tree (a subprocess: each tree imports its own packages)."""
+    command = [sys.executable, str(ROOT / "bench" / "extract_rates.py"), str(tree), mode, *args]
+    done = subprocess.run(command, cwd=tree, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_core_rates(trees: dict[str, Path], archive: Path, formats: list[str], pdf_docs: int) -> dict:
+    """{tree name: {"text": ..., "pdf": ..., "scale": ...}} for each tree, on the same inputs."""
+    out: dict[str, dict] = {}
+    for name, tree in trees.items():
+        rates: dict = {}
+        if "txt" in formats:
+            rates["text"] = _rates(tree, "texts", [str(p) for p in sorted((archive / "txt").glob("*.txt"))])
+        if "pdf" in formats:
+            rates["pdf"] = _rates(tree, "pdfs", [str(p) for p in sorted((archive / "pdf").glob("*.pdf"))[:pdf_docs]])
+        rates["scale"] = _rates(tree, "scale", [str(n) for n in SCALE_SIZES])
+        out[name] = rates
+        print(json.dumps({f"per_core_{name}": rates}), flush=True)
+    return out
+
+
+def print_rates(rates: dict) -> None:
+    """The per-core rows, one column per tree."""
+    names = list(rates)
+    rows = [("per core (CPU time)", *names)]
+    if all("text" in rates[n] for n in names):
+        rows.append(("normalize+extract, text (MB/s)", *(rates[n]["text"]["mb_per_s_per_core"] for n in names)))
+    if all("pdf" in rates[n] for n in names):
+        rows.append(("worker time, text PDF (ms/page)", *(rates[n]["pdf"]["ms_per_page"] for n in names)))
+    for size in SCALE_SIZES:
+        cells = [rates[n]["scale"].get(str(size)) for n in names]
+        rows.append((f"time per MB, {size / 1e6:g} MB plan (s/MB)",
+                     *(c["s_per_mb"] if c else "skipped" for c in cells)))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000, help="documents in the archive (default 1000)")
@@ -221,6 +269,9 @@ def main() -> None:
                         help="PDFs the baselines read (pages/s is what is compared; default 200)")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="profile the per-document function on N documents")
+    parser.add_argument("--baseline", type=Path, help="another code tree (e.g. an export of main) measured beside this one")
+    parser.add_argument("--no-rates", action="store_true", help="skip the per-core rates and the scaling rows")
+    parser.add_argument("--rates-only", action="store_true", help="only the per-core rates and the scaling rows")
     args = parser.parse_args()
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
@@ -230,7 +281,7 @@ def main() -> None:
     print(f"archive: {info['docs']} documents {formats} in {archive} (built in {info['seconds']} s)", flush=True)
     results: dict = {"archive": info, "workers": args.workers, "cpu_count": os.cpu_count()}
 
-    for fmt in formats:
+    for fmt in [] if args.rates_only else formats:
         inputs = archive / fmt
         mb = folder_megabytes(inputs)
         first = ntm_run(inputs, args.out / f"out_{fmt}", args.workers, force=True)
@@ -247,7 +298,7 @@ def main() -> None:
         }
         print(json.dumps({f"ntm_{fmt}": results[f"ntm_{fmt}"]}, ensure_ascii=False), flush=True)
 
-    if "pdf" in formats and not args.no_baselines:
+    if "pdf" in formats and not args.no_baselines and not args.rates_only:
         pdfs = sorted((archive / "pdf").glob("*.pdf"))[: args.baseline_docs]
         for name, function in (("pdfplumber_extract_text", pdfplumber_alone), ("pypdfium2_text", pdfium_alone)):
             figures = function(pdfs)
@@ -265,8 +316,14 @@ def main() -> None:
         text = profile(paths, args.out / f"profile_{fmt}.txt")
         print("\n".join(text.splitlines()[:60]))
 
+    if not args.no_rates:
+        trees = {"this tree": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+        results["per_core"] = per_core_rates(trees, archive, formats, args.baseline_docs)
+
     (args.out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print_table(results)
+    if "per_core" in results:
+        print_rates(results["per_core"])
 
 
 def print_table(results: dict) -> None:

@@ -21,7 +21,7 @@ from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern
 from gazetteer.lexicon import pattern, words
-from gazetteer.text import fold, match_at
+from gazetteer.text import fold, match_at, matches_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -30,8 +30,11 @@ UNIT_GAP = 3  # at most this many chars between the number and its noun
 STATUS_AFTER_WINDOW = 45  # chars after the noun searched for a status ("chưa đạt", "mà chưa có xã nào đạt")
 
 _PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
+# Where a _PLAIN match can start, found on the folded text (much faster than _PLAIN's case-insensitive words).
+_PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count_ten:folded})(?![\p{L}\d]))")
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
+_CLAUSE_MARK = regex.compile(r"[,;:.()]")
 
 
 _THOUSANDS = regex.compile(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}(?:\.\d{3})+)(?![\p{L}\d]|[.,]\d)")
@@ -110,7 +113,8 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         if u and m.start("b") not in taken:
             populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
             taken.update(range(m.start("b"), m.end()))
-    plain = [m for m in _PLAIN.finditer(text)] + [m for m in _THOUSANDS.finditer(text)]
+    plain = list(matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]))
+    plain += list(_THOUSANDS.finditer(text))
     for m in plain:
         if m.start() in taken:
             continue
@@ -153,7 +157,7 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             continue
         s, e = ctx.sentence_at(start)
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
-        clause = regex.search(r"[,;:.()]", after)
+        clause = _CLAUSE_MARK.search(after)
         clause_end = unit_end + (clause.start() if clause else len(after))
         after_cues = status_cues(text, unit_end, clause_end, scope_start=s)
         before = ctx.status_before(s, start)

@@ -32,7 +32,7 @@ from gazetteer.criteria import (
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
 from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
-from gazetteer.lexicon import expand, pattern, words
+from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -53,13 +53,14 @@ _OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 def _mention_pattern() -> "regex.Pattern[str]":
     term = words("criterion_term")[0]
     variants = {term, *TERM_VARIANTS.get(term, ())}
-    terms = sorted({fold(t) for t in variants}, key=len, reverse=True)
-    alts = "|".join(regex.escape(t).replace(r"\ ", r"\s+") for t in terms)
+    alts = words_alternation(fold(t) for t in variants)
     number_word = expand("@{number_word:folded}")
     return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
 
 
 _name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
+_sets_for_name = lru_cache(maxsize=65536)(sets_for_name)
+NAME_WINDOW = 400  # chars after a mention that can hold its name (MAX_NAME_WORDS words)
 
 
 @dataclass
@@ -77,10 +78,10 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     """The name written after "tiêu chí N" at `pos`: the longest word prefix some set accepts."""
     sep = match_at(_NAME_SEP, folded, pos)
     start = sep.end() if sep else pos
-    stop = _NAME_END.search(folded, start)
-    limit = stop.start() if stop else len(text)
+    stop = _NAME_END.search(folded, start, start + NAME_WINDOW)
+    limit = stop.start() if stop else min(len(text), start + NAME_WINDOW)
     window = text[start:limit]
-    words = list(regex.finditer(r"\S+", window))[:MAX_NAME_WORDS]
+    words = list(_WORD.finditer(window))[:MAX_NAME_WORDS]
     best: tuple[float, int, str] | None = None
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
@@ -91,7 +92,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
             best = (top, k, cand)
     if best is not None:
         cand = best[2]
-        sets = sets_for_name(number, cand)
+        sets = _sets_for_name(number, cand)
         if sets:
             return cand, start, start + len(cand), frozenset(sets)
     cand = text[start:limit].rstrip(" ,.:;")
@@ -148,7 +149,7 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     folded = ctx.folded
     if not mentions and not any(fold(t) in folded for t in words("criterion_term")):
         return None
-    folded_compact = regex.sub(r"\s+", "", folded)
+    folded_compact = "".join(folded.split())
     for sid, cs in sets.items():
         if cs.decision and fold(cs.decision) in folded_compact:
             votes[sid] += 0.5
@@ -180,9 +181,9 @@ def _indicator_for(ctx: "PreparedDoc", folded: str, number: int, lo: int, hi: in
 def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
     """A met/unmet cue right after the mention, in its clause."""
     end = min(limit, start + LOCAL_STATUS_WINDOW)
-    clause = regex.search(r"[;(.:]", ctx.text[start:end])
+    clause = _CLAUSE_END.search(ctx.text, start, end)
     if clause:
-        end = start + clause.start()
+        end = clause.start()
     for c in status_cues(ctx.text, start, end, scope_start=ctx.sentence_at(start)[0]):
         if c.kind in ("met", "unmet"):
             return c.kind
@@ -359,6 +360,8 @@ def _indicator_for_line(folded: str, line) -> str | None:
 
 
 _LIST_OF_CRITERIA = pattern(r"(?<![\p{L}])(?:(?:@{plural_marker:folded})\s+)?(?:@{criterion_terms_loose:folded})\b")
+_WORD = regex.compile(r"\S+")
+_CLAUSE_END = regex.compile(r"[;(.:]")
 
 
 def _named_list_start(ctx: "PreparedDoc", head_end: int, e: int) -> int | None:

@@ -31,7 +31,7 @@ from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
 from gazetteer.cues import phrase_pattern
 from gazetteer.doccodes import type_word_pattern
-from gazetteer.lexicon import expand, load_data, pattern
+from gazetteer.lexicon import expand, load_data, pattern, words_alternation
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") tak
 _DEFAULT_RELATION = {"year": "during", "quarter": "during", "month": "by", "day": "by"}
 _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\p{L}\d]*(?:\s?[-/]\s?\p{L}[\p{L}\d]*)*")
 _PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
+_LIST_MARK = regex.compile(r"[\s\-+*•]*")
 
 
 @lru_cache(maxsize=None)
@@ -69,8 +70,7 @@ def _type_words() -> "regex.Pattern[str]":
 
 @lru_cache(maxsize=None)
 def _actor_pattern() -> "regex.Pattern[str]":
-    heads = sorted(deadline_words()["actor_heads"], key=len, reverse=True)
-    alts = "|".join(r"\s+".join(regex.escape(w) for w in h.split()) for h in heads)
+    alts = words_alternation(deadline_words()["actor_heads"])
     # the head, then its name: capitalised words, "xã"/"huyện", joined by spaces or " - "
     name = expand(r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|@{actor_name_words})")
     return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")
@@ -112,8 +112,8 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     """A sentence that opens with "Căn cứ"/"Thực hiện" + a cited document."""
     folded = _folded(ctx)
     s, e = ctx.sentence_at(start)
-    lead = regex.match(r"[\s\-+*•]*", folded[s:e])
-    pos = s + (lead.end() if lead else 0)
+    lead = _LIST_MARK.match(folded, s, e)
+    pos = lead.end() if lead else s
     opener = match_at(_pattern("citation_openers"), folded, pos)
     if opener is None:
         return False

@@ -43,6 +43,7 @@ _LABEL_EDGE = regex.compile(r"^[\s\-–+*•·:]+|[\s:=,]+$")
 _FUNDS_NOUN = pattern(r"(?<!\p{L})(?i:@{funds_noun})\s+(?=\p{Ll})")
 _WORKS_VALUE = pattern(r"\s+(?i:@{works_value})(?!\p{L})")
 _AFTER_SPACE = regex.compile(r"\s*")
+_OPEN_PAREN = regex.compile(r"\s*\(")
 
 
 @lru_cache(maxsize=None)
@@ -75,7 +76,7 @@ def _vocabulary() -> _Vocabulary:
     for source, entry in data["sources"].items():
         phrases = sorted({strip_tones(p) for p in entry.get("phrases") or []}, key=len, reverse=True)
         if phrases:
-            alt = "|".join(r"\s+".join(map(regex.escape, p.split())) for p in phrases)
+            alt = words_alternation(phrases)
             not_before = entry.get("not_before") or []
             guard = (
                 rf"(?!\s+(?:{'|'.join(regex.escape(strip_tones(w)) for w in not_before)})(?!\p{{L}}))"
@@ -237,7 +238,7 @@ def _parents(ctx: "PreparedDoc", amounts: list[MoneyMatch]) -> dict[int, int]:
             if j in parent:
                 continue
             between = text[t.end:a.start]
-            opens = v.breakdown.search(between) or regex.match(r"\s*\(", between)
+            opens = v.breakdown.search(between) or _OPEN_PAREN.match(between)
             closed = ")" in between[between.find("(") + 1:] if "(" in between else False
             if opens and not closed:
                 parent[i] = j

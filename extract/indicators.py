@@ -44,6 +44,10 @@ _COMPUTATION_TAIL = regex.compile(r"[\s\d.,/%+\-–−=×xX*:≤≥<>]*$")
 _EQUALS = regex.compile(r"\s*=\s*")
 # "71/1.784 = 3,97%", "2.891/3.115 người = 92,8%": a fraction (and its noun) equal to a percentage
 _FRACTION_EQUALS = regex.compile(r"(?:\s+\p{Ll}+){0,2}\s*=\s*")
+_UNIT_GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
+_PLUS_MINUS = regex.compile(r"\s*[+\-–−]\s*")
+_LAST_WORD = regex.compile(r"(\p{L}+)\s*$")
+_SUBJECT_STOP = regex.compile(r"[;.(]")
 
 
 @lru_cache(maxsize=None)
@@ -85,8 +89,8 @@ class _Value:
 
 def _is_count(folded: str, end: int) -> bool:
     """A fraction followed by a counted noun ("18/19 tiêu chí", "9/9 thôn") is a count."""
-    gap = regex.match(r"[ \t]{0,%d}" % UNIT_GAP, folded[end:end + UNIT_GAP + 1])
-    pos = end + (gap.end() if gap else 0)
+    gap = _UNIT_GAP.match(folded, end, end + UNIT_GAP + 1)
+    pos = gap.end() if gap else end
     return match_at(count_unit_pattern(), folded, pos) is not None
 
 
@@ -146,7 +150,7 @@ def _is_operand(text: str, pcts, i: int) -> bool:
     """A percentage joined by + or - to others in a written sum that ends in "= result"."""
 
     def joined(j: int) -> bool:
-        return regex.fullmatch(r"\s*[+\-–−]\s*", text[pcts[j][1]:pcts[j + 1][0]]) is not None
+        return _PLUS_MINUS.fullmatch(text, pcts[j][1], pcts[j + 1][0]) is not None
 
     if not ((i + 1 < len(pcts) and joined(i)) or (i > 0 and joined(i - 1))):
         return False
@@ -251,7 +255,7 @@ def _subject_before(ctx: "PreparedDoc", v: _Value) -> tuple[str | None, bool]:
 def _strip_trailing_words(folded: str, start: int, end: int) -> int:
     trailing = {fold(w) for w in role_words()["trailing_words"]}
     while end > start:
-        word = regex.search(r"(\p{L}+)\s*$", folded[start:end])
+        word = _LAST_WORD.search(folded[start:end])
         if word is None or word.group(1) not in trailing:
             break
         end = start + word.start()
@@ -282,7 +286,7 @@ def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
         return None
     start = pos + m.end()
     end = min(s_end, start + AFTER_SUBJECT_MAX_CHARS)
-    stop = regex.search(r"[;.(]", text[start:end])
+    stop = _SUBJECT_STOP.search(text[start:end])
     if stop:
         end = start + stop.start()
     conj = _conjunction_after_comma().search(folded, start, end)
@@ -294,7 +298,7 @@ def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
 
 @lru_cache(maxsize=None)
 def _conjunction_after_comma() -> "regex.Pattern[str]":
-    alts = "|".join(sorted((regex.escape(fold(w)).replace(r"\ ", r"\s+") for w in role_words()["clause_conjunctions"]), key=len, reverse=True))
+    alts = words_alternation(fold(w) for w in role_words()["clause_conjunctions"])
     return regex.compile(rf",\s*(?:{alts})(?![\p{{L}}\p{{N}}])")
 
 

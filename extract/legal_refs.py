@@ -77,6 +77,7 @@ _SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
 # A subject ends at a clause end, or where the sentence's own subject takes over
 # (", UBND xã báo cáo như sau:"): a comma before an issuer abbreviation.
 _SUBJECT_END = regex.compile(r";|\n|\.(?=\s|\Z)|:(?=\s|\Z)|,(?=\s+(?P<abbr>\p{Lu}{2,})(?!\p{L}))|\Z")
+_CODE_PARTS = regex.compile(r"[-/]")
 _SUBJECT_MAX = 250
 _LOOKBACK = 90
 # Types cited by a name between the type word and "số": "Luật Bảo vệ môi trường số 72/2020/QH14".
@@ -242,7 +243,7 @@ def extract_legal_refs(ctx: "PreparedDoc") -> list[LegalRef]:
             if _OWN_NUMBER_LINE.match(text[line_start:n.start]) or key == own_number:
                 continue  # the document's own number ("Số: 12/KH-UBND")
             if doc_type_of_code(n.ref_id) is None and issuer_of_code(n.ref_id) is None and not any(
-                issuer_name(p) for p in regex.split(r"[-/]", n.ref_id) if not p.isdigit()
+                issuer_name(p) for p in _CODE_PARTS.split(n.ref_id) if not p.isdigit()
             ):
                 continue
         start, doc_type = lead if lead else (n.start, doc_type_of_code(n.ref_id))

@@ -7,7 +7,8 @@ component needs:
 2. the structure (headings, list items with their introducing line) and the
    sentence spans;
 3. the number layer: every date, period, fraction, range, percentage and
-   money amount written in the text, with its value and span;
+   money amount written in the text, with its value and span, and the
+   written computations ("100 - 29 = 71/1.784 = 3,97%");
 4. the numbered criterion mentions ("tiêu chí số 5 …") and the criteria set
    they vote for;
 5. the document metadata (which reads the criteria set);
@@ -25,6 +26,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.computations import Computation, find_computations
 from extract.criteria import CriterionStatement, NumberedMention, criterion_statements, find_numbered_mentions, infer_criteria_set
 from extract.dates import DateMatch, PeriodMatch, find_dates, periods_of_dates
 from extract.metadata import extract_metadata
@@ -54,6 +56,7 @@ class PreparedDoc:
     ranges: tuple[RangeMatch, ...] = ()
     percentages: tuple[PercentMatch, ...] = ()
     amounts: tuple[MoneyMatch, ...] = ()
+    computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
     mentions: tuple[NumberedMention, ...] = ()
     criteria_set: str | None = None
     meta: DocumentMeta = None  # type: ignore[assignment]
@@ -234,7 +237,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     single = [p for p in all_periods if p.kind != "range" and p.period]
     _set(prep, dates=tuple(dates), all_periods=tuple(all_periods), fractions=tuple(find_fractions(text)),
          ranges=tuple(find_ranges(text)), percentages=tuple(find_percentages(text)),
-         amounts=tuple(find_vnd_amounts(text)))
+         amounts=tuple(find_vnd_amounts(text)), computations=tuple(find_computations(text)))
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
 

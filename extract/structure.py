@@ -117,9 +117,9 @@ def _marker(text: str) -> tuple[str, str, int] | None:
             depth = label.count(".") + 1
             rest = text[m.end():]
             # "2024 ..." or "15 tiêu chí": a number that is not an outline label.
-            if int(label.split(".")[0]) > 40 or (depth == 1 and not regex.match(r"\d{1,2}\s*[.),]", text)):
+            if int(label.split(".")[0]) > 40 or (depth == 1 and not _OUTLINE_NUMBER.match(text)):
                 continue
-            if regex.match(r"\d", rest):
+            if rest[:1].isdecimal():
                 continue
             return f"number{depth}", label, m.end()
         if scheme == "roman":
@@ -196,6 +196,7 @@ def parse_structure(text: str) -> Structure:
 
 
 _ANNOUNCE = pattern(r"(?i)(?::\s*$|\b(?:@{list_announcers})\s*:?\s*$)")
+_OUTLINE_NUMBER = regex.compile(r"\d{1,2}\s*[.),]")
 
 
 def _announces_list(text: str) -> bool:

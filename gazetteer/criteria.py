@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import regex
 
-from .lexicon import load_data
+from .lexicon import load_data, words_alternation
 from .text import fold, has_marks, tone_key, words_key
 SET_FILES = ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021")
 
@@ -146,10 +146,8 @@ def term_pattern(term: str, folded: bool = True) -> str:
     """
     forms = [term, *TERM_VARIANTS.get(term, ())]
     if folded:
-        alts = sorted({fold(f) for f in forms}, key=len, reverse=True)
-        return "(?:" + "|".join(r"\s+".join(map(regex.escape, a.split())) for a in alts) + ")"
-    alts = sorted(set(forms), key=len, reverse=True)
-    return "(?i:" + "|".join(r"\s+".join(map(regex.escape, a.split())) for a in alts) + ")"
+        return "(?:" + words_alternation({fold(f) for f in forms}) + ")"
+    return "(?i:" + words_alternation(forms) + ")"
 
 
 # ------------------------------------------------------- equivalent spellings

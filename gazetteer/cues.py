@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-from gazetteer.lexicon import load_data
+from gazetteer.lexicon import load_data, words_alternation
 from gazetteer.text import fold
 
 
@@ -44,8 +44,7 @@ def phrase_pattern(phrases: list[str] | tuple[str, ...]) -> "regex.Pattern[str]"
 
 @lru_cache(maxsize=1024)
 def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
-    alts = sorted({regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(alts) + r")(?![\p{L}\p{N}])")
+    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + words_alternation(fold(p) for p in phrases) + r")(?![\p{L}\p{N}])")
 
 
 @lru_cache(maxsize=None)
@@ -86,6 +85,5 @@ def count_unit_pattern() -> "regex.Pattern[str]":
     """Named groups per unit code: `(?P<tieu_chi>…)|(?P<chi_tieu>…)`."""
     parts = []
     for unit, words in cue_data()["count_units"].items():
-        alts = sorted({regex.escape(fold(w)).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
-        parts.append(f"(?P<{unit}>" + "|".join(alts) + ")")
+        parts.append(f"(?P<{unit}>" + words_alternation(fold(w) for w in words) + ")")
     return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(parts) + r")(?![\p{L}\p{N}])")

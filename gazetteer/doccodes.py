@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from .lexicon import load_data
+from .lexicon import load_data, words_alternation
 from .text import fold, fold_key
 
 _PART_SPLIT = regex.compile(r"[/\-–—.\s_]+")
@@ -169,11 +169,10 @@ def type_word_pattern(folded: bool = False) -> str:
     For the original text the group is case-insensitive (titles are written
     in capitals); with `folded=True` it is meant for `fold(text)`.
     """
-    words = sorted({w for t in _tables().types.values() for w in t.words}, key=len, reverse=True)
+    words = {w for t in _tables().types.values() for w in t.words}
     if folded:
-        words = sorted({fold(w) for w in words}, key=len, reverse=True)
-        return "(?:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words) + ")"
-    return "(?i:" + "|".join(r"\s+".join(map(regex.escape, w.split())) for w in words) + ")"
+        return "(?:" + words_alternation({fold(w) for w in words}) + ")"
+    return "(?i:" + words_alternation(words) + ")"
 
 
 @lru_cache(maxsize=1)

@@ -157,3 +157,22 @@ def match_at(pattern: "regex.Pattern[str]", text: str, pos: int, endpos: int | N
     """
     limit = pos + MATCH_WINDOW
     return pattern.match(text, pos, limit if endpos is None else min(endpos, limit))
+
+
+def matches_at(pattern: "regex.Pattern[str]", text: str, starts) -> "list[regex.Match[str]]":
+    """What `pattern.finditer(text)` finds, trying `pattern` only at `starts` (ascending offsets).
+
+    `starts` must hold every offset where a match can begin (a cheap pattern on
+    the folded text finds them); like `finditer`, a match hides the starts
+    inside it.
+    """
+    out = []
+    last_end = -1
+    for pos in starts:
+        if pos < last_end:
+            continue
+        m = match_at(pattern, text, pos)
+        if m is not None:
+            out.append(m)
+            last_end = m.end() if m.end() > m.start() else m.end() + 1
+    return out

@@ -62,27 +62,22 @@ def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
     """spaCy's (words, spaces) for `text`: one trailing blank joins its token, other blanks are tokens."""
     out_words: list[str] = []
     spaces: list[bool] = []
+
+    def blank(gap: str) -> None:
+        if out_words and gap[:1] == " ":
+            spaces[-1] = True
+            gap = gap[1:]
+        if gap:
+            out_words.append(gap)
+            spaces.append(False)
+
     pos = 0
     for m in _TOKEN.finditer(text):
-        gap = text[pos:m.start()]
-        if gap:
-            if out_words and gap[0] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                out_words.append(gap)
-                spaces.append(False)
+        blank(text[pos:m.start()])
         out_words.append(m.group())
         spaces.append(False)
         pos = m.end()
-    rest = text[pos:]
-    if rest:
-        if out_words and rest[0] == " ":
-            spaces[-1] = True
-            rest = rest[1:]
-        if rest:
-            out_words.append(rest)
-            spaces.append(False)
+    blank(text[pos:])
     return out_words, spaces
 
 

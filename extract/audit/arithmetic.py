@@ -18,15 +18,15 @@ are one population given two totals.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import regex
 
 from extract.component import Check
 from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
+from extract.computations import Computation, Side, Term
 from extract.numbers import parse_vn_decimal
 from extract.records import Finding
 from gazetteer.cues import phrase_pattern
@@ -35,131 +35,6 @@ from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
-
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_TERM = rf"(?:{_NUM})(?:\s?%)?"
-_OP = r"\s*(?:[+\-−–*×/]|\s[xX](?=\s))\s*"
-_TOKEN = regex.compile(rf"(?P<term>{_TERM})|(?P<op>[+\-−–*×/xX])|(?P<eq>=)")
-
-
-@lru_cache(maxsize=1)
-def _chain_pattern() -> "regex.Pattern[str]":
-    units = audit_data()["arithmetic"]["max_unit_words"]
-    unit = rf"(?:[ \t]+\p{{Ll}}+){{0,{units}}}"
-    expr = rf"{_TERM}{unit}(?:{_OP}{_TERM}{unit})*"
-    return regex.compile(rf"(?<![\p{{L}}\d.,/])(?:{expr})(?:\s*=\s*{expr})+(?![\d])")
-
-
-@dataclass
-class Term:
-    start: int
-    end: int
-    value: Decimal
-    percent: bool
-    decimals: int
-
-
-@dataclass
-class Side:
-    """One side of an "=": terms joined by operators."""
-
-    terms: list[Term] = field(default_factory=list)
-    ops: list[str] = field(default_factory=list)
-
-    @property
-    def start(self) -> int:
-        return self.terms[0].start
-
-    @property
-    def end(self) -> int:
-        return self.terms[-1].end
-
-    @property
-    def scales_a_rate(self) -> bool:
-        """A rate multiplied by a quantity: its integer result may be rounded either way."""
-        return any(t.percent for t in self.terms) and any(o in "*×xX" for o in self.ops)
-
-    def value(self) -> tuple[Decimal, bool] | None:
-        """(value, is a percentage), or None when the side mixes kinds it cannot add.
-
-        Products bind before sums; a rate times a quantity is a quantity
-        ("90% x 1.784" = 1605,6), a rate alone stays a rate.
-        """
-        total, kinds = Decimal(0), set()
-        try:
-            for sign, factors, ops in self._products():
-                value = factors[0].value
-                for op, t in zip(ops, factors[1:]):
-                    value = value / t.value if op == "/" else value * t.value
-                n_pct = sum(t.percent for t in factors)
-                if n_pct > 1:
-                    return None
-                if n_pct and len(factors) > 1:
-                    value, pct = value / 100, False
-                else:
-                    pct = bool(n_pct)
-                kinds.add(pct)
-                total += sign * value
-        except (InvalidOperation, ZeroDivisionError):
-            return None
-        if len(kinds) != 1:
-            return None
-        return total, kinds.pop()
-
-    def _products(self) -> list[tuple[int, list[Term], list[str]]]:
-        out = [(1, [self.terms[0]], [])]
-        for op, t in zip(self.ops, self.terms[1:]):
-            if op in "+-−–":
-                out.append((1 if op == "+" else -1, [t], []))
-            else:
-                out[-1][1].append(t)
-                out[-1][2].append(op)
-        return out
-
-
-@dataclass
-class Computation:
-    start: int
-    end: int
-    sides: list[Side]
-
-
-def _term(text: str, m: regex.Match) -> Term | None:
-    raw = m.group("term")
-    percent = raw.endswith("%")
-    digits = raw.rstrip("%").strip()
-    value = parse_vn_decimal(digits)
-    if value is None:
-        return None
-    decimals = len(digits.partition(",")[2])
-    return Term(m.start(), m.end(), value, percent, decimals)
-
-
-def find_computations(text: str) -> list[Computation]:
-    """Every written chain "a op b = c …" whose numbers all read unambiguously."""
-    out = []
-    for m in _chain_pattern().finditer(text):
-        sides, side, ok = [], Side(), True
-        for tok in _TOKEN.finditer(text, m.start(), m.end()):
-            if tok.group("eq"):
-                sides.append(side)
-                side = Side()
-            elif tok.group("op"):
-                if len(side.ops) >= len(side.terms):
-                    ok = False
-                    break
-                side.ops.append(tok.group("op"))
-            else:
-                t = _term(text, tok)
-                if t is None or len(side.terms) > len(side.ops):
-                    ok = False
-                    break
-                side.terms.append(t)
-        sides.append(side)
-        if ok and all(s.terms and len(s.ops) == len(s.terms) - 1 for s in sides):
-            out.append(Computation(m.start(), m.end(), sides))
-    return out
-
 
 def _round(value: Decimal, decimals: int, mode=ROUND_HALF_UP) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=mode)
@@ -226,7 +101,7 @@ def _wrong_steps(comp: Computation) -> list[tuple[Side, Term, Decimal]]:
 def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     text = ctx.text
     findings = []
-    for comp in find_computations(text):
+    for comp in ctx.computations:
         for left, res, computed in _wrong_steps(comp):
             d = res.decimals
             written = text[res.start:res.end]
@@ -354,7 +229,7 @@ def _rates(ctx: "PreparedDoc", comps: list[Computation]) -> list[Rate]:
 
 def check_denominators(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     text = ctx.text
-    comps = find_computations(text)
+    comps = list(ctx.computations)
     rates = _rates(ctx, comps)
     findings = []
     for comp in comps:
@@ -387,6 +262,6 @@ def check_denominators(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 
 CHECKS = (
-    Check("arithmetic", check_arithmetic, severities=("warning",), requires=("structure", "sentence_spans")),
-    Check("denominator_mismatch", check_denominators, requires=("indicators",)),
+    Check("arithmetic", check_arithmetic, severities=("warning",), requires=("computations", "funding", "structure", "sentence_spans")),
+    Check("denominator_mismatch", check_denominators, requires=("computations", "structure")),
 )

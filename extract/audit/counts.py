@@ -39,6 +39,7 @@ _INDICATOR_OF = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@
 _MORE_NUMBERS = pattern(r"\s*(?:[,;&]|@{conjunction:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
 _ENUM_SEPARATOR = pattern(r"[;,]\s+|\s+(?:@{enumeration_joiners:folded})\s+")
 _SENTENCE_BREAK = regex.compile(r"\.\s+(?=\p{Lu})")
+_PERIOD = regex.compile(r"(\d{4})(?:-Q([1-4]))?")
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +187,7 @@ def _period_key(period: str | None) -> tuple[int, int] | None:
     """Order of periods: a quarter before the end of its year ("2024-Q1" < "2024")."""
     if not period:
         return None
-    m = regex.match(r"(\d{4})(?:-Q([1-4]))?", period)
+    m = _PERIOD.match(period)
     if not m:
         return None
     return int(m.group(1)), int(m.group(2)) if m.group(2) else 5

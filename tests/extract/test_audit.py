@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from extract.audit.arithmetic import find_computations
+from extract.computations import find_computations
 from extract.prepare import PreparedDoc, prepare
 from extract.registry import checks, run_checks, run_components
 from tests.conftest import SHARED

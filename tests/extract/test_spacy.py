@@ -54,3 +54,14 @@ def test_lexicon_matches_ignore_marks_and_case(nlp):
     cues = [s.text.lower() for s in doc.spans["status_cues"]]
     assert "chua dat" in cues and "chưa đạt" in cues
     assert any(s.text.lower() in ("y te", "y tế") for s in doc.spans["criterion_names"])
+
+
+@pytest.mark.parametrize("text", ["  hai  dòng\n\nba ", "x", " ", "17/19 tiêu  chí.\n", "\tTổng: 1.784 hộ;  3,97%"])
+def test_the_tokens_rebuild_the_text_exactly(text):
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from ntm.pipeline import words_and_spaces
+
+    words, spaces = words_and_spaces(text)
+    assert Doc(Vocab(), words=words, spaces=spaces).text == text
