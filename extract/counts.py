@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.clauses import status_cues, status_period
+from extract.clauses import statement_span, status_cues, status_period
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
@@ -159,8 +159,9 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
         clause = _CLAUSE_MARK.search(after)
         clause_end = unit_end + (clause.start() if clause else len(after))
-        after_cues = status_cues(text, unit_end, clause_end, scope_start=s)
-        before = ctx.status_before(s, start)
+        scope = statement_span(ctx, start)[0]  # a series joined by ";" shares its verb
+        after_cues = status_cues(text, unit_end, clause_end, scope_start=scope)
+        before = ctx.status_before(scope, start)
         status = None
         if after_cues:
             status = after_cues[0].kind
