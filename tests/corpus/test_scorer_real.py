@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from tests.conftest import SHARED
+from tests.corpus.test_scorer import SCORER, _f1
 
-SCORER = SHARED / "tools" / "score.py"
 CORPUS = SHARED / "corpus" / "real"
 GOLD = SHARED / "gold" / "real"
 
@@ -45,12 +45,6 @@ def real_score(tmp_path_factory):
     res = subprocess.run([sys.executable, str(SCORER), "--out", str(out), "--gold", str(GOLD)],
                          capture_output=True, text=True, check=True)
     return res.stdout
-
-
-def _f1(output: str, table: str) -> float:
-    m = re.search(rf"^{table}\s+\d+\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)$", output, re.M)
-    assert m, f"no line for {table} in scorer output"
-    return float(m.group(1))
 
 
 def _share(output: str, field: str) -> float:
