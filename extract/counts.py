@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extract.clauses import statement_span, status_cues, status_period
+from extract.clauses import inherited_status, statement_span, status_cues, status_period
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
@@ -37,6 +37,8 @@ _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 _CLAUSE_MARK = regex.compile(r"[,;:.()]")
 
 
+_POPULATION_END = regex.compile(r"\s*,")  # "Trong số 25 xã, có 8 xã …": the population ends its clause
+UNIT_COUNTS = ("xa", "huyen", "thon")  # counts of units, which a continuing sentence may subdivide
 _THOUSANDS = regex.compile(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}(?:\.\d{3})+)(?![\p{L}\d]|[.,]\d)")
 
 
@@ -63,7 +65,8 @@ def _total_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]", "rege
     """"A trong tổng số B", "trong số B <unit>, (có) A", "tất cả N" on the folded text."""
     t = cue_data()["count_totals"]
     num = r"\d{1,3}(?:\.\d{3})*"
-    between = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<a>{num})\s+(?:{_alts(t['between'])})\s+(?P<b>{num})(?![\d/])")
+    unit = count_unit_pattern().pattern.replace("(?P<", "(?P<u_")  # "05 tiêu chí trong tổng số 19 tiêu chí"
+    between = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<a>{num})\s+(?:{unit}\s+)?(?:{_alts(t['between'])})\s+(?P<b>{num})(?![\d/])")
     before = regex.compile(rf"(?<![\p{{L}}])(?:{_alts(t['before'])})\s+(?P<b>{num})(?![\d/])")
     whole = regex.compile(rf"(?<![\p{{L}}])(?:{_alts(t['whole'])})\s+(?P<a>{num})(?![\d/])")
     return between, before, whole
@@ -110,7 +113,7 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
     populations = []  # "Trong số 25 xã": the total of the count that follows in the sentence
     for m in before.finditer(folded):
         u = unit_after(m.end())
-        if u and m.start("b") not in taken:
+        if u and m.start("b") not in taken and _POPULATION_END.match(folded, u[1]):
             populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
             taken.update(range(m.start("b"), m.end()))
     plain = list(matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]))
@@ -167,6 +170,10 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             status = after_cues[0].kind
         elif before:
             status = before[0]
+        elif unit in UNIT_COUNTS:
+            inherited = inherited_status(ctx, s)  # "… 20 xã đạt chuẩn. Trong đó, 8 xã thuộc vùng I"
+            if inherited:
+                status = inherited[0]
         rest_of_sentence = text[unit_end:e]
         if remaining.match(after.lstrip()) and total is None:
             kind, status = "remaining", "target" if (before is None or before[0] == "target") else (status or "unmet")

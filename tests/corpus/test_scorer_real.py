@@ -23,13 +23,13 @@ MARGIN = 0.02
 # F1 per table reached on the real excerpts (the floor is this less MARGIN).
 REACHED_F1 = {
     "criteria": 0.937,
-    "counts": 0.912,
+    "counts": 0.939,
 }
 # Share of matched rows whose field agrees with the gold.
 REACHED_FIELDS = {
-    "counts.kind": 0.935,
-    "counts.status": 0.97,
-    "counts.period": 0.91,
+    "counts.kind": 0.915,
+    "counts.status": 0.966,
+    "counts.period": 0.915,
     "criteria.period": 1.0,
 }
 
