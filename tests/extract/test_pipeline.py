@@ -100,7 +100,7 @@ def _imports(tree: ast.AST, module: str) -> list[tuple[str, list[str]]]:
 
 def test_no_private_name_is_imported_across_modules():
     offenders = []
-    for package in PACKAGES + ("corpus", "bench", "normalize"):
+    for package in PACKAGES + ("corpus", "bench", "normalize", "ntm"):
         for path in _python_files(package):
             module = _module_name(path)
             for target, names in _imports(ast.parse(path.read_text(encoding="utf-8")), module):
