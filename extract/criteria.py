@@ -233,9 +233,14 @@ def _partial_units(ctx: "PreparedDoc", lo: int, hi: int) -> bool:
 
 def _unit_counts(ctx: "PreparedDoc", lo: int, hi: int):
     """For each "<n> xã" / "<a>/<b> xã" in [lo, hi): whether it covers every unit."""
+    from gazetteer.cues import cue_data, phrase_pattern
+
+    every = phrase_pattern(tuple(cue_data()["count_totals"]["whole"]))
     for m in _UNIT_COUNT.finditer(ctx.folded, lo, hi):
         a, b = m.group("a"), m.group("b")
-        yield b is not None and int(a) == int(b)
+        before = ctx.folded[max(0, m.start() - 10):m.start()].rstrip()
+        whole = any(w.end() == len(before) for w in every.finditer(before))  # "tất cả 10 xã"
+        yield whole or (b is not None and int(a) == int(b))
 
 
 _UNIT_COUNT = pattern(r"(?<![\p{L}\d/.,])(?P<a>\d{1,3})(?:\s*/\s*(?P<b>\d{1,3}))?\s+(?:@{unit_words_commune:folded}|@{unit_words_district:folded})\b")

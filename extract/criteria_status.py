@@ -10,7 +10,8 @@ it and on what basis:
 - `inferred`: it follows from a count and the criteria listed beside it: "đạt
   17/19 tiêu chí; 2 tiêu chí chưa đạt: 15 và 17" makes the other 17 met; "đạt 16
   tiêu chí gồm …" naming all sixteen, with the set's size known, makes the rest
-  unmet. Nothing is inferred when the numbers do not add up exactly.
+  unmet. Nothing is inferred when the numbers do not add up exactly, nor from a count
+  that shares its sentence with a count of communes (it speaks of many communes).
 - `table`: a table row says it (rows whose rule comes from a table reader).
 
 A criterion stated both met and unmet for one period is `unknown` here and a
@@ -135,8 +136,18 @@ def _evidence_rows(out: dict, cset, period, numbers) -> list[_Span]:
     return spans
 
 
+UNIT_COUNTS = ("xa", "huyen", "thon")
+
+
+def _of_one_unit(ctx: "PreparedDoc", counts: list[CountClaim]) -> list[CountClaim]:
+    """Counts of criteria that speak of one commune: not those in a sentence that also counts
+    communes ("05 tiêu chí … mà tất cả 10 xã đạt được" says nothing of the other 14)."""
+    units = [ctx.sentence_at(c.start) for c in counts if c.unit in UNIT_COUNTS]
+    return [c for c in counts if c.unit in UNIT_COUNTS or ctx.sentence_at(c.start) not in units]
+
+
 def extract_criteria_status(ctx: "PreparedDoc") -> list[CriterionStatus]:
-    return derive_status(ctx.criteria_set, extract_criteria(ctx), extract_counts(ctx))
+    return derive_status(ctx.criteria_set, extract_criteria(ctx), _of_one_unit(ctx, extract_counts(ctx)))
 
 
 def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
