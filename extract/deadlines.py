@@ -18,6 +18,7 @@ the aim falls, a day or month the date by which it is due, and a part of a year
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -121,8 +122,10 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     return match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0)) is not None
 
 
-def _in_range(ranges: list[tuple[int, int]], d: DateMatch) -> bool:
-    return any(a < d.end and d.start < b for a, b in ranges)
+def _in_range(ranges: list[tuple[int, int]], starts: list[int], d: DateMatch) -> bool:
+    """Whether the date overlaps one of `ranges` (sorted, not overlapping one another; `starts` their starts)."""
+    i = bisect.bisect_left(starts, d.end) - 1
+    return i >= 0 and ranges[i][1] > d.start
 
 
 def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
@@ -193,11 +196,12 @@ def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     text = ctx.text
     folded = _folded(ctx)
     ranges = [(p.start, p.end) for p in ctx.all_periods if p.kind == "range"]
+    range_starts = [a for a, _ in ranges]
     strong_words = _pattern("strong_relations")
     strong_leads = _pattern("strong_relation_leads")
     out = []
     for d in ctx.dates:
-        if _in_range(ranges, d):
+        if _in_range(ranges, range_starts, d):
             continue
         line = ctx.line_at(d.start)
         if _is_date_line(ctx, line) or _is_citation(ctx, d) or _is_citation_sentence(ctx, d.start):

@@ -215,7 +215,8 @@ def _subject(text: str, pos: int, after_date: bool, numbers_after: list[_Number]
         return None
     start = m.end()
     end = start
-    for stop in _SUBJECT_END.finditer(text, start):
+    # A subject longer than _SUBJECT_MAX is cut anyway, so the search for its end need not go further.
+    for stop in _SUBJECT_END.finditer(text, start, start + 2 * _SUBJECT_MAX):
         if stop["abbr"] is None or issuer_name(stop["abbr"]) is not None:
             end = stop.start()
             break

@@ -86,6 +86,10 @@ class PreparedDoc:
                 return anc.index
         return -1
 
+    def items_introduced_by(self, line: Line) -> list[Line]:
+        """The list items whose list `line` introduced (and which it encloses)."""
+        return self._index["introduced"].get(line.index, [])
+
     def mentions_in(self, start: int, end: int) -> list[NumberedMention]:
         """Numbered criterion mentions that start in [start, end)."""
         starts = self._index["mention_starts"]
@@ -231,6 +235,11 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
         spans.extend(sentences(text, ln.start, ln.end))
     _set(prep, structure=structure, sentence_spans=tuple(spans))
     index["sentence_starts"] = [s for s, _ in spans]
+    introduced: dict[int, list[Line]] = {}
+    for ln in structure.lines:
+        if ln.intro is not None and ln.parent == ln.intro:
+            introduced.setdefault(ln.intro, []).append(ln)
+    index["introduced"] = introduced
 
     dates = find_dates(text)
     all_periods = periods_of_dates(text, dates)

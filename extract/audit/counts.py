@@ -17,6 +17,7 @@ communes) is ambiguous and not checked.
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ import regex
 
 from extract.component import Check
 from extract.audit.common import audit_data, folded_text, trimmed
-from extract.records import CountClaim, Finding
+from extract.records import CountClaim, CriterionMention, Finding
 from gazetteer.criteria import criteria_sets
 from gazetteer.cues import phrase_pattern
 from gazetteer.lexicon import pattern
@@ -52,8 +53,11 @@ def _criteria_counts(records: dict) -> list[CountClaim]:
     return [c for c in records.get("counts", []) if c.unit == "tieu_chi" and c.value_max is None]
 
 
-def _announcer_end(ctx: "PreparedDoc", count: CountClaim, others: list[CountClaim]) -> int | None:
-    """End of the words announcing the count's items, in its clause, else None."""
+def _announcer_end(ctx: "PreparedDoc", count: CountClaim, count_starts: list[int]) -> int | None:
+    """End of the words announcing the count's items, in its clause, else None.
+
+    `count_starts`: the sorted starts of all counts; another count before the
+    announcer means the announcer is not this count's."""
     text, folded = ctx.text, folded_text(ctx)
     line = ctx.line_at(count.start)
     window_end = min(line.end, count.end + audit_data()["counts"]["announce_window"])
@@ -76,7 +80,7 @@ def _announcer_end(ctx: "PreparedDoc", count: CountClaim, others: list[CountClai
     if not found:
         return None
     end = min(found)
-    if any(count.end <= o.start < end for o in others if o is not count):
+    if bisect.bisect_left(count_starts, count.end) < bisect.bisect_left(count_starts, end):
         return None
     while end < line.end and text[end] in " \t:":
         end += 1
@@ -87,30 +91,30 @@ def _criteria_in(ctx: "PreparedDoc", start: int, end: int) -> set[int]:
     """Criteria named in [start, end): "tiêu chí số 6, 12 và 17" names three, "Mục 15.1" names 15."""
     folded = folded_text(ctx)
     numbers = set()
-    for mn in ctx.mentions:
-        if start <= mn.start < end:
-            numbers.add(mn.number)
-            pos = mn.number_end
-            while (more := _MORE_NUMBERS.match(folded, pos, end)) is not None:
-                if 1 <= int(more.group("no")) <= 19:
-                    numbers.add(int(more.group("no")))
-                pos = more.end()
+    for mn in ctx.mentions_in(start, end):
+        numbers.add(mn.number)
+        pos = mn.number_end
+        while (more := _MORE_NUMBERS.match(folded, pos, end)) is not None:
+            if 1 <= int(more.group("no")) <= 19:
+                numbers.add(int(more.group("no")))
+            pos = more.end()
     numbers |= {int(m.group("no")) for m in _INDICATOR_OF.finditer(folded, start, end)
                 if 1 <= int(m.group("no")) <= 19}
     return numbers
 
 
-def listed_items(ctx: "PreparedDoc", records: dict, start: int) -> tuple[set[int], str, int, set[int]] | None:
+def listed_items(ctx: "PreparedDoc", named_lists: list[CriterionMention], start: int) -> tuple[set[int], str, int, set[int]] | None:
     """What follows an announcer ending at `start`: (item counts, how, end of the list, criteria named).
 
     Item counts are the measures that agree with a reader: list lines and
     distinct criteria for a list of lines; distinct criteria (or named criteria
     when as many as the separated parts) for an inline enumeration.
+    `named_lists`: the criteria rows of lists of named criteria, sorted by start.
     """
     text = ctx.text
     line = ctx.line_at(start)
     if not text[start:line.end].strip():
-        items = [ln for ln in ctx.structure.lines if ln.intro == line.index and ln.parent == line.index]
+        items = ctx.items_introduced_by(line)
         if not items:
             return None
         measures = {len(items)}
@@ -131,8 +135,8 @@ def listed_items(ctx: "PreparedDoc", records: dict, start: int) -> tuple[set[int
         return None  # criteria named further on are discussed, not enumerated
     if numbers:
         return {len(numbers)}, "inline", end, numbers
-    named = {r.criterion_no for r in records.get("criteria", [])
-             if r.rule == "criteria.named_list" and start <= r.start < end}
+    starts = [r.start for r in named_lists]
+    named = {r.criterion_no for r in named_lists[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]}
     parts = [p for p in _ENUM_SEPARATOR.split(fold(text[start:end]).strip(" .;")) if p.strip()]
     if named and len(named) == len(parts):
         return {len(named)}, "inline", end, named
@@ -154,14 +158,16 @@ def _first_item_end(ctx: "PreparedDoc", start: int, end: int) -> int:
 
 def check_count_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     counts = _criteria_counts(records)
+    count_starts = sorted(c.start for c in counts)
+    named_lists = sorted((r for r in records.get("criteria", []) if r.rule == "criteria.named_list"), key=lambda r: r.start)
     findings = []
     for c in counts:
         if c.total is not None:
             continue
-        ann = _announcer_end(ctx, c, counts)
+        ann = _announcer_end(ctx, c, count_starts)
         if ann is None:
             continue
-        listed = listed_items(ctx, records, ann)
+        listed = listed_items(ctx, named_lists, ann)
         if listed is None:
             continue
         measures, how, list_end, numbers = listed
