@@ -61,9 +61,9 @@ _UNIT_NAME = regex.compile(_UNIT)
 
 def province_units(province: str) -> list[tuple[str, str, str]]:
     """(commune, district, province) of every commune of a province, from the bundled admin-units data."""
-    from gazetteer.admin import _data_dir
+    from gazetteer.admin import data_dir
 
-    with sqlite3.connect(f"file:{_data_dir() / 'dataset.db'}?mode=ro", uri=True) as conn:
+    with sqlite3.connect(f"file:{data_dir() / 'dataset.db'}?mode=ro", uri=True) as conn:
         rows = conn.execute(
             "SELECT wardShort, districtShort, provinceShort FROM admin_units_legacy"
             " WHERE provinceShort = ? AND wardShort IS NOT NULL ORDER BY wardCode", [province]).fetchall()

@@ -10,14 +10,16 @@ averages ("tăng 01 tiêu chí so với năm 2020", "13,3 tiêu chí/xã") are n
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
+from extract.clauses import inherited_status, statement_span, status_cues, status_period
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
-from gazetteer.cues import count_unit_pattern, cue_data, find_status_cues, phrase_pattern
+from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern
 from gazetteer.lexicon import pattern, words
 from gazetteer.text import fold, match_at, matches_at
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
 UNIT_GAP = 3  # at most this many chars between the number and its noun
-STATUS_AFTER_WINDOW = 30  # chars after the noun searched for a status ("chưa đạt", "cần đạt")
+STATUS_AFTER_WINDOW = 45  # chars after the noun searched for a status ("chưa đạt", "mà chưa có xã nào đạt")
 
 _PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
 # Where a _PLAIN match can start, found on the folded text (much faster than _PLAIN's case-insensitive words).
@@ -35,9 +37,39 @@ _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 _CLAUSE_MARK = regex.compile(r"[,;:.()]")
 
 
+_POPULATION_END = regex.compile(r"\s*,")  # "Trong số 25 xã, có 8 xã …": the population ends its clause
+UNIT_COUNTS = ("xa", "huyen", "thon")  # counts of units, which a continuing sentence may subdivide
+_THOUSANDS = regex.compile(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}(?:\.\d{3})+)(?![\p{L}\d]|[.,]\d)")
+
+
 def _unit_at(folded: str, pos: int) -> regex.Match | None:
     m = match_at(count_unit_pattern(), folded, pos)
+    if m is None:
+        pre = match_at(_unit_prefix(), folded, pos)
+        if pre:
+            m = match_at(count_unit_pattern(), folded, pre.end())
     return m
+
+
+def _alts(phrases) -> str:
+    return "|".join(sorted({regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _unit_prefix() -> "regex.Pattern[str]":
+    return regex.compile(rf"(?:{_alts(cue_data()['count_unit_prefixes'])})\s+")
+
+
+@lru_cache(maxsize=None)
+def _total_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]", "regex.Pattern[str]"]:
+    """"A trong tổng số B", "trong số B <unit>, (có) A", "tất cả N" on the folded text."""
+    t = cue_data()["count_totals"]
+    num = r"\d{1,3}(?:\.\d{3})*"
+    unit = count_unit_pattern().pattern.replace("(?P<", "(?P<u_")  # "05 tiêu chí trong tổng số 19 tiêu chí"
+    between = regex.compile(rf"(?<![\p{{L}}\d/.,])(?P<a>{num})\s+(?:{unit}\s+)?(?:{_alts(t['between'])})\s+(?P<b>{num})(?![\d/])")
+    before = regex.compile(rf"(?<![\p{{L}}])(?:{_alts(t['before'])})\s+(?P<b>{num})(?![\d/])")
+    whole = regex.compile(rf"(?<![\p{{L}}])(?:{_alts(t['whole'])})\s+(?P<a>{num})(?![\d/])")
+    return between, before, whole
 
 
 def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
@@ -65,7 +97,28 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         if u and rg.start not in taken:
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
             taken.update(range(rg.start, rg.end))
-    for m in matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]):
+    between, before, whole = _total_patterns()
+    for m in between.finditer(folded):
+        u = unit_after(m.end())
+        a, b = parse_vn_number(m.group("a")), parse_vn_number(m.group("b"))
+        if u and a is not None and b is not None and a <= b:
+            out.append((m.start(), u[1], int(a), int(b), None, u[0], u[1]))
+            taken.update(range(m.start(), m.end()))
+    for m in whole.finditer(folded):
+        u = unit_after(m.end())
+        if u and m.start("a") not in taken:
+            a = int(parse_vn_number(m.group("a")))
+            out.append((m.start("a"), u[1], a, a, None, u[0], u[1]))
+            taken.update(range(m.start("a"), m.end()))
+    populations = []  # "Trong số 25 xã": the total of the count that follows in the sentence
+    for m in before.finditer(folded):
+        u = unit_after(m.end())
+        if u and m.start("b") not in taken and _POPULATION_END.match(folded, u[1]):
+            populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
+            taken.update(range(m.start("b"), m.end()))
+    plain = list(matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]))
+    plain += list(_THOUSANDS.finditer(text))
+    for m in plain:
         if m.start() in taken:
             continue
         raw = m.group("num")
@@ -75,7 +128,11 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         u = unit_after(m.end())
         if not u:
             continue
-        out.append((m.start(), u[1], int(value), None, None, u[0], u[1]))
+        total = None
+        for ps, pe, pb, pu in populations:
+            if pu == u[0] and pe <= m.start() and ctx.sentence_at(ps) == ctx.sentence_at(m.start()) and value <= pb:
+                total = pb
+        out.append((m.start(), u[1], int(value), total, None, u[0], u[1]))
     out.sort()
     return out
 
@@ -96,20 +153,27 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
     rows: list[CountClaim] = []
     remaining = phrase_pattern(words("remaining_words"))
     village_std = phrase_pattern(cue_data()["village_standard"])
-    for start, end, value, total, value_max, unit, unit_end in _count_candidates(ctx):
+    candidates = _count_candidates(ctx)
+    declared = _declared_counts(ctx, candidates)
+    for start, end, value, total, value_max, unit, unit_end in candidates:
         if _excluded(ctx, start, unit_end):
             continue
         s, e = ctx.sentence_at(start)
         after = folded[unit_end:min(e, unit_end + STATUS_AFTER_WINDOW)]
         clause = _CLAUSE_MARK.search(after)
         clause_end = unit_end + (clause.start() if clause else len(after))
-        after_cues = find_status_cues(text, unit_end, clause_end)
-        before = ctx.status_before(s, start)
+        scope = statement_span(ctx, start)[0]  # a series joined by ";" shares its verb
+        after_cues = status_cues(text, unit_end, clause_end, scope_start=scope)
+        before = ctx.status_before(scope, start)
         status = None
         if after_cues:
             status = after_cues[0].kind
         elif before:
             status = before[0]
+        elif unit in UNIT_COUNTS:
+            inherited = inherited_status(ctx, s)  # "… 20 xã đạt chuẩn. Trong đó, 8 xã thuộc vùng I"
+            if inherited:
+                status = inherited[0]
         rest_of_sentence = text[unit_end:e]
         if remaining.match(after.lstrip()) and total is None:
             kind, status = "remaining", "target" if (before is None or before[0] == "target") else (status or "unmet")
@@ -119,8 +183,13 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             kind = "villages"
         elif unit == "chi_tieu" and total is not None:
             kind = "indicators"
-        elif total is None and value_max is None and _ANNOUNCES.search(rest_of_sentence[:60]) and _list_follows(ctx, e):
+        elif start in declared and value_max is None:
             kind = "declared_list"
+        elif total is None and value_max is None and _ANNOUNCES.search(rest_of_sentence[:60]) and _list_follows(ctx, e) \
+                and not _other_count_before_list(candidates, unit_end, e):
+            kind = "declared_list"
+        elif total is None and value_max is None and _remaining_before(folded, s, start):
+            kind = "remaining"
         elif total is not None or value_max is not None or status is not None:
             kind = "target_total" if status == "target" else "met_total"
         else:
@@ -133,12 +202,85 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
             kind = "target_total"
         if unit not in ("tieu_chi", "chi_tieu", "thon", "xa", "huyen"):
             continue
-        period = ctx.resolve_period(start, status)
+        period = status_period(ctx, ctx.resolve_period(start, status))
         rows.append(CountClaim(
             start=start, end=end, rule=f"counts.{kind}", kind=kind, value=value, total=total,
             unit=unit, status=status, period=period, value_max=value_max,
         ))
     return rows
+
+
+def _remaining_before(folded: str, s: int, start: int) -> bool:
+    """"còn 04 tiêu chí …": the word right before the count says it is what remains."""
+    before = folded[max(s, start - 8):start]
+    m = None
+    for m in _remaining_word().finditer(before):
+        pass
+    return m is not None and not before[m.end():].strip()
+
+
+@lru_cache(maxsize=None)
+def _remaining_word() -> "regex.Pattern[str]":
+    from extract.clauses import grammar
+
+    return phrase_pattern(tuple(grammar()["remaining_before"]))
+
+
+def _other_count_before_list(candidates, unit_end: int, sentence_end: int) -> bool:
+    return any(unit_end < c[0] < sentence_end for c in candidates)
+
+
+def _list_kind(ctx: "PreparedDoc", pos: int, end: int) -> str | None:
+    """What a list that begins at `pos` enumerates: criteria (tieu_chi) or communes (xa)."""
+    from extract.criteria import NAMES_OF_UNKNOWN_SET
+    from gazetteer.criteria import find_criterion_names
+
+    head = ctx.text[pos:end].lstrip(" :")
+    lead = len(ctx.text[pos:end]) - len(head)
+    if not head:
+        return None
+    fhead = ctx.folded[pos + lead:end]
+    if any(fhead.startswith(fold(t)) for t in words("criterion_terms_loose")):
+        return "tieu_chi"
+    names = find_criterion_names(head[:60], ctx.criteria_set or NAMES_OF_UNKNOWN_SET)
+    if names and names[0].start == 0:
+        return "tieu_chi"
+    if any(fhead.startswith(fold(w) + " ") for w in words("unit_words_commune")) or head[0].isupper():
+        return "xa"
+    return None
+
+
+def _declared_counts(ctx: "PreparedDoc", candidates) -> set[int]:
+    """Starts of the counts that a list in their sentence enumerates: the last count before
+    the list's opening word ("là", "gồm", ":") whose noun is what the list names
+    ("03 xã đạt 09 tiêu chí bao gồm Giáo Hiệu, …" declares the 03 communes)."""
+    from extract.clauses import grammar
+    from extract.criteria import list_openers
+
+    out: set[int] = set()
+    by_sentence: dict[tuple[int, int], list] = {}
+    for c in candidates:
+        by_sentence.setdefault(ctx.sentence_at(c[0]), []).append(c)
+    reasons = phrase_pattern(tuple(grammar()["reason_words"]))
+    for (s, e), cands in by_sentence.items():
+        for c in cands:
+            unit_end = c[6]
+            colon = ctx.text.find(":", unit_end, e)
+            opener = list_openers().search(ctx.folded, unit_end, colon if colon >= 0 else e)
+            ends = [p for p in (opener.end() if opener else None, colon + 1 if colon >= 0 else None) if p is not None]
+            if not ends:
+                continue
+            at = min(ends)
+            if reasons.match(ctx.folded[at:e].lstrip()):
+                continue
+            kind = _list_kind(ctx, at, e)
+            if kind is None:
+                continue
+            limit = opener.start() if opener and opener.end() == at else at - 1  # where the opener begins
+            before = [d for d in cands if d[6] <= limit and d[5] == kind]
+            if before and before[-1] is c:
+                out.add(c[0])
+    return out
 
 
 def _list_follows(ctx: "PreparedDoc", sentence_end: int) -> bool:

@@ -29,7 +29,8 @@ from gazetteer.criteria import (
     name_scores,
     sets_for_name,
 )
-from gazetteer.cues import find_family, find_status_cues
+from extract.clauses import inherited_status, statement_span, status_cues, status_period
+from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
 from gazetteer.cues import folded as folded_text
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
@@ -100,8 +101,13 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     return None, pos, pos, frozenset()
 
 
+_MORE_NUMBERS = pattern(r"\s*(?:[;,]|\b(?:@{enumeration_joiners:folded})\b)\s*(?P<no>\d{1,2})(?![\d/%]|[.,]\d)")
+_AFTER_GAP = regex.compile(r"\s*")
+
+
 def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
-    """Every "tiêu chí (số) N" with N in 1..19, and the name written after it."""
+    """Every "tiêu chí (số) N" with N in 1..19, and the name written after it; a bare list of
+    numbers after one ("tiêu chí số 02; 05; 06 và 09") names a criterion per number."""
     out = []
     for m in _mention_pattern().finditer(folded):
         number = int(m.group("no"))
@@ -109,7 +115,24 @@ def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
             continue
         name, ns, ne, sets = _written_name(text, folded, number, m.end())
         out.append(NumberedMention(m.start(), max(ne, m.end()), m.end(), number, name, ns, sets))
+        if name is None:
+            pos = m.end()
+            while True:
+                nxt = match_at(_MORE_NUMBERS, folded, pos)
+                if nxt is None or not 1 <= int(nxt.group("no")) <= 19:
+                    break
+                gap = match_at(_AFTER_GAP, folded, nxt.end())
+                if match_at(count_unit_pattern(), folded, gap.end() if gap else nxt.end()):
+                    break  # "…, 05 xã": a count, not another criterion
+                out.append(NumberedMention(nxt.start("no"), nxt.end("no"), nxt.end("no"), int(nxt.group("no")),
+                                           None, nxt.end("no"), frozenset()))
+                pos = nxt.end()
     return out
+
+
+# "nâng cao" names the programme only after its name ("nông thôn mới nâng cao", "NTM nâng
+# cao"), not as the verb "to raise" ("nâng cao ý thức").
+_ADVANCED_PROGRAMME = pattern(r"(?<![\p{L}])(?:@{programme_names:folded})\s+(?:@{advanced_programme:folded})(?![\p{L}])", regex.I)
 
 
 def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
@@ -130,7 +153,7 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     for sid, cs in sets.items():
         if cs.decision and fold(cs.decision) in folded_compact:
             votes[sid] += 0.5
-    if any(fold(w) in folded[:3000] for w in words("advanced_programme")):
+    if _ADVANCED_PROGRAMME.search(folded, 0, 3000):
         votes["ntm-nc-2021"] += 0.5
     year = _document_year(ctx)
     if year is not None:
@@ -161,7 +184,7 @@ def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
     clause = _CLAUSE_END.search(ctx.text, start, end)
     if clause:
         end = clause.start()
-    for c in find_status_cues(ctx.text, start, end):
+    for c in status_cues(ctx.text, start, end, scope_start=ctx.sentence_at(start)[0]):
         if c.kind in ("met", "unmet"):
             return c.kind
     return None
@@ -187,29 +210,75 @@ class CriterionStatement:
         return replace(self, period=period)
 
 
+def _list_groups(mentions) -> list[int]:
+    """For each mention, the index of the last mention of its bare number list ("tiêu chí
+    15, 17 chưa đạt": the verb after the list governs every number of it)."""
+    last = list(range(len(mentions)))
+    for i in range(len(mentions) - 2, -1, -1):
+        nxt = mentions[i + 1]
+        if nxt.name is None and nxt.start == nxt.name_start - (nxt.number_end - nxt.start) and nxt.start - mentions[i].number_end <= 6:
+            last[i] = last[i + 1]
+    return last
+
+
+def _partial_units(ctx: "PreparedDoc", lo: int, hi: int) -> bool:
+    """A count of communes (not all of them) in the clause before a mention: the status is
+    theirs, not the criterion's ("02 tiêu chí đạt 09 xã là tiêu chí số 14 …")."""
+    clause_lo = lo
+    for m in regex.finditer(r"[,;]", ctx.text[lo:hi]):
+        clause_lo = lo + m.end()
+    units = [u for u in _unit_counts(ctx, clause_lo, hi)]
+    return any(not full for full in units)
+
+
+def _unit_counts(ctx: "PreparedDoc", lo: int, hi: int):
+    """For each "<n> xã" / "<a>/<b> xã" in [lo, hi): whether it covers every unit."""
+    from gazetteer.cues import cue_data, phrase_pattern
+
+    every = phrase_pattern(tuple(cue_data()["count_totals"]["whole"]))
+    for m in _UNIT_COUNT.finditer(ctx.folded, lo, hi):
+        a, b = m.group("a"), m.group("b")
+        before = ctx.folded[max(0, m.start() - 10):m.start()].rstrip()
+        whole = any(w.end() == len(before) for w in every.finditer(before))  # "tất cả 10 xã"
+        yield whole or (b is not None and int(a) == int(b))
+
+
+_UNIT_COUNT = pattern(r"(?<![\p{L}\d/.,])(?P<a>\d{1,3})(?:\s*/\s*(?P<b>\d{1,3}))?\s+(?:@{unit_words_commune:folded}|@{unit_words_district:folded})\b")
+
+
 def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
-    """The status each numbered mention states (its own clause, its sentence, its list's
-    intro), in text order; mentions that state none, and topic headers, are left out."""
+    """The status each numbered mention states (its own clause, its statement, its list's
+    intro, the sentence it continues), in text order; mentions that state none, and topic
+    headers, are left out."""
     text = ctx.text
     out = []
     mentions = ctx.mentions
+    last_of_list = _list_groups(mentions)
     for i, mn in enumerate(mentions):
         if _is_topic(ctx, mn.start):
             continue
-        s_start, s_end = ctx.sentence_at(mn.start)
-        next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < s_end else s_end
-        status = _local_status(ctx, mn.end, next_start)
+        s_start, s_end = statement_span(ctx, mn.start)
+        tail = mentions[last_of_list[i]]
+        j = last_of_list[i]
+        next_start = mentions[j + 1].start if j + 1 < len(mentions) and mentions[j + 1].start < s_end else s_end
+        status = _local_status(ctx, tail.end, next_start)
         rule = "criteria.local_status"
         if status is None:
             st = ctx.status_before(s_start, mn.start)
             if st:
                 status, rule = st[0], "criteria.sentence_status"
+                if _partial_units(ctx, s_start, mn.start):
+                    continue
         line = ctx.line_at(mn.start)
         intro = ctx.intro_line(line)
         if status is None and intro is not None and line.start <= s_start:
             st = ctx.status_before(intro.start, intro.end)
             if st:
                 status, rule = st[0], "criteria.list_intro"
+        if status is None:
+            st = inherited_status(ctx, ctx.sentence_at(mn.start)[0])
+            if st:
+                status, rule = st[0], "criteria.continued"
         if status is None:
             continue
         if intro is not None and rule == "criteria.list_intro":
@@ -220,11 +289,19 @@ def criterion_statements(ctx: "PreparedDoc") -> list[CriterionStatement]:
     return out
 
 
+NAMES_OF_UNKNOWN_SET = "ntm-2016"  # names of a set not known (2009, provincial) read with this set's numbering
+
+
+def _level(ctx: "PreparedDoc", cset: str | None) -> str:
+    if cset:
+        return criteria_sets()[cset].level
+    return "basic"  # a set not known is a commune set of the basic programme (2009, provincial)
+
+
 def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
     folded = ctx.folded
     cset = ctx.criteria_set
-    sets = criteria_sets()
-    level = sets[cset].level if cset else None
+    level = _level(ctx, cset)
     rows: list[CriterionMention] = []
     mentions = ctx.mentions
     for st in ctx.statements:
@@ -236,7 +313,7 @@ def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
             start=mn.start, end=mn.end, rule=st.rule,
             criterion_no=mn.number, name_as_written=mn.name,
             canonical_name=canonical_name(cset, mn.number) if cset else None,
-            criteria_set=cset, level=level, status=st.status, period=st.period,
+            criteria_set=cset, level=level, status=st.status, period=status_period(ctx, st.period),
             indicator_id=_indicator_for(ctx, folded, mn.number, prev_end, next_start),
             list_label=st.label,
         ))
@@ -292,42 +369,134 @@ _WORD = regex.compile(r"\S+")
 _CLAUSE_END = regex.compile(r"[;(.:]")
 
 
+def _named_list_start(ctx: "PreparedDoc", head_end: int, e: int) -> int | None:
+    """Where the names of a list begin: after its colon, after an opening word ("là",
+    "gồm"), or right after "tiêu chí" when a name follows ("đạt tiêu chí thu nhập, hộ nghèo")."""
+    colon = ctx.text.find(":", head_end, e)
+    opener = list_openers().search(ctx.folded, head_end, colon if colon >= 0 else e)
+    if opener and _reason().match(ctx.folded, opener.end(), e):
+        return -1  # "… là do …": a reason follows
+    ends = [p for p in (colon + 1 if colon >= 0 else None, opener.end() if opener else None) if p is not None]
+    if ends:
+        return min(ends)
+    return None
+
+
+def _list_region_end(ctx: "PreparedDoc", e: int) -> int:
+    """A list that runs on past its line (a hard-wrapped sentence) ends with the next line."""
+    line = ctx.line_at(max(e - 1, 0))
+    if ctx.text[line.start:line.end].rstrip()[-1:] in ".;:!?":
+        return e
+    k = line.index + 1
+    lines = ctx.structure.lines
+    if k < len(lines) and lines[k].start - line.end <= 2 and ctx.text[lines[k].start:lines[k].start + 1].islower():
+        return ctx.sentence_at(lines[k].start)[1]
+    return e
+
+
 def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
-    """Criteria named without numbers in a list of shortfalls or targets, e.g.
-    "các tiêu chí chưa hoàn thành …: bảo hiểm y tế, hộ nghèo"."""
-    if not cset:
-        return []
+    """Criteria named without numbers in a list under a statement of status, e.g. "các tiêu
+    chí chưa hoàn thành …: bảo hiểm y tế, hộ nghèo", "còn 3 tiêu chí chưa đạt là giao thông,
+    trường học và môi trường", "chưa có xã nào đạt tiêu chí thu nhập, hộ nghèo". Where the
+    set is not known, names are read with the numbering of the 2016 set."""
+    names_set = cset or NAMES_OF_UNKNOWN_SET
     text = ctx.text
-    folded = folded_text(text)
+    folded = ctx.folded
     out = []
+    if _other_set_size(ctx):
+        return out  # names map onto numbers only in a 19-criterion set
+    district = _district_document(ctx)
     for s, e in ctx.sentence_spans:
         if ctx.mentions_in(s, e):
+            continue
+        if district and not _names_commune(ctx, s, e):
             continue
         head = _LIST_OF_CRITERIA.search(folded, s, e)
         if not head:
             continue
-        colon = text.find(":", head.end(), e)
-        if colon < 0:
+        begin = _named_list_start(ctx, head.end(), e)
+        if begin == -1:
             continue
-        st = ctx.status_before(head.start(), colon)
-        if not st:
+        direct = begin is None  # "đạt tiêu chí thu nhập, hộ nghèo": the names follow the word
+        if direct:
+            begin = head.end()
+        st = ctx.status_before(s, begin) or (inherited_status(ctx, s) if begin > head.end() else None)
+        if not st or _partial_units(ctx, s, begin):
             continue
         status = st[0]
+        stop = _list_region_end(ctx, e)
+        if ctx.mentions_in(e, stop):
+            continue
         seen = set()
-        for nm in find_criterion_names(text[colon:e], cset):
-            number = nm.number_by_set.get(cset)
+        names = find_criterion_names(text[begin:stop], names_set)
+        if direct:
+            names = _adjacent_names(folded, begin, names)
+        for nm in names:
+            number = nm.number_by_set.get(names_set)
             if number is None or number in seen:
                 continue
             seen.add(number)
-            start, end = colon + nm.start, colon + nm.end
+            start, end = begin + nm.start, begin + nm.end
             out.append(CriterionMention(
                 start=start, end=end, rule="criteria.named_list",
                 criterion_no=number, name_as_written=text[start:end],
-                canonical_name=canonical_name(cset, number), criteria_set=cset, level=level,
-                status=status, period=ctx.resolve_period(start, status),
-                indicator_id=None, list_label=text[s:colon].strip(),
+                canonical_name=canonical_name(cset, number) if cset else None, criteria_set=cset, level=level,
+                status=status, period=status_period(ctx, ctx.resolve_period(start, status)),
+                indicator_id=None, list_label=text[s:begin].strip(" :") or None,
             ))
     return out
+
+
+_NAME_GAP = pattern(r"\s*(?:[,;]|\b(?:@{enumeration_joiners:folded})\b)?\s*(?:\b(?:@{criterion_name_lead:folded})\b)?\s*")
+
+
+def _adjacent_names(folded: str, begin: int, names: list) -> list:
+    """The names that follow `begin` one after another, joined only by commas or "và"."""
+    out, pos = [], begin
+    for nm in names:
+        gap = _NAME_GAP.fullmatch(folded, pos, begin + nm.start)
+        if gap is None:
+            break
+        out.append(nm)
+        pos = begin + nm.end
+    return out
+
+
+def _district_document(ctx: "PreparedDoc") -> bool:
+    from extract.clauses import grammar
+    from gazetteer.cues import phrase_pattern
+
+    return phrase_pattern(tuple(grammar()["district_criteria_markers"])).search(ctx.folded) is not None
+
+
+def _names_commune(ctx: "PreparedDoc", s: int, e: int) -> bool:
+    return pattern(r"(?<![\p{L}])(?:@{unit_words_commune:folded})(?![\p{L}])").search(ctx.folded, s, e) is not None
+
+
+def _other_set_size(ctx: "PreparedDoc") -> bool:
+    """The document counts its criteria out of a total other than 19 ("18/18 tiêu chí")."""
+    for fr in ctx.fractions:
+        if fr.denominator != 19 and fr.denominator > 1:
+            after = ctx.folded[fr.end:fr.end + 12].lstrip()
+            if after.startswith(tuple(fold(t) for t in words("criterion_terms_loose"))):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _reason() -> "regex.Pattern[str]":
+    from extract.clauses import grammar
+
+    words_ = "|".join(regex.escape(fold(w)) for w in grammar()["reason_words"])
+    return regex.compile(rf"\s*(?:{words_})(?![\p{{L}}])")
+
+
+@lru_cache(maxsize=1)
+def list_openers() -> "regex.Pattern[str]":
+    from extract.clauses import grammar
+    from gazetteer.cues import phrase_pattern
+
+    return phrase_pattern(tuple(grammar()["named_list_openers"]))
 
 
 COMPONENT = Component(

@@ -34,7 +34,7 @@ from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
-from gazetteer.cues import find_family, find_status_cues
+from gazetteer.cues import find_family
 from gazetteer.cues import folded as folded_text
 from normalize.document import NormalizedDoc
 
@@ -182,6 +182,10 @@ class PreparedDoc:
         if p:
             return p
         line = self.line_at(offset)
+        if line.start < s:  # a period stated once for the paragraph, in an earlier sentence
+            p = self.period_in_span(line.start, s, s)
+            if p:
+                return p
         intro = self.intro_line(line)
         if intro is not None:
             p = self.period_in_span(intro.start, intro.end, intro.end)
@@ -212,12 +216,11 @@ class PreparedDoc:
     # -- status ------------------------------------------------------------
 
     def status_before(self, start: int, end: int) -> tuple[str, int] | None:
-        """The status cue nearest the end of text[start:end] (the one that governs what follows)."""
-        cues = find_status_cues(self.text, start, end)
-        if not cues:
-            return None
-        c = cues[-1]
-        return c.kind, c.start
+        """The status cue nearest the end of text[start:end] (the one that governs what follows),
+        read with the words that govern it (`extract.clauses`)."""
+        from extract.clauses import status_before
+
+        return status_before(self, start, end)
 
 
 def _set(prep: PreparedDoc, **values) -> None:

@@ -32,14 +32,14 @@ def _modules(package) -> list:
 def components() -> tuple[Component, ...]:
     """Every declared record kind, in the order of the output tables."""
     found = [m.COMPONENT for m in _modules(extract) if hasattr(m, "COMPONENT")]
-    order = ["criteria", "counts", "indicators", "funding", "deadlines", "legal_refs"]
+    order = ["criteria", "criteria_status", "counts", "indicators", "funding", "deadlines", "legal_refs"]
     return tuple(sorted(found, key=lambda c: (order.index(c.name) if c.name in order else len(order), c.name)))
 
 
 @lru_cache(maxsize=1)
 def checks() -> tuple[Check, ...]:
-    """Every declared audit check."""
-    return tuple(c for m in _modules(extract.audit) for c in getattr(m, "CHECKS", ()))
+    """Every declared audit check (of `extract/audit/`, and of a derived table's own module)."""
+    return tuple(c for m in _modules(extract) + _modules(extract.audit) for c in getattr(m, "CHECKS", ()))
 
 
 @dataclass

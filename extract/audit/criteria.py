@@ -1,4 +1,5 @@
-"""Criteria that contradict the set or each other: `set_mismatch`, `status_conflict`.
+"""Criteria that contradict the set: `set_mismatch` (`status_conflict` is read from the
+derived criteria_status rows, in `extract.criteria_status`).
 
 `set_mismatch`: a criterion written with a name that the document's set does
 not accept for its number but another set does ("Tiêu chí số 17 - Môi trường
@@ -7,10 +8,6 @@ named criteria carry another set's names, the document speaks of two sets on
 purpose (a commune reporting basic and advanced criteria) and nothing is said.
 A name that only sets of an earlier period accept is the criterion's former
 name (`info`); a name of another set of the same period is a `warning`.
-
-`status_conflict`: one criterion (or one indicator of it) stated both met and
-unmet for the same period. Statements about a whole criterion and about one
-of its indicators are not compared with each other.
 """
 from __future__ import annotations
 
@@ -72,30 +69,6 @@ def check_set_mismatch(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     return findings
 
 
-def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
-    groups = defaultdict(list)
-    for r in records.get("criteria", []):
-        if r.status in ("met", "unmet") and r.period:
-            groups[(r.criterion_no, r.period, r.indicator_id)].append(r)
-    findings = []
-    for (number, period, indicator), rows in sorted(groups.items(), key=lambda kv: kv[1][0].start):
-        met = [r for r in rows if r.status == "met"]
-        unmet = [r for r in rows if r.status == "unmet"]
-        if not met or not unmet:
-            continue
-        what = f"indicator {indicator}" if indicator else f"criterion {number}"
-        first, second = sorted([met[0], unmet[0]], key=lambda r: r.start)
-        findings.append(Finding(
-            "status_conflict", "error",
-            f"{what} is stated {first.status} and {second.status} for {period} "
-            f"('{ctx.text[first.start:first.end]}' / "
-            f"'{ctx.text[second.start:second.end]}').",
-            [(first.start, first.end), (second.start, second.end)],
-        ))
-    return findings
-
-
 CHECKS = (
     Check("set_mismatch", check_set_mismatch, severities=("warning", "info"), requires=("mentions", "criteria_set")),
-    Check("status_conflict", check_status_conflict, severities=("error",), requires=("criteria",)),
 )
