@@ -219,6 +219,9 @@ def _quote(ctx: "PreparedDoc", c: CountClaim) -> str:
     return ctx.text[c.start:c.end]
 
 
+UNIT_COUNTS = ("xa", "huyen", "thon")  # count units that are places, not criteria
+
+
 def check_count_sum(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     counts = _criteria_counts(records)
     met = _met_counts(counts, _set_size(ctx))
@@ -234,11 +237,18 @@ def check_count_sum(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             return None
         return rows[0]
 
+    over_units = {ctx.sentence_at(u.start) for u in records.get("counts", []) if u.unit in UNIT_COUNTS}
+
+    def about_many_units(claim: CountClaim) -> bool:
+        """A count of criteria said of many communes at once ("6 tiêu chí có 10/10 xã đạt"):
+        such counts split no single unit's criteria, so they need not add up to the set."""
+        return ctx.sentence_at(claim.start) in over_units
+
     findings = []
     seen = set()
     for c in counts:
         key = _period_key(c.period)
-        if key is None or c.total is not None:
+        if key is None or c.total is not None or about_many_units(c):
             continue
         if c.kind == "declared_list" and c.status == "unmet":
             m = single_met(key)
@@ -253,7 +263,7 @@ def check_count_sum(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             continue
         mc, whole = m
         pair = (mc.value, whole, c.value)
-        if mc.value + c.value == whole or pair in seen:
+        if mc.value + c.value == whole or pair in seen or about_many_units(mc):
             continue
         seen.add(pair)
         findings.append(make_finding(
