@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from extract.component import Check, Component
 from extract.counts import extract_counts
 from extract.criteria import extract_criteria
+from extract.audit.messages import make_finding
 from extract.records import CountClaim, CriterionMention, Finding, Record
 from gazetteer.criteria import criteria_sets
 
@@ -158,11 +159,8 @@ def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
             continue
         spans = [tuple(s) for s in json.loads(r.evidence)]
         quotes = " / ".join(f"'{ctx.text[s:e]}'" for s, e in spans[:2])
-        findings.append(Finding(
-            "status_conflict", "error",
-            f"criterion {r.criterion_no} is stated both met and unmet for {r.period} ({quotes}).",
-            spans,
-        ))
+        findings.append(make_finding("status_conflict", spans, criterion=r.criterion_no, period=r.period,
+                                     quotes=quotes))
     return findings
 
 
