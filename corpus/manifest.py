@@ -17,7 +17,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 # Raise when a change outside the hashed sources changes the rows (e.g. a new output rule).
 PIPELINE_VERSION = "1"
@@ -186,8 +186,3 @@ def write_shard(path: Path, shard: dict | bytes) -> None:
 def read_shard(path: Path) -> dict:
     with open(path, "rb") as handle:
         return json.loads(handle.read())
-
-
-def iter_shards(store: ShardStore, names: Iterable[str]) -> Iterator[dict]:
-    for name in names:
-        yield store.read(name)

@@ -50,9 +50,6 @@ class Tables:
     def __iter__(self) -> Iterator[str]:
         return iter(self.frames)
 
-    def row_counts(self) -> dict[str, int]:
-        return {k: len(v) for k, v in self.frames.items()}
-
 
 class TableRows:
     """The rows of a run's tables as plain dicts (missing values as None), a batch at a time.

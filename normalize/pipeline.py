@@ -114,33 +114,20 @@ def _layout(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
     return mt, counts
 
 
-def _optional_steps() -> tuple[list[Step], list[Step]]:
-    """Encoding and glyph repairs (before NFC) and broken-text repair (last: it sees whole joined lines)."""
-    early: list[Step] = []
-    late: list[Step] = []
-    try:
-        from normalize.legacy import repair_legacy
+def _repair_steps() -> tuple[list[Step], list[Step]]:
+    """Encoding and glyph repairs (before NFC) and broken-text repair (last: it sees whole joined lines).
+    None is optional: a repair that fails to import stops the run with its traceback."""
+    from normalize.glyphs import repair_glyphs
+    from normalize.legacy import repair_legacy
+    from normalize.syllables import repair_broken_text
 
-        early.append(lambda mt, raw: repair_legacy(mt, raw.fonts))
-    except ImportError:
-        pass
-    try:
-        from normalize.glyphs import repair_glyphs
-
-        early.append(lambda mt, raw: repair_glyphs(mt))
-    except ImportError:
-        pass
-    try:
-        from normalize.syllables import repair_broken_text
-
-        late.append(lambda mt, raw: repair_broken_text(mt))
-    except ImportError:
-        pass
+    early: list[Step] = [lambda mt, raw: repair_legacy(mt, raw.fonts), lambda mt, raw: repair_glyphs(mt)]
+    late: list[Step] = [lambda mt, raw: repair_broken_text(mt)]
     return early, late
 
 
 def steps() -> list[Step]:
-    early, late = _optional_steps()
+    early, late = _repair_steps()
     return [_drop_furniture, _drop_controls, *early, compose_nfc, _markup, _layout, *late]
 
 
