@@ -28,6 +28,7 @@ class Component:
     enums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # column -> allowed values
     shown: tuple[str, ...] = ()  # the columns `ntm show` prints, after the span
     label: str | None = None  # the column a record's span is labelled with in the spaCy view
+    reads: tuple[str, ...] = ()  # a derived table: the record tables it is built from; run(prep, records)
 
     @property
     def table(self) -> str:

@@ -147,8 +147,14 @@ def _of_one_unit(ctx: "PreparedDoc", counts: list[CountClaim]) -> list[CountClai
     return [c for c in counts if c.unit in UNIT_COUNTS or ctx.sentence_at(c.start) not in units]
 
 
+def criteria_status_of(ctx: "PreparedDoc", records: dict) -> list[CriterionStatus]:
+    """The derived rows from the document's finished criteria and counts (tables included)."""
+    return derive_status(ctx.criteria_set, records.get("criteria", []), _of_one_unit(ctx, records.get("counts", [])))
+
+
 def extract_criteria_status(ctx: "PreparedDoc") -> list[CriterionStatus]:
-    return derive_status(ctx.criteria_set, extract_criteria(ctx), _of_one_unit(ctx, extract_counts(ctx)))
+    """The derived rows of one document's prose alone (no table records), for a caller without records."""
+    return criteria_status_of(ctx, {"criteria": extract_criteria(ctx), "counts": extract_counts(ctx)})
 
 
 def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
@@ -165,7 +171,7 @@ def check_status_conflict(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 
 COMPONENT = Component(
-    name="criteria_status", record=CriterionStatus, run=extract_criteria_status,
+    name="criteria_status", record=CriterionStatus, run=criteria_status_of, reads=("criteria", "counts"),
     requires=("mentions", "statements", "criteria_set", "structure", "sentence_spans", "meta",
               "fractions", "ranges", "status_periods"),
     enums={"criteria_set": ("ntm-2016", "ntm-2021", "ntm-nc-2021", "ntm-km-2021"),

@@ -33,7 +33,8 @@ def components() -> tuple[Component, ...]:
     """Every declared record kind, in the order of the output tables."""
     found = [m.COMPONENT for m in _modules(extract) if hasattr(m, "COMPONENT")]
     order = ["criteria", "criteria_status", "counts", "indicators", "funding", "deadlines", "legal_refs"]
-    return tuple(sorted(found, key=lambda c: (order.index(c.name) if c.name in order else len(order), c.name)))
+    # derived tables come after the tables they read, so a pipeline in this order can build them
+    return tuple(sorted(found, key=lambda c: (bool(c.reads), order.index(c.name) if c.name in order else len(order), c.name)))
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +51,14 @@ class Extraction:
 
 
 def run_components(prep: PreparedDoc, selected: tuple[Component, ...] | None = None) -> dict[str, list[Record]]:
-    records = {c.table: c.run(prep) for c in (components() if selected is None else selected)}
-    return merge_table_records(prep, records) if prep.tables else records
+    chosen = components() if selected is None else selected
+    records = {c.table: c.run(prep) for c in chosen if not c.reads}
+    if prep.tables:
+        records = merge_table_records(prep, records)
+    for c in chosen:  # derived tables last, from the finished records they read
+        if c.reads:
+            records[c.table] = c.run(prep, records)
+    return records
 
 
 def run_checks(prep: PreparedDoc, records: dict[str, list[Record]],

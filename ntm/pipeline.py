@@ -175,7 +175,8 @@ def _register(component) -> str:
     label_column = component.label
 
     def run(doc: Doc) -> Doc:
-        records = component.run(doc._.prepared)
+        prepared = doc._.prepared
+        records = component.run(prepared, doc._.records) if component.reads else component.run(prepared)
         doc._.records[component.table] = records
         doc.spans[component.table] = [
             _span(doc, r.start, r.end, str(getattr(r, label_column)) if label_column and getattr(r, label_column) else "")
