@@ -34,7 +34,12 @@ def score_output(sample_run):
     if not SCORER.exists() or not GOLD.exists():
         pytest.skip("scorer or gold annotations not found beside the repository")
     out, _ = sample_run
-    res = subprocess.run([sys.executable, str(SCORER), "--out", str(out), "--gold", str(GOLD)],
+    return score(out, GOLD)
+
+
+def score(out, gold) -> str:
+    """The scorer's printed output for the run folder `out` against the gold folder `gold`."""
+    res = subprocess.run([sys.executable, str(SCORER), "--out", str(out), "--gold", str(gold)],
                          capture_output=True, text=True, check=True)
     return res.stdout
 

@@ -8,13 +8,11 @@ corpus, its gold or the scorer are not beside the repository.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import SHARED
-from tests.corpus.test_scorer import SCORER, _f1
+from tests.corpus.test_scorer import SCORER, _f1, score
 
 CORPUS = SHARED / "corpus" / "real"
 GOLD = SHARED / "gold" / "real"
@@ -42,9 +40,7 @@ def real_score(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("real") / "out"
     corpus.run([CORPUS], out=out)
-    res = subprocess.run([sys.executable, str(SCORER), "--out", str(out), "--gold", str(GOLD)],
-                         capture_output=True, text=True, check=True)
-    return res.stdout
+    return score(out, GOLD)
 
 
 def _share(output: str, field: str) -> float:
