@@ -51,7 +51,12 @@ MAX_BARS = 30
 MAX_DISTRICT_BARS = 20
 
 SEVERITIES = ("error", "warning", "info")
-STATUS_CLASS = {"met": "m", "unmet": "u", "target": "t"}
+STATUS_CLASS = {"met": "m", "unmet": "u", "target": "t", "unknown": "k", "conflict": "cf"}
+# Chart lettering: labels are laid out for this size (CSS gives it) and never scaled down.
+FONT_PX = 13
+CHAR_PX = 7.6  # a generous average advance of a FONT_PX sans-serif letter, Vietnamese marks included
+LONG_CELL_CHARS = 120  # a table cell longer than this is collapsed to its beginning
+LONG_LIST = 25  # a list of more rows than this starts collapsed
 COMPARATOR_SIGN = {"eq": "=", "ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
 _PERIOD = regex.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{1,2}))?")
 _ASTRAL = regex.compile(r"[\U00010000-\U0010FFFF]")  # characters JavaScript counts as two
@@ -82,6 +87,68 @@ def enum_label(lab: dict, value) -> str:
     if value is None:
         return ""
     return lab["enum"].get(str(value), str(value))
+
+
+def field_label(lab: dict, table: str, column: str) -> str:
+    """A column shown as words: `table.column` when that table names it its own way, else `column`."""
+    fields = lab["fields"]
+    return fields.get(f"{table}.{column}") or fields.get(column) or column
+
+
+def plain(v):
+    """A value as an analyst writes it: a whole float (a year or a page read back as float) without `.0`."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def display_number(number) -> str:
+    """The document number alone (`125/KH-UBND`): the header cells read after it (joined by `|`) are left out."""
+    if number is None:
+        return ""
+    return str(number).split("|", 1)[0].strip()
+
+
+def repairs_text(repairs, lab: dict, lang: str) -> str:
+    """`{"line_join": 12, "blank_line": 6}` as words with counts, the most frequent first."""
+    try:
+        counts = json.loads(repairs) if isinstance(repairs, str) else dict(repairs or {})
+    except (ValueError, TypeError):
+        return str(repairs)
+    if not isinstance(counts, dict):
+        return str(repairs)
+    names = lab["repairs"]
+    items = sorted(((names.get(k) or f"{lab['repair_other']} ({k})", int(n)) for k, n in counts.items() if n),
+                   key=lambda kv: (-kv[1], kv[0]))
+    return " · ".join(f"{name}: {format_number(n, lang)}" for name, n in items)
+
+
+def page_label(lab: dict, page) -> str:
+    """`trang 3` / `page 3`; empty when the source has no pages."""
+    return lab["page_n"].format(n=plain(page)) if page not in (None, "") else ""
+
+
+def finding_check(r: Mapping) -> str | None:
+    """The check of a finding row: `check_name` in the contract, `check` in older outputs."""
+    return r.get("check_name") or r.get("check")
+
+
+def finding_message(r: Mapping, lang: str) -> str:
+    """A finding's message in `lang`, rebuilt from its template and values when the row keeps them."""
+    params = r.get("params")
+    if isinstance(params, str):
+        try:
+            params = json.loads(params)
+        except ValueError:
+            params = None
+    if isinstance(params, Mapping) and params.get("template"):
+        try:
+            from extract.audit.messages import render
+
+            return render(params["template"], dict(params), lang)
+        except Exception:  # noqa: BLE001 - a template that changed since the run: the stored message stands
+            pass
+    return r.get("message") or ""
 
 
 def format_number(x: float | int | None, lang: str, decimals: int = 0) -> str:
@@ -152,11 +219,42 @@ def _source(tables: Tables | TableRows | Path | str) -> TableRows:
 
 # Columns of `documents` the summary page uses (the other columns stay on disk).
 _DOC_COLUMNS = ("doc_id", "path", "status", "commune", "district", "province", "plan_year", "issued_date", "doc_kind",
-                "doc_number", "criteria_set")
+                "doc_number", "criteria_set", "duplicate_of")
 
 
 def _documents(src: TableRows) -> list[dict]:
     return list(src.rows("documents", _DOC_COLUMNS))
+
+
+def document_map(doc_rows: Iterable[dict]) -> tuple[dict[str, dict], frozenset]:
+    """doc_id → the row of its first input, and the doc_ids every row of which is a duplicate.
+
+    Byte-identical copies share a doc_id (the first one has no `duplicate_of`);
+    a document in a second format has a doc_id of its own, all of whose rows
+    are duplicates: its facts are left out of every aggregate.
+    """
+    docs: dict[str, dict] = {}
+    primary: set[str] = set()
+    for d in doc_rows:
+        doc_id = d["doc_id"]
+        if d.get("duplicate_of"):
+            docs.setdefault(doc_id, d)
+        elif doc_id not in primary:
+            docs[doc_id] = d
+            primary.add(doc_id)
+    return docs, frozenset(set(docs) - primary)
+
+
+def _fact_rows(src: TableRows, name: str, cols=None, skip: frozenset = frozenset()) -> Iterable[dict]:
+    """The rows of a fact table, less those of documents that are only duplicates."""
+    for r in src.rows(name, cols):
+        if r.get("doc_id") not in skip:
+            yield r
+
+
+def _fact_batches(src: TableRows, name: str, skip: frozenset = frozenset()) -> Iterable[list[dict]]:
+    for batch in src.batches(name):
+        yield [r for r in batch if r.get("doc_id") not in skip] if skip else batch
 
 
 def _first(rows: Iterable[tuple], limit: int) -> list:
@@ -195,12 +293,13 @@ def place_of(doc: Mapping) -> Place:
 
 @dataclass
 class MatrixCell:
-    status: str  # met | unmet | target | conflict
+    status: str  # met | unmet | target | unknown | conflict
     period: str | None
     doc_id: str
     start: int | None
     end: int | None
     history: list[tuple[str | None, str]] = field(default_factory=list)  # (period, status), latest first
+    basis: str | None = None  # stated | inferred | table (criteria_status), None from criteria rows
 
 
 @dataclass
@@ -209,8 +308,10 @@ class MatrixRow:
     cells: dict[int, MatrixCell]
 
 
-_STATUS_RANK = {"target": 0, "unmet": 1, "met": 2}
+_STATUS_RANK = {"target": 0, "unknown": 1, "unmet": 2, "met": 3}
 _CRITERIA_COLUMNS = ("doc_id", "criterion_no", "criteria_set", "status", "period", "char_start", "char_end")
+_STATUS_COLUMNS = _CRITERIA_COLUMNS + ("basis",)
+_BASIS_RANK = {"inferred": 0, "table": 1, "stated": 2}
 
 
 class _CellState:
@@ -226,7 +327,7 @@ class _CellState:
 
     def add(self, r: dict) -> None:
         pk = period_key(r.get("period"))
-        key = (pk, _STATUS_RANK.get(r.get("status"), -1))
+        key = (pk, _STATUS_RANK.get(r.get("status"), -1), _BASIS_RANK.get(r.get("basis"), 2))
         if self.latest_key is None or key > self.latest_key:  # ties: the first row written wins
             self.latest, self.latest_key = r, key
         self.statuses[pk].add(r.get("status"))
@@ -238,20 +339,25 @@ class _CellState:
         status = "conflict" if {"met", "unmet"} <= same else latest.get("status")
         order = sorted(self.history.items(), key=lambda kv: kv[1], reverse=True)  # stable: first seen first
         return MatrixCell(status, latest.get("period"), latest["doc_id"], latest.get("char_start"),
-                          latest.get("char_end"), [pair for pair, _ in order])
+                          latest.get("char_end"), [pair for pair, _ in order], latest.get("basis"))
 
 
-def criteria_matrix(tables: Tables | TableRows, docs: Mapping[str, dict] | None = None) -> dict[str, list[MatrixRow]]:
-    """Communes × criteria per criteria set: each cell the status of the latest period.
+def criteria_matrix(tables: Tables | TableRows, docs: Mapping[str, dict] | None = None,
+                    skip: frozenset = frozenset()) -> dict[str, list[MatrixRow]]:
+    """Communes × criteria per criteria set, from `criteria_status`: each cell the status of the latest period.
 
-    Within one period an observed status (met/unmet) outranks a plan (target);
-    met and unmet for the same latest period is shown as a conflict.
+    Within one period an observed status (met/unmet) outranks a plan (target)
+    and a stated one an inferred one; met and unmet for the same latest period
+    (in two documents of one commune) is shown as a conflict. Outputs written
+    before `criteria_status` existed give the matrix from `criteria`. The rows
+    of `skip` (documents that are only duplicates) are left out.
     """
     src = _source(tables)
     if docs is None:
-        docs = {d["doc_id"]: d for d in _documents(src)}
+        docs, skip = document_map(_documents(src))
+    table, cols = ("criteria_status", _STATUS_COLUMNS) if src.count("criteria_status") else ("criteria", _CRITERIA_COLUMNS)
     cells: dict[tuple[str, Place], dict[int, _CellState]] = defaultdict(lambda: defaultdict(_CellState))
-    for r in src.rows("criteria", _CRITERIA_COLUMNS):
+    for r in _fact_rows(src, table, cols, skip):
         no = r.get("criterion_no")
         if no is None or not (1 <= int(no) <= 19):
             continue
@@ -289,9 +395,10 @@ def _indicator_name(indicator_id: str) -> str | None:
     return None
 
 
-def _matrix_view(src: TableRows, lab: dict, docs: Mapping[str, dict]) -> list[dict]:
+def _matrix_view(src: TableRows, lab: dict, docs: Mapping[str, dict], skip: frozenset) -> list[dict]:
     view = []
-    for set_id, rows in criteria_matrix(src, docs).items():
+    inferred_word = enum_label(lab, "inferred")
+    for set_id, rows in criteria_matrix(src, docs, skip).items():
         names = _criterion_names(set_id)
         out_rows = []
         for row in rows:
@@ -301,14 +408,20 @@ def _matrix_view(src: TableRows, lab: dict, docs: Mapping[str, dict]) -> list[di
                 if c is None:
                     cells.append(None)
                     continue
-                label = lab["conflict"] if c.status == "conflict" else enum_label(lab, c.status)
+                label = enum_label(lab, c.status)
+                inferred = c.basis == "inferred" and c.status != "conflict"
+                if inferred:
+                    label += f" ({inferred_word})"
                 hist = "; ".join(f"{p or '?'}: {enum_label(lab, s)}" for p, s in c.history)
                 title = f"{no}. {names.get(no, '')} — {label} — {hist}"
-                cells.append({"cls": STATUS_CLASS.get(c.status, "cf"), "text": short_period(c.period), "title": title,
-                              "href": page_href(c.doc_id, c.start, c.end)})
+                cells.append({"cls": STATUS_CLASS.get(c.status, "k") + (" inf" if inferred else ""),
+                              "text": short_period(c.period) + (lab["inferred_mark"] if inferred else ""),
+                              "title": title, "href": page_href(c.doc_id, c.start, c.end)})
             out_rows.append({"place": row.place, "cells": cells,
                              "search": row.place.label().lower()})
-        view.append({"set_id": set_id, "columns": [(no, names.get(no, "")) for no in range(1, 20)], "rows": out_rows})
+        set_label = enum_label(lab, set_id) if set_id != "?" else f"{lab['matrix_set']} {lab['unknown']}"
+        view.append({"set_id": set_id, "set_label": set_label,
+                     "columns": [(no, names.get(no, "")) for no in range(1, 20)], "rows": out_rows})
     return view
 
 
@@ -319,55 +432,76 @@ def _esc(s) -> str:
     return html.escape(str(s), quote=True)
 
 
-def svg_hbars(items: list[tuple[str, float, str, str]], *, width: int = 640, label_width: int = 190,
+def text_width(text: str) -> int:
+    """A generous width in pixels of `text` at FONT_PX, for laying out chart labels that are never cut."""
+    return math.ceil(len(str(text)) * CHAR_PX)
+
+
+def svg_hbars(items: list[tuple], *, plot_width: int = 300, max_label_width: int = 320,
               max_value: float | None = None, threshold: float | None = None, threshold_label: str = "",
               title: str = "") -> Markup:
-    """Horizontal bars: items are (label, value, value text, css class)."""
-    bar_h, gap, top = 18, 5, 22 if threshold is not None else 6
+    """Horizontal bars: items are (label, value, value text, css class[, full name shown on hover]).
+
+    The chart is drawn at its own size (never scaled down, so its letters stay
+    FONT_PX): the label column is as wide as the longest label, up to
+    `max_label_width`; a longer label is shortened and keeps its full name on hover.
+    """
+    bar_h, gap = 20, 6
+    top = 26 if threshold is not None else 6
     height = top + len(items) * (bar_h + gap) + 6
-    plot_w = width - label_width - 80
-    vmax = max([max_value or 0] + [v for _, v, _, _ in items] + [threshold or 0]) or 1
+    label_width = min(max_label_width, max([60] + [text_width(it[0]) + 14 for it in items]))
+    max_chars = max(4, int((label_width - 14) / CHAR_PX))
+    value_width = max([40] + [text_width(it[2]) + 10 for it in items])
+    width = label_width + plot_width + value_width
+    vmax = max([max_value or 0] + [it[1] for it in items] + [threshold or 0]) or 1
     parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}"><title>{_esc(title)}</title>']
-    for i, (label, value, text, cls) in enumerate(items):
+             f'width="{width}" height="{height}" font-size="{FONT_PX}"><title>{_esc(title)}</title>']
+    for i, item in enumerate(items):
+        label, value, text, cls = item[:4]
+        hover = item[4] if len(item) > 4 and item[4] else label
         y = top + i * (bar_h + gap)
-        w = max(0.0, plot_w * value / vmax)
-        short = label if len(label) <= 28 else label[:27] + "…"
+        w = max(0.0, plot_width * value / vmax)
+        short = label if len(label) <= max_chars else label[:max_chars - 1] + "…"
         parts.append(
-            f'<g class="bar {cls}"><title>{_esc(label)}: {_esc(text)}</title>'
-            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">{_esc(short)}</text>'
+            f'<g class="bar {cls}"><title>{_esc(hover)}: {_esc(text)}</title>'
+            f'<text class="label" x="{label_width - 6}" y="{y + 15}" text-anchor="end">{_esc(short)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}"/>'
-            f'<text class="v" x="{label_width + w + 4:.1f}" y="{y + 13}">{_esc(text)}</text></g>'
+            f'<text class="v" x="{label_width + w + 4:.1f}" y="{y + 15}">{_esc(text)}</text></g>'
         )
     if threshold is not None:
-        x = label_width + plot_w * threshold / vmax
-        parts.append(f'<line class="threshold" x1="{x:.1f}" x2="{x:.1f}" y1="14" y2="{height - 2}"/>'
-                     f'<text class="threshold" x="{x:.1f}" y="11" text-anchor="middle">{_esc(threshold_label)}</text>')
+        x = label_width + plot_width * threshold / vmax
+        anchor = "end" if x + text_width(threshold_label) / 2 > width else "middle"
+        parts.append(f'<line class="threshold" x1="{x:.1f}" x2="{x:.1f}" y1="18" y2="{height - 2}"/>'
+                     f'<text class="threshold" x="{x:.1f}" y="14" text-anchor="{anchor}">{_esc(threshold_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def svg_columns(buckets: list[tuple[str, int]], *, width: int = 860, height: int = 180, title: str = "",
-                tick_every: Callable[[str], bool] = lambda label: True) -> Markup:
-    """Vertical columns over a time axis: buckets are (label, count) in order."""
+def svg_columns(buckets: list[tuple[str, int]], *, width: int = 900, height: int = 190, title: str = "") -> Markup:
+    """Vertical columns over a time axis: buckets are (label, count) in order.
+
+    Every bucket keeps its label on hover; the axis names as many as fit side by side at FONT_PX.
+    """
     if not buckets:
         return Markup("")
-    left, bottom, top = 30, 34, 10
+    vmax = max(c for _, c in buckets) or 1
+    left, bottom, top = max(30, text_width(vmax) + 10), 36, 12
     plot_w, plot_h = width - left - 10, height - bottom - top
     step = plot_w / len(buckets)
-    vmax = max(c for _, c in buckets) or 1
+    every = max(1, math.ceil((max(text_width(label) for label, _ in buckets) + 8) / step))
     parts = [f'<svg class="chart timeline" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}"><title>{_esc(title)}</title>',
+             f'width="{width}" height="{height}" font-size="{FONT_PX}"><title>{_esc(title)}</title>',
              f'<line class="axis" x1="{left}" x2="{width - 10}" y1="{top + plot_h}" y2="{top + plot_h}"/>',
-             f'<text class="v" x="{left - 4}" y="{top + 8}" text-anchor="end">{vmax}</text>']
+             f'<text class="v" x="{left - 4}" y="{top + 10}" text-anchor="end">{vmax}</text>']
     for i, (label, count) in enumerate(buckets):
         x = left + i * step
         h = plot_h * count / vmax
         if count:
             parts.append(f'<g class="bar col"><title>{_esc(label)}: {count}</title>'
                          f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{max(step - 2, 1):.1f}" height="{h:.1f}"/></g>')
-        if tick_every(label):
-            parts.append(f'<text class="tick" x="{x + step / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{_esc(label)}</text>')
+        if i % every == 0:
+            cx = min(max(x + step / 2, left + text_width(label) / 2), width - text_width(label) / 2)
+            parts.append(f'<text class="tick" x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{_esc(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -404,7 +538,8 @@ class _RateGroup:
     subjects: Counter = field(default_factory=Counter)
 
 
-def rate_groups(tables: Tables | TableRows, docs: Mapping[str, dict] | None = None) -> list[dict]:
+def rate_groups(tables: Tables | TableRows, docs: Mapping[str, dict] | None = None,
+                skip: frozenset = frozenset()) -> list[dict]:
     """Percent indicators grouped by indicator (id, else criterion and subject), with their threshold.
 
     Per commune the latest `actual` value is kept; the threshold is the most
@@ -412,9 +547,9 @@ def rate_groups(tables: Tables | TableRows, docs: Mapping[str, dict] | None = No
     """
     src = _source(tables)
     if docs is None:
-        docs = {d["doc_id"]: d for d in _documents(src)}
+        docs, skip = document_map(_documents(src))
     groups: dict[str, _RateGroup] = {}
-    for index, r in enumerate(src.rows("indicators", _INDICATOR_COLUMNS)):
+    for index, r in enumerate(_fact_rows(src, "indicators", _INDICATOR_COLUMNS, skip)):
         if r.get("unit") != "%" or r.get("value") is None:
             continue
         if r.get("indicator_id"):
@@ -457,14 +592,32 @@ def rate_groups(tables: Tables | TableRows, docs: Mapping[str, dict] | None = No
     return out
 
 
-def _rate_charts(src: TableRows, lab: dict, lang: str, docs: Mapping[str, dict]) -> list[dict]:
+def bar_labels(places: Iterable[Place]) -> dict[Place, str]:
+    """The shortest name that tells each place apart in one chart: the commune, with its district when shared."""
+    places = list(places)
+    communes = Counter(p.commune for p in places)
+    with_district = Counter((p.commune, p.district) for p in places)
+    out = {}
+    for p in places:
+        if communes[p.commune] == 1:
+            out[p] = p.commune
+        elif with_district[(p.commune, p.district)] == 1 and p.district:
+            out[p] = f"{p.commune}, {p.district}"
+        else:
+            out[p] = p.label()
+    return out
+
+
+def _rate_charts(src: TableRows, lab: dict, lang: str, docs: Mapping[str, dict], skip: frozenset) -> list[dict]:
     charts = []
-    for g in rate_groups(src, docs)[:MAX_RATE_CHARTS]:
+    for g in rate_groups(src, docs, skip)[:MAX_RATE_CHARTS]:
         items = []
+        names = bar_labels(g["actual"])
         for place, r in g["actual"].items():
             ok = None if g["threshold"] is None else _passes(r["value"], g["comparator"], g["threshold"])
             cls = "n" if ok is None else ("ok" if ok else "bad")
-            items.append((place.label(), float(r["value"]), f"{format_number(r['value'], lang, 2)}%", cls, r))
+            items.append((names[place], float(r["value"]), f"{format_number(r['value'], lang, 2)}%", cls,
+                          place.label()))
         items.sort(key=lambda t: (t[3] != "bad", t[1]))
         shown = items[:MAX_BARS]
         sign = COMPARATOR_SIGN.get(g["comparator"] or "", "")
@@ -472,7 +625,7 @@ def _rate_charts(src: TableRows, lab: dict, lang: str, docs: Mapping[str, dict])
         title = (f"{g['indicator_id']} " if g["indicator_id"] else "") + str(g["name"])
         charts.append({
             "title": title,
-            "svg": svg_hbars([t[:4] for t in shown], max_value=100, threshold=g["threshold"], threshold_label=tlabel,
+            "svg": svg_hbars(shown, max_value=100, threshold=g["threshold"], threshold_label=tlabel,
                              title=title),
             "n_bad": sum(1 for t in items if t[3] == "bad"), "n": len(items), "more": len(items) - len(shown),
             "threshold_label": tlabel,
@@ -493,15 +646,20 @@ def _funding_sums(rows: Iterable[dict]) -> Counter:
 
 
 def funding_by_source(tables: Tables | TableRows) -> list[tuple[str, int]]:
-    """Sum of amounts per source over component, estimate and spent rows (totals would count twice)."""
-    return _funding_sums(_source(tables).rows("funding", ("role", "amount_vnd", "source"))).most_common()
+    """Sum of amounts per source over component, estimate and spent rows (totals would count twice).
+
+    A document that is only a duplicate of another is not counted again.
+    """
+    src = _source(tables)
+    _, skip = document_map(_documents(src))
+    return _funding_sums(_fact_rows(src, "funding", ("doc_id", "role", "amount_vnd", "source"), skip)).most_common()
 
 
-def _funding_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
+def _funding_view(src: TableRows, lab: dict, lang: str, docs: dict, skip: frozenset) -> dict:
     sums: Counter = Counter()
     totals: list[tuple] = []
     n_totals = 0
-    for batch in src.batches("funding"):
+    for batch in _fact_batches(src, "funding", skip):
         sums.update(_funding_sums(batch))
         for r in batch:
             if r.get("role") == "total" and r.get("amount_vnd") is not None:
@@ -514,7 +672,7 @@ def _funding_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
              for s, v in sums.most_common()]
     rows = [{"doc": docs.get(r["doc_id"], {}), "doc_id": r["doc_id"], "place": place_of(docs.get(r["doc_id"], r)),
              "amount": format_number(r["amount_vnd"], lang), "purpose": r.get("purpose") or "",
-             "period": r.get("period") or "", "quote": r.get("quote") or "",
+             "period": r.get("period") or "", "quote": r.get("quote") or "", "page": page_label(lab, r.get("page")),
              "href": page_href(r["doc_id"], r.get("char_start"), r.get("char_end"))}
             for r in _first(totals, MAX_FUNDING_TOTAL_ROWS)]
     return {"svg": svg_hbars(items, title=lab["nav_funding"]) if items else Markup(""), "totals": rows,
@@ -536,11 +694,11 @@ def due_month(due: str | None) -> tuple[int, int] | None:
     return (year, 12)
 
 
-def _deadlines_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
+def _deadlines_view(src: TableRows, lab: dict, lang: str, docs: dict, skip: frozenset) -> dict:
     months: Counter = Counter()
     kept: list[tuple] = []
     n_rows = 0
-    for batch in src.batches("deadlines"):
+    for batch in _fact_batches(src, "deadlines", skip):
         for r in batch:
             m = due_month(r.get("due"))
             if m:
@@ -557,13 +715,12 @@ def _deadlines_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
         while (y, m) <= (y1, m1) and len(buckets) < 240:
             buckets.append((f"{m:02d}/{y}", months.get((y, m), 0)))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        few = len(buckets) <= 18
-        svg = svg_columns(buckets, title=lab["nav_deadlines"],
-                          tick_every=lambda label: few or label.startswith("01/") or label == buckets[0][0])
+        svg = svg_columns(buckets, title=lab["nav_deadlines"])
     rows = _first(kept, MAX_DEADLINE_ROWS)
     view = [{"due": r.get("due") or "", "relation": enum_label(lab, r.get("relation")), "task": r.get("task") or "",
              "responsible": r.get("responsible") or "", "criterion_no": r.get("criterion_no") or "",
              "place": place_of(docs.get(r["doc_id"], r)), "quote": r.get("quote") or "",
+             "page": page_label(lab, r.get("page")),
              "href": page_href(r["doc_id"], r.get("char_start"), r.get("char_end"))}
             for r in rows]
     return {"svg": svg, "rows": view, "more": max(0, n_rows - MAX_DEADLINE_ROWS)}
@@ -573,14 +730,17 @@ def _deadlines_view(src: TableRows, lab: dict, lang: str, docs: dict) -> dict:
 
 
 def evidence_spans(evidence) -> list[tuple[int, int]]:
+    """[[start, end], …] as JSON text (older outputs) or as a list column."""
+    if evidence is None:
+        return []
     try:
-        spans = json.loads(evidence) if isinstance(evidence, str) else (evidence or [])
+        spans = json.loads(evidence) if isinstance(evidence, str) else evidence
         return [(int(s), int(e)) for s, e in spans]
     except (ValueError, TypeError):
         return []
 
 
-def _findings_view(src: TableRows, lab: dict, docs: dict) -> list[dict]:
+def _findings_view(src: TableRows, lab: dict, lang: str, docs: dict, skip: frozenset) -> list[dict]:
     by_sev: dict[str, list[tuple]] = defaultdict(list)
     checks_of: dict[str, Counter] = defaultdict(Counter)
     check_first: dict[str, dict] = defaultdict(dict)  # severity -> check -> the place its first row sorts at
@@ -589,15 +749,16 @@ def _findings_view(src: TableRows, lab: dict, docs: dict) -> list[dict]:
     def order(r: dict, i: int) -> tuple:
         return (place_of(docs.get(r["doc_id"], r)).label(), r.get("char_start") or 0, i, r)
 
-    for batch in src.batches("findings"):
+    for batch in _fact_batches(src, "findings", skip):
         for r in batch:
             sev = r.get("severity") or "info"
             key = order(r, n_of[sev])
             by_sev[sev].append(key)
-            checks_of[sev][r.get("check")] += 1
-            first = check_first[sev].get(r.get("check"))
+            check = finding_check(r)
+            checks_of[sev][check] += 1
+            first = check_first[sev].get(check)
             if first is None or key[:-1] < first:
-                check_first[sev][r.get("check")] = key[:-1]
+                check_first[sev][check] = key[:-1]
             n_of[sev] += 1
         for sev, kept in by_sev.items():
             if len(kept) > 4 * MAX_FINDINGS_PER_SEVERITY:
@@ -614,8 +775,9 @@ def _findings_view(src: TableRows, lab: dict, docs: dict) -> list[dict]:
             spans = evidence_spans(r.get("evidence"))
             if not spans and r.get("char_start") is not None:
                 spans = [(r["char_start"], r["char_end"])]
-            items.append({"check": enum_label(lab, r.get("check")), "message": r.get("message") or "",
-                          "quote": r.get("quote") or "", "place": place_of(docs.get(r["doc_id"], r)),
+            items.append({"check": enum_label(lab, finding_check(r)), "message": finding_message(r, lang),
+                          "quote": r.get("quote") or "", "page": page_label(lab, r.get("page")),
+                          "place": place_of(docs.get(r["doc_id"], r)),
                           "doc_id": r["doc_id"],
                           "href": page_href(r["doc_id"], *(spans[0] if spans else (None, None))),
                           "evidence": [page_href(r["doc_id"], s, e) for s, e in spans[1:]]})
@@ -638,14 +800,26 @@ def _utf16_offsets(text: str) -> Callable[[int], int]:
     return lambda i: prefix[max(0, min(int(i), len(text)))]
 
 
-def _figure(text: str, r: dict, js: Callable[[int], int]) -> dict:
+def _figure(text: str, r: dict, js: Callable[[int], int], lab: dict) -> dict:
     s, e = r.get("char_start"), r.get("char_end")
     span = (js(s), js(e)) if s is not None and e is not None else None
-    return {"text": text, "span": span, "title": (r.get("quote") or "") + (f" (tr. {r['page']})" if r.get("page") else "")}
+    where = page_label(lab, r.get("page"))
+    return {"text": text, "span": span, "title": (r.get("quote") or "") + (f" ({where})" if where else "")}
 
 
 def _cell(text) -> dict:
-    return {"text": "" if text is None else str(text)}
+    """A table cell; a long text is collapsed to its beginning (details/summary)."""
+    text = "" if text is None else str(plain(text))
+    if len(text) > LONG_CELL_CHARS:
+        return {"text": text, "short": text[:LONG_CELL_CHARS - 40].rstrip() + "…"}
+    return {"text": text}
+
+
+def _quote(r: dict, lab: dict) -> dict:
+    """The quote of a row, with its page (`trang 3`) when the source has pages."""
+    cell = _cell(r.get("quote"))
+    cell["page"] = page_label(lab, r.get("page"))
+    return cell
 
 
 def _doc_sections(doc_id: str, rows_by_table: dict[str, list[dict]], lab: dict, lang: str,
@@ -654,30 +828,35 @@ def _doc_sections(doc_id: str, rows_by_table: dict[str, list[dict]], lab: dict, 
     t = lab["tables"]
     E = lambda v: enum_label(lab, v)  # noqa: E731
     specs = {
-        "criteria": ([lab["criterion"], lab["name"], lab["status"], lab["period"], "ID", lab["list_label"], lab["quote"]],
-                     lambda r: [_figure(str(r.get("criterion_no") or "?"), r, js), _cell(r.get("canonical_name") or r.get("name_as_written")),
+        "criteria": ([lab["criterion"], lab["name"], lab["status"], lab["period"], lab["indicator"], lab["list_label"], lab["quote"]],
+                     lambda r: [_figure(str(r.get("criterion_no") or "?"), r, js, lab), _cell(r.get("canonical_name") or r.get("name_as_written")),
                                 {"text": E(r.get("status")), "cls": STATUS_CLASS.get(r.get("status"), "")},
-                                _cell(r.get("period")), _cell(r.get("indicator_id")), _cell(r.get("list_label")), _cell(r.get("quote"))]),
+                                _cell(r.get("period")), _cell(r.get("indicator_id")), _cell(r.get("list_label")), _quote(r, lab)]),
         "counts": ([lab["value"], lab["kind_col"], lab["status"], lab["period"], lab["quote"]],
-                   lambda r: [_figure(f"{r.get('value')}" + (f"/{r['total']}" if r.get("total") is not None else "")
-                                      + (f"–{r['value_max']}" if r.get("value_max") is not None else ""), r, js),
-                              _cell(f"{E(r.get('kind'))} ({r.get('unit') or ''})"), _cell(E(r.get("status"))),
-                              _cell(r.get("period")), _cell(r.get("quote"))]),
-        "indicators": ([lab["value"], lab["role"], lab["subject"], "ID", lab["criterion"], lab["period"], lab["quote"]],
+                   lambda r: [_figure(f"{plain(r.get('value'))}" + (f"/{plain(r['total'])}" if r.get("total") is not None else "")
+                                      + (f"–{plain(r['value_max'])}" if r.get("value_max") is not None else ""), r, js, lab),
+                              _cell(f"{E(r.get('kind'))} ({E(r.get('unit'))})"), _cell(E(r.get("status"))),
+                              _cell(r.get("period")), _quote(r, lab)]),
+        "indicators": ([lab["value"], lab["role"], lab["subject"], lab["indicator"], lab["criterion"], lab["period"], lab["quote"]],
                        lambda r: [_figure(COMPARATOR_SIGN.get(r.get("comparator") or "eq", "").replace("=", "") +
                                           (format_number(r.get("value"), lang, 4) + (r.get("unit") if r.get("unit") == "%" else "")
-                                           if r.get("value") is not None else "?"), r, js),
+                                           if r.get("value") is not None else "?"), r, js, lab),
                                   _cell(E(r.get("role"))), _cell(r.get("subject")), _cell(r.get("indicator_id")),
-                                  _cell(r.get("criterion_no")), _cell(r.get("period")), _cell(r.get("quote"))]),
+                                  _cell(r.get("criterion_no")), _cell(r.get("period")), _quote(r, lab)]),
         "funding": ([lab["amount"], lab["role"], lab["source"], lab["purpose"], lab["period"], lab["quote"]],
-                    lambda r: [_figure(format_number(r.get("amount_vnd"), lang) + " đ", r, js), _cell(E(r.get("role"))),
-                               _cell(E(r.get("source"))), _cell(r.get("purpose")), _cell(r.get("period")), _cell(r.get("quote"))]),
+                    lambda r: [_figure(format_number(r.get("amount_vnd"), lang) + " đ", r, js, lab), _cell(E(r.get("role"))),
+                               _cell(E(r.get("source"))), _cell(r.get("purpose")), _cell(r.get("period")), _quote(r, lab)]),
         "deadlines": ([lab["due"], "", lab["task"], lab["responsible"], lab["criterion"], lab["quote"]],
-                      lambda r: [_figure(r.get("due") or "?", r, js), _cell(E(r.get("relation"))), _cell(r.get("task")),
-                                 _cell(r.get("responsible")), _cell(r.get("criterion_no")), _cell(r.get("quote"))]),
-        "legal_refs": ([lab["ref"], lab["kind_col"], lab["issuer"], lab["issued"], lab["subject"], lab["quote"]],
-                       lambda r: [_figure(r.get("ref_id") or r.get("number") or "?", r, js), _cell(r.get("ref_type")),
-                                  _cell(r.get("issuer")), _cell(r.get("issued_date")), _cell(r.get("subject")), _cell(r.get("quote"))]),
+                      lambda r: [_figure(r.get("due") or "?", r, js, lab), _cell(E(r.get("relation"))), _cell(r.get("task")),
+                                 _cell(r.get("responsible")), _cell(r.get("criterion_no")), _quote(r, lab)]),
+        "criteria_status": ([lab["criterion"], lab["status"], lab["fields"]["basis"], lab["period"], lab["fields"]["criteria_set"]],
+                            lambda r: [_figure(str(r.get("criterion_no") or "?"), r, js, lab),
+                                       {"text": E(r.get("status")), "cls": STATUS_CLASS.get(r.get("status"), "")},
+                                       _cell(E(r.get("basis"))), _cell(r.get("period")), _cell(E(r.get("criteria_set")))]),
+        "legal_refs": ([lab["ref"], lab["kind_col"], lab["issuer"], lab["issued"], field_label(lab, "legal_refs", "subject"),
+                        lab["quote"]],
+                       lambda r: [_figure(r.get("ref_id") or r.get("number") or "?", r, js, lab), _cell(E(r.get("ref_type"))),
+                                  _cell(r.get("issuer")), _cell(r.get("issued_date")), _cell(r.get("subject")), _quote(r, lab)]),
     }
     sections = []
     for name, (columns, render) in specs.items():
@@ -690,7 +869,7 @@ def _doc_sections(doc_id: str, rows_by_table: dict[str, list[dict]], lab: dict, 
             [(r["char_start"], r["char_end"])] if r.get("char_start") is not None else [])
         links = [{"text": f"[{i + 1}]", "span": (js(s), js(e)), "title": ""} for i, (s, e) in enumerate(spans)]
         findings.append([{"text": E(r.get("severity")), "cls": "sev-" + str(r.get("severity"))},
-                         _cell(E(r.get("check"))), _cell(r.get("message")), {"links": links}, _cell(r.get("quote"))])
+                         _cell(E(finding_check(r))), _cell(finding_message(r, lang)), {"links": links}, _quote(r, lab)])
     sections.append({"name": "findings", "title": t["findings"],
                      "columns": [lab["severity"], lab["check"], lab["message"], lab["evidence"], lab["quote"]],
                      "rows": findings})
@@ -733,9 +912,13 @@ def _asset(name: str) -> Markup:
 
 
 def _doc_index(docs: list[dict], findings_per_doc: Counter, lab: dict) -> list[list]:
+    """One compact row per input file; a duplicate says so in its status column."""
     return [[d["doc_id"], d.get("commune") or "", d.get("district") or "", d.get("province") or "",
-             d.get("plan_year") or d.get("issued_date") or "", enum_label(lab, d.get("doc_kind")), d.get("doc_number") or "",
-             d.get("status") or "", enum_label(lab, d.get("status")), findings_per_doc.get(d["doc_id"], 0),
+             plain(d.get("plan_year")) or d.get("issued_date") or "", enum_label(lab, d.get("doc_kind")),
+             display_number(d.get("doc_number")),
+             "dup" if d.get("duplicate_of") else (d.get("status") or ""),
+             lab["duplicates"] if d.get("duplicate_of") else enum_label(lab, d.get("status")),
+             0 if d.get("duplicate_of") else findings_per_doc.get(d["doc_id"], 0),
              Path(str(d.get("path") or "")).name]
             for d in docs]
 
@@ -749,40 +932,62 @@ def render_summary(tables: Tables | TableRows | Path | str, lang: str = "vi", so
     lab = labels(lang)
     src = _source(tables)
     doc_rows = _documents(src)
-    docs = {d["doc_id"]: d for d in doc_rows}
-    findings_per_doc = Counter(r["doc_id"] for r in src.rows("findings", ("doc_id",)))
-    places = {place_of(d) for d in doc_rows if d.get("commune")}
+    docs, skip = document_map(doc_rows)
+    findings_per_doc = Counter(r["doc_id"] for r in _fact_rows(src, "findings", ("doc_id",), skip))
+    firsts = [d for d in doc_rows if not d.get("duplicate_of")]  # each content once
+    places = {place_of(d) for d in firsts if d.get("commune")}
+    n_duplicates = len(doc_rows) - len(firsts)
+    cards = [(lab["documents"], len(doc_rows))] + ([(lab["duplicates"], n_duplicates)] if n_duplicates else [])
     overview = {
-        "cards": [(lab["documents"], len(doc_rows)), (lab["communes"], len(places)),
-                  (lab["criteria_rows"], src.count("criteria")), (lab["findings"], src.count("findings"))],
+        "cards": cards + [(lab["communes"], len(places)),
+                          (lab["criteria_rows"], sum(1 for _ in _fact_rows(src, "criteria", ("doc_id",), skip))
+                           if skip else src.count("criteria")),
+                          (lab["findings"], sum(findings_per_doc.values()))],
         "charts": [
-            (lab["by_status"], _count_bars((d.get("status") for d in doc_rows), lab, enum=True)),
-            (lab["by_province"], _count_bars((d.get("province") for d in doc_rows), lab)),
-            (lab["by_district"], _count_bars((d.get("district") for d in doc_rows), lab, limit=MAX_DISTRICT_BARS)),
-            (lab["by_year"], _count_bars((d.get("plan_year") for d in doc_rows), lab)),
+            (lab["by_status"], _count_bars((d.get("status") for d in firsts), lab, enum=True)),
+            (lab["by_province"], _count_bars((d.get("province") for d in firsts), lab)),
+            (lab["by_district"], _count_bars((d.get("district") for d in firsts), lab, limit=MAX_DISTRICT_BARS)),
+            (lab["by_year"], _count_bars((plain(d.get("plan_year")) for d in firsts), lab)),
         ],
     }
     return _env().get_template("report.html.j2").render(
-        lang=lang, L=lab, source=source, css=_asset("report.css"), js=_asset("report.js"),
-        overview=overview, matrix=_matrix_view(src, lab, docs), rates=_rate_charts(src, lab, lang, docs),
-        funding=_funding_view(src, lab, lang, docs), deadlines=_deadlines_view(src, lab, lang, docs),
-        findings=_findings_view(src, lab, docs),
+        lang=lang, long_list=LONG_LIST, L=lab, source=source, css=_asset("report.css"), js=_asset("report.js"),
+        overview=overview, matrix=_matrix_view(src, lab, docs, skip), rates=_rate_charts(src, lab, lang, docs, skip),
+        funding=_funding_view(src, lab, lang, docs, skip), deadlines=_deadlines_view(src, lab, lang, docs, skip),
+        findings=_findings_view(src, lab, lang, docs, skip),
         doc_index=_json_for_script(_doc_index(doc_rows, findings_per_doc, lab)),
         more=lambda n: lab["more_not_shown"].format(n=n), enum=lambda v: enum_label(lab, v),
     )
+
+
+_META_KEYS = ("path", "file_type", "status", "error", "duplicate_of", "quality", "doc_kind", "doc_number", "issued_date",
+              "plan_year", "commune", "district", "province", "commune_code", "programme", "criteria_set", "signer",
+              "signer_title", "title", "n_pages", "n_chars", "repairs")
+_META_ENUMS = frozenset({"file_type", "status", "quality", "doc_kind", "programme", "criteria_set"})
 
 
 def render_document(doc: Mapping, rows_by_table: dict[str, list[dict]], text: str | None, lang: str = "vi") -> str:
     """The HTML of one document's page: its figures, each linked to its span in the text."""
     lab = labels(lang)
     js = _utf16_offsets(text) if text is not None else (lambda i: int(i))
-    meta_keys = ["path", "file_type", "status", "error", "quality", "doc_kind", "doc_number", "issued_date", "plan_year",
-                 "commune", "district", "province", "commune_code", "programme", "criteria_set", "signer", "signer_title",
-                 "title", "n_pages", "n_chars", "repairs"]
-    meta = [(k, enum_label(lab, doc.get(k)) if k in ("status", "doc_kind", "programme", "quality") else doc.get(k))
-            for k in meta_keys if doc.get(k) not in (None, "")]
+    meta = []
+    for k in _META_KEYS:
+        v = doc.get(k)
+        if v in (None, ""):
+            continue
+        if k in _META_ENUMS:
+            v = enum_label(lab, v)
+        elif k == "repairs":
+            v = repairs_text(v, lab, lang)
+        elif k == "doc_number":
+            v = display_number(v)
+        elif k in ("n_pages", "n_chars"):
+            v = format_number(v, lang)
+        if v not in (None, ""):
+            meta.append((field_label(lab, "documents", k), plain(v)))
     return _env().get_template("document.html.j2").render(
-        lang=lang, L=lab, doc=doc, place=place_of(doc), meta=meta, css=_asset("report.css"), js=_asset("document.js"),
+        lang=lang, long_list=LONG_LIST, L=lab, doc=doc, place=place_of(doc), meta=meta, css=_asset("report.css"), js=_asset("document.js"),
+        number=display_number(doc.get("doc_number")), year=plain(doc.get("plan_year")),
         sections=_doc_sections(doc["doc_id"], rows_by_table, lab, lang, js),
         text=_json_for_script(text) if text is not None else None,
     )
@@ -790,7 +995,9 @@ def render_document(doc: Mapping, rows_by_table: dict[str, list[dict]], text: st
 
 # ---------------------------------------------------------------- pages rendered where the document was processed
 
-_FIGURE_TABLES = ("criteria", "counts", "indicators", "funding", "deadlines", "legal_refs", "findings")
+_FIGURE_TABLES = ("criteria", "criteria_status", "counts", "indicators", "funding", "deadlines", "legal_refs", "findings")
+# Data a page's wording comes from besides the templates: the findings' message templates.
+_PAGE_DATA = (Path(__file__).resolve().parents[1] / "gazetteer" / "data" / "audit_messages.yaml",)
 
 
 @lru_cache(maxsize=None)
@@ -800,7 +1007,7 @@ def page_key(lang: str) -> str:
     A page kept in a shard is reused only under the same key.
     """
     digest = hashlib.sha256(f"page {lang}\n".encode())
-    for f in [Path(__file__), Path(__file__).with_name("schema.py"), *sorted(TEMPLATES.iterdir())]:
+    for f in [Path(__file__), Path(__file__).with_name("schema.py"), *sorted(TEMPLATES.iterdir()), *_PAGE_DATA]:
         if f.is_file():
             digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
