@@ -618,7 +618,7 @@ def _start_workbook(folder: Path, options: RunOptions) -> list:
     try:
         from corpus.excel import XlsxJob
 
-        return [XlsxJob(folder)]
+        return [XlsxJob(folder, options.lang)]
     except Exception:  # noqa: BLE001 - the tables are the product; the workbook is a view of them
         _log_report_failure(folder)
         return []

@@ -152,7 +152,7 @@ def report_cmd(
         _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
     if not (out / "documents.parquet").exists():
         _fail(f"no ntm output in {out}")
-    write_xlsx(out, out)
+    write_xlsx(out, out, lang=lang)
     path = write_report(out, out, lang=lang)
     typer.echo(f"wrote {path} and {out / 'ntm.xlsx'}")
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from corpus.batch import RunOptions, run_batch
-from corpus.excel import write_xlsx
+from corpus.excel import column_title, sheet_title, write_xlsx
 from corpus.manifest import read_manifest, shard_dir
 from corpus.report import PAGES_DIR, DocumentPages, page_key, render_summary, write_report
 from corpus.schema import TABLE_NAMES
@@ -121,11 +121,11 @@ def test_workbook_from_a_run_folder_writes_formula_like_text_as_neutralized_text
     tables = build_tables({"documents": [{"doc_id": "a" * 16, "path": "=SUM(A1:A9).txt", "status": "ok",
                                           "title": "http://example.org/plan"}]})
     write_tables(tables, tmp_path / "out")
-    ws = load_workbook(write_xlsx(tmp_path / "x", tmp_path / "out"))["documents"]
+    ws = load_workbook(write_xlsx(tmp_path / "x", tmp_path / "out"))[sheet_title("documents")]
     header = [c.value for c in ws[1]]
-    cell = ws.cell(row=2, column=header.index("path") + 1)
+    cell = ws.cell(row=2, column=header.index(column_title("documents", "path")) + 1)
     assert cell.value == "'=SUM(A1:A9).txt" and cell.data_type == "s"  # the leading apostrophe of corpus.cells
-    assert ws.cell(row=2, column=header.index("title") + 1).hyperlink is None
+    assert ws.cell(row=2, column=header.index(column_title("documents", "title")) + 1).hyperlink is None
 
 
 def test_no_report_and_no_xlsx_write_only_the_tables(tmp_path):

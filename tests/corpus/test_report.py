@@ -1,6 +1,7 @@
 """report.html from small synthetic tables: matrix, charts, findings, document pages, language, size."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -33,10 +34,12 @@ def synthetic_tables(n_docs: int = 3):
     """Tables for `n_docs` communes (in two districts) with every table filled, and each document's text.
 
     Commune 0 met criterion 17 in 2023, missed 15 in 2024-Q1 (BHYT 79,9% against ≥ 90%) and targets 15
-    for 2024; commune 1 is both met and unmet for 5 in 2023 (a conflict).
+    for 2024; commune 1 is both met and unmet for 5 in 2023 (a conflict, `unknown` in criteria_status);
+    commune 2 has criterion 1 met in 2024-Q1 as inferred from its counts. The count_mismatch finding keeps
+    its template and values (`params`), the arithmetic one only its stored message.
     """
-    rows = {name: [] for name in ("documents", "criteria", "counts", "indicators", "funding", "deadlines",
-                                  "legal_refs", "findings")}
+    rows = {name: [] for name in ("documents", "criteria", "criteria_status", "counts", "indicators", "funding",
+                                  "deadlines", "legal_refs", "findings")}
     texts = {}
     for i in range(n_docs):
         doc_id = f"{i:016x}"
@@ -47,6 +50,8 @@ def synthetic_tables(n_docs: int = 3):
             s, e = _spanned(parts, quote)
             row = prov(s, e, quote, rule) if table != "findings" else dict(
                 doc_id=doc_id, page=None, char_start=s, char_end=e, quote=quote, evidence=json.dumps([[s, e]]))
+            if table == "criteria_status":
+                row["evidence"] = json.dumps([[s, e]])
             row.update(values)
             rows[table].append(row)
 
@@ -61,6 +66,18 @@ def synthetic_tables(n_docs: int = 3):
                 level="basic", status="met", period="2023")
             add("criteria", "tiêu chí 5 chưa đạt", criterion_no=5, canonical_name="Trường học",
                 criteria_set="ntm-2021", level="basic", status="unmet", period="2023")
+        add("criteria_status", "tiêu chí 17 đã đạt", criteria_set="ntm-2021", period="2023", criterion_no=17,
+            status="met", basis="stated")
+        add("criteria_status", "tiêu chí 15 chưa đạt", criteria_set="ntm-2021", period="2024-Q1", criterion_no=15,
+            status="unmet", basis="stated")
+        add("criteria_status", "Tiêu chí 15 về Y tế", criteria_set="ntm-2021", period="2024", criterion_no=15,
+            status="target", basis="stated")
+        if i == 1:
+            add("criteria_status", "tiêu chí 5 đạt", criteria_set="ntm-2021", period="2023", criterion_no=5,
+                status="unknown", basis="stated")
+        if i == 2:
+            add("criteria_status", "đạt 17/19 tiêu chí", criteria_set="ntm-2021", period="2024-Q1", criterion_no=1,
+                status="met", basis="inferred")
         add("counts", "đạt 17/19 tiêu chí", kind="met_total", value=17, total=19, unit="tieu_chi", status="met",
             period="2024-Q1")
         add("indicators", f"bảo hiểm y tế đạt {79 + 6 * i},9%", indicator_id="15.1", criterion_no=15,
@@ -81,7 +98,10 @@ def synthetic_tables(n_docs: int = 3):
         add("legal_refs", "Quyết định số 318/QĐ-TTg", ref_id="318/QĐ-TTg", ref_type="quyet_dinh", number="318",
             year=2022, issuer="Thủ tướng Chính phủ")
         add("findings", "hai tiêu chí chưa đạt bao gồm: Mục 15.1", check="count_mismatch", severity="error",
-            message="Declares 2 unmet criteria but lists 1.")
+            message="Declares 2 unmet criteria but lists 1.",
+            params=json.dumps({"template": "count_mismatch", "quote": "hai tiêu chí chưa đạt", "declared": 2,
+                               "status": "chưa đạt", "period": "2024", "found": 1, "criteria": ": 15"},
+                              ensure_ascii=False))
         add("findings", "71/1.784 = 3,97%", check="arithmetic", severity="warning",
             message="71/1784 = 3,98%, written 3,97%.")
         text = "".join(parts)
@@ -143,14 +163,54 @@ def test_matrix_shows_latest_status_with_history_on_hover(written):
     assert 'href="report/0000000000000000.html#s-' in row
 
 
-def test_matrix_marks_met_and_unmet_in_one_period_as_conflict(written):
+def test_matrix_shows_a_status_stated_both_ways_as_unknown_and_explains_it(written):
     _, page, _, _ = written
-    assert _cells(_matrix_row(page, "Xã Số 1"))[4] == "cf"
+    assert _cells(_matrix_row(page, "Xã Số 1"))[4] == "k", "criteria_status says unknown for criterion 5"
+    matrix = page[page.index('<section id="matrix">'):page.index('<section id="rates">')]
+    lab = labels("vi")
+    for note in (lab["legend_blank"], lab["legend_inferred"], lab["legend_unknown"]):
+        assert note in matrix
+
+
+def test_matrix_marks_an_inferred_status(written):
+    _, page, _, _ = written
+    row = _matrix_row(page, "Xã Số 2")
+    assert _cells(row)[0] == "m inf"
+    assert "Q1·24*</a>" in row and "Đạt (Suy ra)" in row
+    assert _cells(_matrix_row(page, "Xã Số 0"))[0] == "", "no status, no mark"
+
+
+def _one_commune_two_documents(first: str, second: str, table: str = "criteria_status"):
+    rows = {"documents": [], table: []}
+    for k, status in enumerate((first, second)):
+        doc_id = f"{k:016x}"
+        rows["documents"].append(dict(doc_id=doc_id, path=f"/nowhere/{k}.txt", status="ok", commune="Xã Mẫu",
+                                      district="Huyện Mẫu", province="Tỉnh Mẫu", criteria_set="ntm-2021"))
+        row = dict(doc_id=doc_id, char_start=0, char_end=5, quote="x", rule="t", criteria_set="ntm-2021",
+                   period="2023", criterion_no=5, status=status)
+        if table == "criteria_status":
+            row.update(basis="stated", evidence="[[0, 5]]")
+        rows[table].append(row)
+    return build_tables(rows)
+
+
+def test_matrix_marks_met_and_unmet_of_one_period_in_two_documents_as_conflict():
+    matrix = criteria_matrix(_one_commune_two_documents("met", "unmet"))
+    assert [row.cells[5].status for row in matrix["ntm-2021"]] == ["conflict"]
+    matrix = criteria_matrix(_one_commune_two_documents("met", "met"))
+    assert [row.cells[5].status for row in matrix["ntm-2021"]] == ["met"]
+
+
+def test_matrix_of_older_outputs_comes_from_criteria_rows():
+    matrix = criteria_matrix(_one_commune_two_documents("met", "unmet", table="criteria"))
+    assert [row.cells[5].status for row in matrix["ntm-2021"]] == ["conflict"]
+    assert matrix["ntm-2021"][0].cells[5].basis is None
 
 
 def test_matrix_names_its_set(written):
     _, page, tables, _ = written
     assert '<table class="matrix" data-set="ntm-2021">' in page
+    assert "<h3>Bộ tiêu chí 2021–2025</h3>" in page, "the set by its name, not its code"
     assert set(criteria_matrix(tables)) == {"ntm-2021"}
 
 
@@ -302,3 +362,143 @@ def test_period_order(earlier, later):
 @pytest.mark.parametrize("period,short", [("2023", "2023"), ("2024-Q1", "Q1·24"), ("2024-05", "5/24"), (None, "·")])
 def test_short_period(period, short):
     assert short_period(period) == short
+
+
+def _as_new_contract(tables):
+    """The tables as outputs with `check_name` and `params` write them (the rows of `synthetic_tables`)."""
+    from corpus.tables import Tables
+
+    frames = dict(tables.frames)
+    findings = frames["findings"].rename(columns={"check": "check_name"}).copy()
+    params = {"count_mismatch": json.dumps({"template": "count_mismatch", "quote": "hai tiêu chí chưa đạt",
+                                            "declared": 2, "status": "chưa đạt", "period": "2024", "found": 1,
+                                            "criteria": ": 15"}, ensure_ascii=False)}
+    findings["params"] = [params.get(c) for c in findings["check_name"]]
+    frames["findings"] = findings
+    return Tables(frames)
+
+
+def test_finding_messages_are_rebuilt_in_the_report_language(tmp_path):
+    from corpus.report import render_summary
+
+    tables, texts = synthetic_tables(1)
+    new = _as_new_contract(tables)
+    vi, en = html.unescape(render_summary(new, "vi")), html.unescape(render_summary(new, "en"))
+    assert "'hai tiêu chí chưa đạt' nêu 2 tiêu chí (chưa đạt, 2024) nhưng danh sách kèm theo kể 1: 15." in vi
+    assert "Declares 2 unmet criteria" not in vi
+    assert "'hai tiêu chí chưa đạt' declares 2 criteria (chưa đạt, 2024)" in en
+    assert "71/1784 = 3,98%, written 3,97%." in vi, "a finding without its values keeps its stored message"
+    assert "Số khai ≠ số liệt kê" in vi and "Declared ≠ listed" in en, "the check read from check_name"
+    doc = new["documents"].iloc[0].to_dict()
+    rows = {"findings": new["findings"].to_dict("records")}
+    page = render_document(doc, rows, texts[doc["doc_id"]], "vi")
+    assert "nêu 2 tiêu chí (chưa đạt, 2024)" in page and "Số khai ≠ số liệt kê" in page
+
+
+def test_older_findings_with_check_and_stored_message_still_render(written):
+    _, page, _, _ = written
+    assert "Declares 2 unmet criteria but lists 1." in page and "Số khai ≠ số liệt kê" in page
+
+
+def _with_copies(tables, texts):
+    """The synthetic run as if document 0 was given three times (two byte copies) and document 1 also as a DOCX."""
+    from corpus.tables import Tables
+
+    frames = {name: df.copy() for name, df in tables.frames.items()}
+    docs = frames["documents"]
+    docs["duplicate_of"] = None
+    first, second = docs.iloc[0].to_dict(), docs.iloc[1].to_dict()
+    extra = [dict(first, path=f"/nowhere/copy{k}.txt", duplicate_of=first["path"]) for k in (1, 2)]
+    docx_id = "d" * 16
+    extra.append(dict(second, doc_id=docx_id, path="/nowhere/0001.docx", file_type="docx", duplicate_of=second["path"]))
+    import pandas as pd
+
+    frames["documents"] = pd.concat([docs, pd.DataFrame(extra)], ignore_index=True)
+    for name in ("criteria", "criteria_status", "counts", "indicators", "funding", "deadlines", "legal_refs",
+                 "findings"):
+        df = frames[name]
+        twin = df[df["doc_id"] == second["doc_id"]].assign(doc_id=docx_id)  # the DOCX reads the same
+        frames[name] = pd.concat([df, twin], ignore_index=True)
+    return Tables(frames), dict(texts, **{docx_id: texts[second["doc_id"]]})
+
+
+def test_copies_and_a_second_format_count_once(tmp_path):
+    from corpus.report import funding_by_source, rate_groups, render_summary
+
+    tables, texts = synthetic_tables(3)
+    copied, _ = _with_copies(tables, texts)
+    assert funding_by_source(copied) == funding_by_source(tables)
+    assert [len(g["actual"]) for g in rate_groups(copied)] == [len(g["actual"]) for g in rate_groups(tables)]
+    assert criteria_matrix(copied) == criteria_matrix(tables)
+    page = render_summary(copied)
+    plain_page = render_summary(tables)
+    section = lambda p, a, b: p[p.index(f'<section id="{a}">'):p.index(f'<section id="{b}">')]  # noqa: E731
+    for a, b in (("matrix", "rates"), ("rates", "funding"), ("funding", "deadlines"), ("deadlines", "findings"),
+                 ("findings", "documents")):
+        assert section(page, a, b) == section(plain_page, a, b), a
+    cards = {label: int(n) for n, label in re.findall(r'<div class="card"><b>(\d+)</b>([^<]+)</div>', page)}
+    assert cards["Văn bản"] == 7 and cards["Bản trùng"] == 3 and cards["Xã"] == 3
+    assert re.search(r'<b>6</b>Phát hiện', page), "the findings of 3 documents, not of the DOCX twin"
+
+
+def test_document_page_shows_fields_repairs_and_numbers_as_words():
+    doc = {"doc_id": "a" * 16, "path": "/nowhere/a.docx", "file_type": "docx", "status": "ok", "quality": "repaired",
+           "doc_kind": "ke_hoach", "doc_number": "/KH-UBND | Xã Mẫu Thử, ngày tháng 7 năm 2023",
+           "plan_year": 2023.0, "n_pages": 3.0, "criteria_set": "ntm-2021", "programme": "ntm",
+           "repairs": json.dumps({"line_join": 12, "u_horn_glyph": 37})}
+    page = render_document(doc, {}, "văn bản", "vi")
+    meta = re.search(r'<dl class="meta">(.*?)</dl>', page, re.S).group(1)
+    shown = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", meta)
+    keys = [k for k, _ in shown]
+    for code in ("path", "file_type", "doc_kind", "repairs", "plan_year", "criteria_set"):
+        assert code not in keys
+    values = dict(shown)
+    assert values["Loại văn bản"] == "Kế hoạch" and values["Bộ tiêu chí"] == "Bộ tiêu chí 2021–2025"
+    assert values["Các chỗ đã sửa"] == "Sửa chữ ư, ơ: 37 · Nối dòng bị ngắt: 12"
+    assert values["Số hiệu"] == "/KH-UBND" and values["Năm kế hoạch"] == "2023" and values["Số trang"] == "3"
+    assert "· /KH-UBND · 2023</h1>" in page
+    en = render_document(doc, {}, "văn bản", "en")
+    assert "<dt>Repairs</dt><dd>Letters ư, ơ repaired: 37 · Broken lines joined: 12</dd>" in en
+
+
+def test_evidence_on_a_page_names_its_page_and_long_cells_collapse():
+    text = "x" * 40 + "tiêu chí 15 chưa đạt"
+    s = text.index("tiêu chí")
+    label = "Các tiêu chí chưa đạt gồm " + "; ".join(f"tiêu chí số {n} còn thiếu một phần" for n in range(1, 9))
+    doc = {"doc_id": "b" * 16, "status": "ok", "file_type": "pdf"}
+    rows = {"criteria": [dict(doc_id=doc["doc_id"], page=3, char_start=s, char_end=len(text), quote=text[s:],
+                              rule="t", criterion_no=15, status="unmet", period="2024", list_label=label)]}
+    vi, en = render_document(doc, rows, text, "vi"), render_document(doc, rows, text, "en")
+    assert '<span class="pg">trang 3</span>' in vi and '<span class="pg">page 3</span>' in en
+    assert f"<summary title=\"{labels('vi')['show_all']}\">" in vi and label in vi
+    assert vi.count(label) == 1, "the long list label shown once, its beginning as the summary"
+    txt = render_document(dict(doc, file_type="txt"), {"criteria": [dict(rows["criteria"][0], page=None)]}, text, "vi")
+    assert 'class="pg"' not in txt, "no page for a source without pages"
+
+
+def test_chart_labels_are_whole_and_lettered_at_readable_size():
+    from corpus.report import FONT_PX, bar_labels, place_of, svg_hbars
+
+    assert FONT_PX >= 12
+    names = ["Xã Nam Phong Thượng", "Xã Đông Hòa", "Thị trấn Bắc Sơn Hạ"]
+    svg = str(svg_hbars([(n, 50.0, "50%", "n") for n in names], max_value=100))
+    for n in names:
+        assert f">{n}</text>" in svg
+    width = int(re.search(r'width="(\d+)"', svg).group(1))
+    assert f'viewBox="0 0 {width} ' in svg and f'font-size="{FONT_PX}"' in svg
+    long = "Xã " + "Rất Dài " * 20
+    svg = str(svg_hbars([(long.strip(), 10.0, "10%", "n")]))
+    assert f"<title>{long.strip()}: 10%</title>" in svg and "…</text>" in svg, "shortened, whole on hover"
+    places = [place_of({"commune": "Xã A", "district": "Huyện B"}), place_of({"commune": "Xã A", "district": "Huyện C"}),
+              place_of({"commune": "Xã D", "district": "Huyện B"})]
+    assert list(bar_labels(places).values()) == ["Xã A, Huyện B", "Xã A, Huyện C", "Xã D"]
+
+
+from tests.extract.helpers import load_cases  # noqa: E402
+
+
+@pytest.mark.parametrize("case", load_cases("report_numbers"))
+def test_number_column_shows_the_document_number_only(case):
+    from corpus.report import display_number
+
+    assert display_number(case["number"]) == case["shown"]
