@@ -456,6 +456,11 @@ def svg_hbars(items: list[tuple], *, plot_width: int = 300, max_label_width: int
     vmax = max([max_value or 0] + [it[1] for it in items] + [threshold or 0]) or 1
     parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" font-size="{FONT_PX}"><title>{_esc(title)}</title>']
+    if threshold is not None:  # under the bars, so it never crosses a value's text
+        x = label_width + plot_width * threshold / vmax
+        anchor = "end" if x + text_width(threshold_label) / 2 > width else "middle"
+        parts.append(f'<line class="threshold" x1="{x:.1f}" x2="{x:.1f}" y1="18" y2="{height - 2}"/>'
+                     f'<text class="threshold" x="{x:.1f}" y="14" text-anchor="{anchor}">{_esc(threshold_label)}</text>')
     for i, item in enumerate(items):
         label, value, text, cls = item[:4]
         hover = item[4] if len(item) > 4 and item[4] else label
@@ -468,11 +473,6 @@ def svg_hbars(items: list[tuple], *, plot_width: int = 300, max_label_width: int
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}"/>'
             f'<text class="v" x="{label_width + w + 4:.1f}" y="{y + 15}">{_esc(text)}</text></g>'
         )
-    if threshold is not None:
-        x = label_width + plot_width * threshold / vmax
-        anchor = "end" if x + text_width(threshold_label) / 2 > width else "middle"
-        parts.append(f'<line class="threshold" x1="{x:.1f}" x2="{x:.1f}" y1="18" y2="{height - 2}"/>'
-                     f'<text class="threshold" x="{x:.1f}" y="14" text-anchor="{anchor}">{_esc(threshold_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -869,7 +869,8 @@ def _doc_sections(doc_id: str, rows_by_table: dict[str, list[dict]], lab: dict, 
             [(r["char_start"], r["char_end"])] if r.get("char_start") is not None else [])
         links = [{"text": f"[{i + 1}]", "span": (js(s), js(e)), "title": ""} for i, (s, e) in enumerate(spans)]
         findings.append([{"text": E(r.get("severity")), "cls": "sev-" + str(r.get("severity"))},
-                         _cell(E(finding_check(r))), _cell(finding_message(r, lang)), {"links": links}, _quote(r, lab)])
+                         _cell(E(finding_check(r))), dict(_cell(finding_message(r, lang)), cls="msg"), {"links": links},
+                         _quote(r, lab)])
     sections.append({"name": "findings", "title": t["findings"],
                      "columns": [lab["severity"], lab["check"], lab["message"], lab["evidence"], lab["quote"]],
                      "rows": findings})
@@ -984,7 +985,7 @@ def render_document(doc: Mapping, rows_by_table: dict[str, list[dict]], text: st
         elif k in ("n_pages", "n_chars"):
             v = format_number(v, lang)
         if v not in (None, ""):
-            meta.append((field_label(lab, "documents", k), plain(v)))
+            meta.append((field_label(lab, "documents", k), plain(v), "path" if k in ("path", "duplicate_of") else ""))
     return _env().get_template("document.html.j2").render(
         lang=lang, long_list=LONG_LIST, L=lab, doc=doc, place=place_of(doc), meta=meta, css=_asset("report.css"), js=_asset("document.js"),
         number=display_number(doc.get("doc_number")), year=plain(doc.get("plan_year")),

@@ -16,7 +16,7 @@
       var td = document.createElement("td"), a = document.createElement("a");
       a.href = "report/" + d[0] + ".html"; a.textContent = d[1] || d[10]; td.appendChild(a); tr.appendChild(td);
       cell(tr, d[2]); cell(tr, d[3]); cell(tr, d[4]); cell(tr, d[5]); cell(tr, d[6]);
-      cell(tr, d[8]).className = "st-" + d[7]; cell(tr, d[9]); cell(tr, d[10]);
+      cell(tr, d[8]).className = "st-" + d[7]; cell(tr, d[9]); cell(tr, d[10]).className = "path";
       body.appendChild(tr);
     });
     info.textContent = info.dataset.fmt.replace("{page}", page + 1).replace("{pages}", pages) + " · " + rows.length;
