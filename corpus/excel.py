@@ -95,26 +95,31 @@ def sheet_columns(src: TableRows, name: str) -> tuple[list[str], list[str]]:
     return cols[:at] + joined + cols[at:], joined
 
 
-def _rows(src: TableRows, name: str, cols: list[str], joined: list[str], places: dict, lab: dict, lang: str,
-          enum_cols: set) -> Iterator[list]:
+def _converters(cols: list[str], enum_cols: set, lab: dict, lang: str) -> list:
+    """Per column, what turns a stored value into the one shown (None: shown as stored)."""
     from corpus.report import repairs_text
 
     words = lab["enum"]
+
+    def word(v):
+        return words.get(v, v) if isinstance(v, str) else v
+
+    def repairs(v):
+        return repairs_text(v, lab, lang) if v is not None else None
+
+    return [word if c in enum_cols else repairs if c == "repairs" else None for c in cols]
+
+
+def _rows(src: TableRows, name: str, cols: list[str], joined: list[str], places: dict, converters: list) -> Iterator[list]:
     read = [c for c in cols if c not in joined]
+    pairs = list(zip(cols, converters))
+    no_place: dict = {}
+    if joined and len(joined) < len(PLACE_COLUMNS):  # the table has some of them: only the others are joined
+        places = {doc_id: {c: place.get(c) for c in joined} for doc_id, place in places.items()}
     for r in islice(src.rows(name, read), MAX_ROWS):
         if joined:
-            place = places.get(r.get("doc_id")) or {}
-            for c in joined:
-                r[c] = place.get(c)
-        out = []
-        for c in cols:
-            v = r.get(c)
-            if c in enum_cols and isinstance(v, str):
-                v = words.get(v, v)
-            elif c == "repairs" and v is not None:
-                v = repairs_text(v, lab, lang)
-            out.append(_value(v))
-        yield out
+            r.update(places.get(r.get("doc_id")) or no_place)
+        yield [_value(r.get(c) if f is None else f(r.get(c))) for c, f in pairs]
 
 
 def write_xlsx(out_dir: Path, tables: Tables | TableRows | Path | str, lang: str = "vi") -> Path:
@@ -131,7 +136,7 @@ def write_xlsx(out_dir: Path, tables: Tables | TableRows | Path | str, lang: str
     out_dir.mkdir(parents=True, exist_ok=True)
     src = _source(tables)
     docs, skip = document_map(_documents(src))
-    places = {doc_id: {c: d.get(c) for c in PLACE_COLUMNS} for doc_id, d in docs.items()}
+    places = {doc_id: {c: _value(d.get(c)) for c in PLACE_COLUMNS} for doc_id, d in docs.items()}
     path = out_dir / XLSX_FILE
     partial = out_dir / f".{XLSX_FILE}.tmp"
     wb = xlsxwriter.Workbook(str(partial), {
@@ -162,7 +167,7 @@ def _table_sheet(wb, src: TableRows, name: str, lang: str, lab: dict, places: di
     enum_cols = {c for t, c in set(ENUMS) | _EXTRA_ENUMS if t == name}
     headers = [column_title(name, c, lang) for c in cols]
     n_rows = min(src.count(name), MAX_ROWS)
-    rows = _rows(src, name, cols, joined, places, lab, lang, enum_cols)
+    rows = _rows(src, name, cols, joined, places, _converters(cols, enum_cols, lab, lang))
     sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
     money = {j for j, c in enumerate(cols) if c in MONEY_COLUMNS}
     for j, h in enumerate(headers):

@@ -502,3 +502,16 @@ def test_number_column_shows_the_document_number_only(case):
     from corpus.report import display_number
 
     assert display_number(case["number"]) == case["shown"]
+
+
+def test_long_lists_of_the_summary_start_collapsed(tmp_path):
+    from corpus.report import LONG_LIST, render_summary
+
+    few = render_summary(synthetic_tables(3)[0])
+    many = render_summary(synthetic_tables(LONG_LIST + 1)[0])
+    for page, is_open in ((few, True), (many, False)):
+        funding = page[page.index('<section id="funding">'):page.index('<section id="deadlines">')]
+        deadlines = page[page.index('<section id="deadlines">'):page.index('<section id="findings">')]
+        for part in (funding, deadlines):
+            tag = re.search(r'<details class="list"[^>]*>', part).group(0)
+            assert (" open" in tag) == is_open
