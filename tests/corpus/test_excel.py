@@ -173,3 +173,23 @@ def test_empty_tables_still_get_their_sheets(tmp_path):
     assert wb.sheetnames == _sheet_order("vi")
     assert _header(wb["Tiêu chí"])[:1] == [column_title("criteria", "doc_id")]
     assert wb["Ma trận tiêu chí"].max_row == 5, "the header, a blank row and the three notes"
+
+
+def test_wide_sheet_of_older_outputs_comes_from_criteria_rows(tmp_path):
+    from tests.corpus.test_report import _one_commune_two_documents
+
+    tables = _one_commune_two_documents("met", "met", table="criteria")
+    ws = load_workbook(write_xlsx(tmp_path, tables))["Ma trận tiêu chí"]
+    assert [ws.cell(row=2, column=c).value for c in (3, 5, 10)] == ["Xã Mẫu", "2023", "Đạt"]
+    assert ws.cell(row=3, column=3).value is None, "two documents of one commune and period make one row"
+
+
+def test_workbook_process_writes_in_the_run_language(tmp_path):
+    from corpus.excel import XlsxJob
+    from corpus.tables import write_tables
+
+    tables, _ = synthetic_tables(1)
+    write_tables(tables, tmp_path / "out")
+    job = XlsxJob(tmp_path / "out", "en")
+    assert job.wait() is None
+    assert load_workbook(tmp_path / "out" / "ntm.xlsx").sheetnames == _sheet_order("en")
