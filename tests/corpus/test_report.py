@@ -319,7 +319,8 @@ def test_both_languages_label_every_enum_value():
     assert languages() == ["en", "vi"]
     shown = {"met", "unmet", "target", "ok", "error", "empty", "needs_ocr", "warning", "info"}
     for (table, column), values in ENUMS.items():
-        if column in ("status", "severity", "check", "source", "role", "doc_kind", "programme", "kind", "relation"):
+        if column in ("status", "severity", "check", "check_name", "source", "role", "doc_kind", "programme", "kind",
+                      "relation", "basis", "criteria_set", "level", "unit", "ref_type", "quality", "precision"):
             shown |= values
     for lang in languages():
         missing = shown - set(labels(lang)["enum"])
@@ -515,3 +516,21 @@ def test_long_lists_of_the_summary_start_collapsed(tmp_path):
         for part in (funding, deadlines):
             tag = re.search(r'<details class="list"[^>]*>', part).group(0)
             assert (" open" in tag) == is_open
+
+
+def test_both_languages_name_every_column_and_repair():
+    from corpus.schema import TABLES
+
+    from corpus.report import languages
+
+    shown = {c for cols in TABLES.values() for c, _ in cols} | {"duplicate_of", "check_name", "params"}
+    from normalize.document import LAYOUT_REPAIRS, REVERSIBLE_REPAIRS
+
+    repairs = set(LAYOUT_REPAIRS) | set(REVERSIBLE_REPAIRS) | {"syllable_repair", "syllable_join", "syllable_split"}
+    for lang in languages():
+        lab = labels(lang)
+        assert not shown - set(lab["fields"]), (lang, shown - set(lab["fields"]))
+        assert repairs <= set(lab["repairs"]), lang
+        assert not {t for t in TABLES} - set(lab["tables"]), lang
+    assert set(labels("vi")["fields"]) == set(labels("en")["fields"])
+    assert set(labels("vi")["repairs"]) == set(labels("en")["repairs"])
