@@ -29,6 +29,7 @@
   function mark(a) {
     document.querySelectorAll("tr.active").forEach(function (tr) { tr.classList.remove("active"); });
     if (a && a.closest("tr")) a.closest("tr").classList.add("active");
+    for (var d = a && a.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
   }
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a.fig");

@@ -218,3 +218,15 @@ def test_the_check_for_codes_catches_one(browser, tmp_path):
     page = browser.new_page()
     page.set_content("<body><p>Loại: ke_hoach</p><p title='Trạng thái: unmet'>Đạt</p><pre id='doc-text'>file_type</pre></body>")
     assert _codes_shown(page) == {"ke_hoach", "unmet"}
+
+
+def test_a_figure_opened_by_its_address_opens_its_collapsed_list(browser, report):
+    path, tables = report
+    row = tables["criteria"].iloc[0]
+    page, errors = _open(browser, (path.parent / PAGES_DIR / f"{row['doc_id']}.html").as_uri())
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
+    page.evaluate(f"location.hash = '#s-{row['char_start']}-{row['char_end']}'")
+    page.wait_for_function("document.querySelector('tr.active') !== null")
+    assert page.locator('details#t-criteria').evaluate("d => d.open")
+    assert page.locator("tr.active").first.is_visible()
+    assert errors == []
