@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES
+from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES, LANGUAGES
+
+# The choices `--help` lists; the values are the codes the batch layer takes.
+Engine = Enum("Engine", {e: e for e in ENGINES}, type=str)
+Lang = Enum("Lang", {code: code for code in LANGUAGES}, type=str)
 
 app = typer.Typer(
     add_completion=False,
@@ -60,23 +65,22 @@ def run_cmd(
     max_memory_mb: int = typer.Option(DEFAULT_MAX_MEMORY_MB, "--max-memory-mb", min=64, help="Memory one worker may use (MB)."),
     max_docs_per_worker: int = typer.Option(DEFAULT_MAX_DOCS_PER_WORKER, "--max-docs-per-worker", min=1, help="Replace a worker after this many documents."),
     force: bool = typer.Option(False, "--force", help="Redo every document, even those unchanged since the last run."),
-    engine: str = typer.Option("local", "--engine", help="Where documents run: local (processes here) or dask."),
+    engine: Engine = typer.Option(ENGINES[0], "--engine", help="Where documents run: local (processes here) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
-    lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
+    lang: Lang = typer.Option(LANGUAGES[0], "--lang", help="Language of report.html."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html and its report/ pages."),
     no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Do not write ntm.xlsx."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     follow_links: bool = typer.Option(False, "--follow-links", help="Read symlinks that point outside the given paths."),
 ) -> None:
     """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
-    if engine not in ENGINES:
-        _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    from corpus.report import languages
-
-    if lang not in languages():
-        _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
+    engine, lang = Engine(engine).value, Lang(lang).value
     if scheduler and engine != "dask":
         _fail("--scheduler needs --engine dask")
+    if scheduler:
+        problem = scheduler_problem(scheduler)
+        if problem:
+            _fail(problem)
     if engine == "local":  # the workers' warm-up runs while this process plans the run
         from corpus.engine import start_workers_server
 
@@ -102,6 +106,8 @@ def run_cmd(
     except ValueError as e:
         _fail(str(e))
     except OSError as e:
+        if scheduler and _raised_by_the_cluster(e):
+            _fail(f"lost the Dask scheduler at {scheduler}: {e}; {out}/ is as the last finished run left it")
         _fail(f"could not write the output to {out}: {e.strerror or e}")
     if not quiet:
         statuses = ", ".join(f"{k} {v}" for k, v in report.by_status.items())
@@ -110,6 +116,44 @@ def run_cmd(
         if report.skipped_output:
             typer.echo(f"skipped {report.skipped_output} files of ntm output folders among the inputs")
         typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in report.rows.items() if k != "documents"))
+
+
+def scheduler_problem(address: str, timeout_s: float = 5.0) -> str | None:
+    """Why the Dask scheduler at `address` cannot be reached, or None (also for addresses not over TCP).
+
+    A plain TCP connection, so that an address nobody listens on is said at once
+    instead of after the client's long connect timeout.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    scheme, sep, _ = address.partition("://")
+    if sep and scheme not in ("tcp", "tls", "ws", "wss"):
+        return None  # inproc://, ucx://: the client says what is wrong
+    try:
+        parts = urlsplit(address if sep else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError as e:
+        return f"--scheduler {address!r} is not an address like tcp://host:8786 ({e})"
+    if not host or port is None:
+        return None  # the client knows its default port
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return None
+    except OSError as e:
+        reason = e.strerror or str(e) or type(e).__name__
+        return f"cannot reach the Dask scheduler at {address}: {reason}"
+
+
+def _raised_by_the_cluster(e: BaseException) -> bool:
+    """Whether an error came out of the Dask client rather than out of writing the tables."""
+    tb = e.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.split(".")[0] in ("distributed", "dask"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 @app.command("audit")
@@ -142,14 +186,13 @@ def show_cmd(
 @app.command("report")
 def report_cmd(
     out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `ntm run`."),
-    lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
+    lang: Lang = typer.Option(LANGUAGES[0], "--lang", help="Language of report.html."),
 ) -> None:
     """Write report.html and ntm.xlsx again from a finished run (e.g. in another language)."""
     from corpus.excel import write_xlsx
-    from corpus.report import languages, write_report
+    from corpus.report import write_report
 
-    if lang not in languages():
-        _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
+    lang = Lang(lang).value
     if not (out / "documents.parquet").exists():
         _fail(f"no ntm output in {out}")
     write_xlsx(out, out)
@@ -158,7 +201,11 @@ def report_cmd(
 
 
 @app.command("normalize")
-def normalize_cmd(file: Path = typer.Argument(..., help="A document file.")) -> None:
+def normalize_cmd(
+    file: Path = typer.Argument(..., help="A document file."),
+    offsets: bool = typer.Option(False, "--offsets", help="Mark every 100th offset as ⟦1200⟧ and each page start as "
+                                 "⟦p3:1187⟧, to find a char_start by; the markers are not part of the text."),
+) -> None:
     """Print the normalized text that every span (char_start, char_end) refers to."""
     from normalize.pipeline import normalize_path
 
@@ -167,8 +214,13 @@ def normalize_cmd(file: Path = typer.Argument(..., help="A document file.")) -> 
     doc = normalize_path(file)
     if doc.status != "ok":
         _fail(f"{doc.status}: {doc.error}")
-    sys.stdout.write(doc.text)
-    if not doc.text.endswith("\n"):
+    text = doc.text
+    if offsets:
+        from corpus.offsets import marked, page_offsets
+
+        text = marked(text, page_offsets(len(text), doc.page_at))
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
         sys.stdout.write("\n")
 
 
