@@ -91,6 +91,16 @@ def test_help_and_version_load_no_heavy_module(args):
     assert "typer" in loaded  # the probe saw the modules at all
 
 
+def test_version_reads_no_package_metadata_and_draws_nothing():
+    code = ("import sys\nfrom corpus.cli import app\ntry:\n    app(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', ' '.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    loaded = set(done.stdout.rpartition("MODULES ")[2].split())
+    assert {"importlib.metadata", "pydantic", "rich"} & loaded == set()
+    assert done.stdout.startswith("ntm ")
+
+
 def test_version_is_the_package_version():
     from importlib import metadata
 
