@@ -176,7 +176,13 @@ def show_cmd(
     from corpus.show import show_document
 
     try:
-        show_document(target, out, Console())
+        tty = sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        tty = False
+    # Tables for a terminal, TSV for a pipe, by isatty alone: FORCE_COLOR or TTY_COMPATIBLE must not change
+    # what a script reads.
+    try:
+        show_document(target, out, Console(force_terminal=tty))
     except LookupError as e:
         _fail(str(e))
 

@@ -209,3 +209,12 @@ def test_pages_show_as_whole_numbers_and_quotes_as_written(tmp_path):
     console, plain = _plain()
     show_document("0000000000000000", tmp_path / "out", console)
     assert "p3:" in plain.getvalue() and "p3.0" not in plain.getvalue()
+
+
+@pytest.mark.parametrize("env", [{"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}], ids=lambda e: next(iter(e)))
+def test_a_pipe_gets_tsv_whatever_the_colour_settings(synthetic_out, env):
+    out, _ = synthetic_out
+    result = CliRunner().invoke(app, ["show", "0000000000000000", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "╭" not in result.output and "\x1b[" not in result.output
+    assert "doc_id\t0000000000000000" in result.output.splitlines()
