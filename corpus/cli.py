@@ -105,7 +105,7 @@ def run_cmd(
         _fail(str(e))
     except OSError as e:
         if scheduler and _raised_by_the_cluster(e):
-            _fail(f"lost the Dask scheduler at {scheduler}: {e}; {out}/ is as the last finished run left it")
+            _fail(f"the Dask scheduler at {scheduler} failed: {e}; {out}/ is as the last finished run left it")
         _fail(f"could not write the output to {out}: {e.strerror or e}")
     if not quiet:
         statuses = ", ".join(f"{k} {v}" for k, v in report.by_status.items())

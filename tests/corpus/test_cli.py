@@ -148,6 +148,42 @@ def test_an_unreachable_scheduler_is_said_so_at_once(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_scheduler_that_hangs_up_is_no_write_failure(tmp_path):
+    """An address that accepts a connection and closes it: the probe passes, the Dask client fails."""
+    pytest.importorskip("distributed", reason="dask[distributed] is not installed (test dependency)")
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def hang_up() -> None:
+        while not stop.is_set():
+            try:
+                server.accept()[0].close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=hang_up, daemon=True)
+    thread.start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        done = subprocess.run([sys.executable, "-m", "corpus.cli", "run", str(SAMPLE), "--out", str(tmp_path / "out"),
+                               "--engine", "dask", "--scheduler", address, "-q"],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"ntm: the Dask scheduler at {address} failed: "), done.stderr
+    assert "could not write" not in done.stderr
+    assert not (tmp_path / "out" / "documents.parquet").exists()
+
+
 def test_a_listening_scheduler_address_passes_the_probe():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
