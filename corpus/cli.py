@@ -167,10 +167,10 @@ def audit_cmd(out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `nt
 
 @app.command("show", short_help="Print one document's rows with their quotes.")
 def show_cmd(
-    target: str = typer.Argument(..., help="A file (read afresh), or a doc_id, its prefix or a file name in --out."),
+    target: str = typer.Argument(..., help="A file (read afresh), or a document of --out: its doc_id, path or file name, or the start of a doc_id or file name."),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder to look the document up in."),
 ) -> None:
-    """Print one document's tables in the terminal, each row with its quote."""
+    """Print one document's tables, each row with its quote: drawn on a terminal, tab-separated when piped."""
     from rich.console import Console
 
     from corpus.show import show_document
