@@ -52,7 +52,10 @@ def _same_path(key: str, path: str) -> bool:
     """Whether `key` names the file at `path`: the path as written, a trailing part of it, or the same file."""
     if not path:
         return False
-    if key == path or path.endswith("/" + key.lstrip("./")):
+    tail = key
+    while tail.startswith("./"):
+        tail = tail[2:]
+    if key == path or (tail and path.endswith("/" + tail)):
         return True
     try:
         return Path(key).resolve() == Path(path).resolve()
