@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
 
 def run(paths=None, out=None, **kwargs):
     from corpus.batch import run as _run

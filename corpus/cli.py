@@ -7,27 +7,30 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES
+from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES, LANGUAGES
+
+# The choices `--help` lists; the values are the codes the batch layer takes.
+Engine = Enum("Engine", {e: e for e in ENGINES}, type=str)
+Lang = Enum("Lang", {code: code for code in LANGUAGES}, type=str)
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: half the start-up of rich-drawn help
     no_args_is_help=True,
     help="Mine nông thôn mới (new rural development) plans into evidenced tables and audit them.",
 )
 
 
 def _version() -> str:
-    from importlib import metadata
+    from corpus import __version__  # not importlib.metadata: it alone costs a tenth of `ntm --version`
 
-    try:
-        return metadata.version("ntm")
-    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
-        return "unknown"
+    return __version__
 
 
 def _show_version(value: bool) -> None:
@@ -51,7 +54,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-@app.command("run")
+@app.command("run", short_help="Read documents; write the tables, report.html and ntm.xlsx.")
 def run_cmd(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or folders (recursive). Default: the bundled sample plans."),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder."),
@@ -60,23 +63,22 @@ def run_cmd(
     max_memory_mb: int = typer.Option(DEFAULT_MAX_MEMORY_MB, "--max-memory-mb", min=64, help="Memory one worker may use (MB)."),
     max_docs_per_worker: int = typer.Option(DEFAULT_MAX_DOCS_PER_WORKER, "--max-docs-per-worker", min=1, help="Replace a worker after this many documents."),
     force: bool = typer.Option(False, "--force", help="Redo every document, even those unchanged since the last run."),
-    engine: str = typer.Option("local", "--engine", help="Where documents run: local (processes here) or dask."),
+    engine: Engine = typer.Option(ENGINES[0], "--engine", help="Where documents run: local (processes here) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
-    lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
+    lang: Lang = typer.Option(LANGUAGES[0], "--lang", help="Language of report.html."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html and its report/ pages."),
     no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Do not write ntm.xlsx."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     follow_links: bool = typer.Option(False, "--follow-links", help="Read symlinks that point outside the given paths."),
 ) -> None:
     """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
-    if engine not in ENGINES:
-        _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    from corpus.report import languages
-
-    if lang not in languages():
-        _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
+    engine, lang = Engine(engine).value, Lang(lang).value
     if scheduler and engine != "dask":
         _fail("--scheduler needs --engine dask")
+    if scheduler:
+        problem = scheduler_problem(scheduler)
+        if problem:
+            _fail(problem)
     if engine == "local":  # the workers' warm-up runs while this process plans the run
         from corpus.engine import start_workers_server
 
@@ -102,6 +104,8 @@ def run_cmd(
     except ValueError as e:
         _fail(str(e))
     except OSError as e:
+        if scheduler and _raised_by_the_cluster(e):
+            _fail(f"the Dask scheduler at {scheduler} failed: {e}; {out}/ is as the last finished run left it")
         _fail(f"could not write the output to {out}: {e.strerror or e}")
     if not quiet:
         statuses = ", ".join(f"{k} {v}" for k, v in report.by_status.items())
@@ -112,7 +116,45 @@ def run_cmd(
         typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in report.rows.items() if k != "documents"))
 
 
-@app.command("audit")
+def scheduler_problem(address: str, timeout_s: float = 5.0) -> str | None:
+    """Why the Dask scheduler at `address` cannot be reached, or None (also for addresses not over TCP).
+
+    A plain TCP connection, so that an address nobody listens on is said at once
+    instead of after the client's long connect timeout.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    scheme, sep, _ = address.partition("://")
+    if sep and scheme not in ("tcp", "tls", "ws", "wss"):
+        return None  # inproc://, ucx://: the client says what is wrong
+    try:
+        parts = urlsplit(address if sep else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError as e:
+        return f"--scheduler {address!r} is not an address like tcp://host:8786 ({e})"
+    if not host or port is None:
+        return None  # the client knows its default port
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return None
+    except OSError as e:
+        reason = e.strerror or str(e) or type(e).__name__
+        return f"cannot reach the Dask scheduler at {address}: {reason}"
+
+
+def _raised_by_the_cluster(e: BaseException) -> bool:
+    """Whether an error came out of the Dask client rather than out of writing the tables."""
+    tb = e.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.split(".")[0] in ("distributed", "dask"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+@app.command("audit", short_help="Print a run's findings with their quotes.")
 def audit_cmd(out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `ntm run`.")) -> None:
     """Print the findings of a run, grouped by document, each with its quote."""
     from corpus.audit_view import print_findings
@@ -123,33 +165,38 @@ def audit_cmd(out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `nt
         _fail(str(e))
 
 
-@app.command("show")
+@app.command("show", short_help="Print one document's rows with their quotes.")
 def show_cmd(
-    target: str = typer.Argument(..., help="A file (read afresh), or a doc_id, its prefix or a file name in --out."),
+    target: str = typer.Argument(..., help="A file (read afresh), or a document of --out: its doc_id, path or file name, or the start of a doc_id or file name."),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder to look the document up in."),
 ) -> None:
-    """Print one document's tables in the terminal, each row with its quote."""
+    """Print one document's tables, each row with its quote: drawn on a terminal, tab-separated when piped."""
     from rich.console import Console
 
     from corpus.show import show_document
 
     try:
-        show_document(target, out, Console())
+        tty = sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        tty = False
+    # Tables for a terminal, TSV for a pipe, by isatty alone: FORCE_COLOR or TTY_COMPATIBLE must not change
+    # what a script reads.
+    try:
+        show_document(target, out, Console(force_terminal=tty))
     except LookupError as e:
         _fail(str(e))
 
 
-@app.command("report")
+@app.command("report", short_help="Write report.html and ntm.xlsx again from a run.")
 def report_cmd(
     out: Path = typer.Argument(DEFAULT_OUT, help="Output folder of `ntm run`."),
-    lang: str = typer.Option("vi", "--lang", help="Language of report.html: vi or en."),
+    lang: Lang = typer.Option(LANGUAGES[0], "--lang", help="Language of report.html."),
 ) -> None:
     """Write report.html and ntm.xlsx again from a finished run (e.g. in another language)."""
     from corpus.excel import write_xlsx
-    from corpus.report import languages, write_report
+    from corpus.report import write_report
 
-    if lang not in languages():
-        _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
+    lang = Lang(lang).value
     if not (out / "documents.parquet").exists():
         _fail(f"no ntm output in {out}")
     write_xlsx(out, out, lang=lang)
@@ -157,8 +204,12 @@ def report_cmd(
     typer.echo(f"wrote {path} and {out / 'ntm.xlsx'}")
 
 
-@app.command("normalize")
-def normalize_cmd(file: Path = typer.Argument(..., help="A document file.")) -> None:
+@app.command("normalize", short_help="Print the normalized text spans refer to.")
+def normalize_cmd(
+    file: Path = typer.Argument(..., help="A document file."),
+    offsets: bool = typer.Option(False, "--offsets", help="Mark every 100th offset as ⟦1200⟧ and each page start as "
+                                 "⟦p3:1187⟧, to find a char_start by; the markers are not part of the text."),
+) -> None:
     """Print the normalized text that every span (char_start, char_end) refers to."""
     from normalize.pipeline import normalize_path
 
@@ -167,8 +218,13 @@ def normalize_cmd(file: Path = typer.Argument(..., help="A document file.")) -> 
     doc = normalize_path(file)
     if doc.status != "ok":
         _fail(f"{doc.status}: {doc.error}")
-    sys.stdout.write(doc.text)
-    if not doc.text.endswith("\n"):
+    text = doc.text
+    if offsets:
+        from corpus.offsets import marked, page_offsets
+
+        text = marked(text, page_offsets(len(text), doc.page_at))
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
         sys.stdout.write("\n")
 
 

@@ -5,3 +5,6 @@ DEFAULT_TIMEOUT_S = 120
 DEFAULT_MAX_MEMORY_MB = 2048
 DEFAULT_MAX_DOCS_PER_WORKER = 200
 ENGINES = ("local", "dask")
+# The report's languages, the first the default; the same as the languages of
+# corpus/templates/report_labels.json (a test holds them together).
+LANGUAGES = ("vi", "en")
