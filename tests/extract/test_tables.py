@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from extract.audit.tables import table_findings
-from extract.registry import extract_document
+from extract.prepare import prepare
+from extract.registry import checks as registry_checks, extract_document, run_components
 from extract.tables import header_block, read_table
 from gazetteer.tables import cell_status, header_role, is_mark, money_unit
 from normalize.pipeline import normalize_path, normalize_raw
@@ -58,6 +59,12 @@ def test_table_case(case, tmp_path):
             checks = [f.check for f in extraction.findings if f.evidence
                       and any(t.char_start <= f.evidence[0][0] < t.char_end for t in doc.tables)]
             assert checks == case["findings"]
+        if "checks" in case:  # which audit check makes them: each claim is found once
+            prep = prepare(doc)
+            records = run_components(prep)
+            made = sorted((f.evidence[0], c.name) for c in registry_checks() for f in c.run(prep, records)
+                          if f.evidence and any(t.char_start <= f.evidence[0][0] < t.char_end for t in doc.tables))
+            assert [name for _, name in made] == case["checks"]
 
 
 def test_every_record_from_a_table_quotes_its_cell():
