@@ -355,8 +355,14 @@ def _covered(segments: list[tuple[float, float, float]], at: float, point: float
 
 
 def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[float]) -> dict[float, list]:
-    """The segments lying on each boundary, so that a coverage test looks at those only."""
-    return {at: [seg for seg in segments if abs(seg[0] - at) <= GRID_SNAP_PT] for at in boundaries}
+    """The segments lying on each boundary (sorted), so that a coverage test looks at those only."""
+    out: dict[float, list] = {at: [] for at in boundaries}
+    for seg in segments:
+        k = bisect.bisect_left(boundaries, seg[0] - GRID_SNAP_PT)
+        while k < len(boundaries) and boundaries[k] <= seg[0] + GRID_SNAP_PT:
+            out[boundaries[k]].append(seg)
+            k += 1
+    return out
 
 
 def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float]) -> list[list[str]]:
@@ -370,6 +376,9 @@ def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float])
         if centre is None:
             if last is not None:
                 cells[last[0]][last[1]].append(" ")
+            continue
+        if centre is _OUTSIDE:
+            last = None
             continue
         x, y = centre
         j = bisect.bisect_right(xs, x) - 1
@@ -385,8 +394,9 @@ def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float])
 def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars=None) -> list | None:
     """A page's one regular ruled table read with pdfium alone, as pdfplumber's (bbox, lines); None when the
     ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides.
-    With `chars` (the page's raw text and character centres) the cells are filled from them, else
-    through one bounded-text call per cell."""
+    With `chars` (called with the grid's band, y low and high, it gives the page's raw text and the
+    character centres in that band) the cells are filled from them, else through one bounded-text
+    call per cell."""
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
     if path_bounds is None:
@@ -414,7 +424,7 @@ def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars
         if not all(_covered(on_y[y], y, middle) for y in ys):
             return None
     if chars is not None:
-        rows = _cells_from_chars(chars, xs, ys)
+        rows = _cells_from_chars(chars(ys[0], ys[-1]), xs, ys)
     else:
         own = textpage is None
         textpage = page.get_textpage() if own else textpage
@@ -439,10 +449,18 @@ def _grid_page(page: pypdfium2.PdfPage, textpage, objects: PageObjects) -> tuple
             return None
         n_chars = textpage.count_chars()
         raw = textpage.get_text_range()
-        centres = _char_centres(textpage, n_chars)
-        chars = (raw, centres) if len(raw) == n_chars else None
+        if len(raw) != n_chars:
+            tables = _pdfium_grid(page, textpage, objects.path_bounds)
+            return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage) if tables else None
+        boxes = _CharBoxes(textpage, n_chars)
+        measured: list = []
+
+        def chars(y_low: float, y_high: float):  # the characters of the grid's band only
+            measured.append(_region_centres(raw, boxes, y_low, y_high))
+            return raw, measured[-1]
+
         tables = _pdfium_grid(page, textpage, objects.path_bounds, chars)
-        return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage, centres) if tables else None
+        return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage, measured[0]) if tables else None
     except pypdfium2.PdfiumError:
         return None
 
@@ -558,6 +576,61 @@ def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float
             for left, bottom, right, top in (boxes if boxes is not None else _char_boxes(textpage, n_chars))]
 
 
+class _CharBoxes:
+    """(left, bottom, right, top) of a text page's characters, each asked of pdfium when first read:
+    a table page measures the lines its table covers, not every character of the page."""
+
+    def __init__(self, textpage, n_chars: int):
+        self._raw, self._n = textpage.raw, n_chars
+        self._boxes: list[tuple[float, float, float, float] | None] = [None] * n_chars
+        self._values = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+        self._refs = [ctypes.byref(v) for v in self._values]
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> tuple[float, float, float, float]:
+        box = self._boxes[i]
+        if box is None:
+            pdfium_c.FPDFText_GetCharBox(self._raw, i, *self._refs)
+            left, right, bottom, top = self._values
+            box = self._boxes[i] = (left.value, bottom.value, right.value, top.value)
+        return box
+
+    def centres(self, start: int, end: int) -> list[tuple[float, float] | None]:
+        """`_char_centres` of characters start..end-1, in one loop."""
+        get, raw, refs, boxes = pdfium_c.FPDFText_GetCharBox, self._raw, self._refs, self._boxes
+        left, right, bottom, top = self._values
+        out = []
+        for i in range(start, end):
+            box = boxes[i]
+            if box is None:
+                get(raw, i, *refs)
+                box = boxes[i] = (left.value, bottom.value, right.value, top.value)
+            out.append(None if box[2] <= box[0] and box[3] <= box[1] else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+        return out
+
+
+_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line that is not measured
+
+
+def _region_centres(raw: str, boxes, y_low: float, y_high: float) -> list[tuple[float, float] | None]:
+    """Character centres as `_char_centres` gives them for every line of `raw` that reaches the band
+    y_low..y_high (its first or last character's centre lies in it); the other lines' characters are
+    placed outside any table (a blank is None), so that they count as text around it."""
+    centres: list[tuple[float, float] | None] = [None] * len(raw)
+    for a, b in line_spans(raw):
+        first = next((i for i in range(a, b) if not raw[i].isspace()), None)
+        if first is None:
+            continue
+        last = next(i for i in range(b - 1, first - 1, -1) if not raw[i].isspace())
+        if any(y_low - 1 <= (boxes[i][1] + boxes[i][3]) / 2 <= y_high + 1 for i in (first, last)):
+            centres[a:b] = boxes.centres(a, b)
+        else:
+            centres[a:b] = [None if ch.isspace() else _OUTSIDE for ch in raw[a:b]]
+    return centres
+
+
 def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
                       textpage=None, centres=None) -> tuple[str, list[Table]] | None:
     """Replace each table's run of characters in pdfium's character list with its row lines; the
@@ -619,12 +692,14 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, lis
     try:
         if page.get_rotation() % 360:
             return None
-        boxes = _char_boxes(textpage, textpage.count_chars())
+        boxes = _CharBoxes(textpage, textpage.count_chars())
         found = _column_table(textpage, page.get_height(), boxes)
         if not found:
             return None
-        return _text_with_tables(page, page.get_height(), [found], "pdf_columns", textpage,
-                                 _char_centres(textpage, len(boxes), boxes))
+        height = page.get_height()
+        (_, top, _, bottom), raw = found[0], textpage.get_text_range()
+        return _text_with_tables(page, height, [found], "pdf_columns", textpage,
+                                 _region_centres(raw, boxes, height - bottom, height - top))
     except pypdfium2.PdfiumError:
         return None
 
@@ -649,7 +724,7 @@ def _column_table(textpage, height: float, boxes=None):
     if len(raw) != textpage.count_chars():
         return None  # characters and text do not line up one to one
     if boxes is None:
-        boxes = _char_boxes(textpage, len(raw))
+        boxes = _CharBoxes(textpage, len(raw))
     starts = header_lines(raw)
     if not starts:
         return None
