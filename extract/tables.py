@@ -27,6 +27,7 @@ from gazetteer.cues import folded
 from gazetteer.criteria import canonical_name, criteria_sets, name_scores, number_for_name
 from gazetteer.tables import cell_status, header_role, is_mark, is_total_label, money_unit
 from normalize.document import Table, TableCell
+from normalize.tables import NORM_ROWS
 
 PeriodFor = Callable[[str | None, int], str | None]
 
@@ -131,6 +132,10 @@ def read_table(table: Table, text: str) -> TableView:
             for c in range(cell.col, cell.col + cell.col_span):
                 view.at.setdefault((r, c), cell)
     grid = table.rows()
+    if table.source == NORM_ROWS:  # a flattened region norm table: its columns are known by their place
+        view.roles = {col: "number" if col == 0 else "indicator" if col == 1 else "region" for col in range(table.n_cols)}
+        _classify_rows(view, grid)
+        return view
     header_rows = table.header_rows
     while header_rows < min(MAX_HEADER_ROWS, table.n_rows - 1) and _is_header_row(view, grid[header_rows]):
         header_rows += 1

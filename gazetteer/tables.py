@@ -127,3 +127,13 @@ def header_lines(text: str, min_roles: int = 3) -> list[int]:
         line = key.rfind("\n", 0, m.start()) + 1
         roles_by_line.setdefault(line, set()).add(m.lastgroup)
     return sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)
+
+
+@lru_cache(maxsize=1)
+def _region_header_pattern() -> "regex.Pattern[str]":
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{_alternation(table_words()['region_header'])})(?![\p{{L}}\p{{N}}])")
+
+
+def region_header_words(line: str) -> set[str]:
+    """The words of a region norm table's header found in `line` (folded)."""
+    return {" ".join(m.group(0).split()) for m in _region_header_pattern().finditer(folded(line))}

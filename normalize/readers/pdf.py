@@ -175,13 +175,14 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
             fonts |= objects.fonts
             textpage = page.get_textpage()
             try:
-                text = _clean(textpage.get_text_range())
+                raw = textpage.get_text_range()
+                text = _clean(raw)
                 kind = classify_page(text, objects)
                 found = None
                 if kind == "ruled":  # one complete grid is read here, with the page still open
                     found = _grid_page(page, textpage, objects)
-                elif kind == "text" and header_lines(text):  # a header line over columns without ruling
-                    found = _page_with_column_table(page, textpage)
+                elif kind == "text" and (starts := header_lines(raw)):  # a header line over columns without ruling
+                    found = _page_with_column_table(page, textpage, raw, starts)
                 if found is not None:
                     text, page_tables[index] = found
                     kind = "table"
@@ -597,18 +598,20 @@ class _CharBoxes:
             box = self._boxes[i] = (left.value, bottom.value, right.value, top.value)
         return box
 
-    def centres(self, start: int, end: int) -> list[tuple[float, float] | None]:
-        """`_char_centres` of characters start..end-1, in one loop."""
+    def boxes(self, start: int, end: int) -> list[tuple[float, float, float, float]]:
+        """The boxes of characters start..end-1, in one loop."""
         get, raw, refs, boxes = pdfium_c.FPDFText_GetCharBox, self._raw, self._refs, self._boxes
         left, right, bottom, top = self._values
-        out = []
         for i in range(start, end):
-            box = boxes[i]
-            if box is None:
+            if boxes[i] is None:
                 get(raw, i, *refs)
-                box = boxes[i] = (left.value, bottom.value, right.value, top.value)
-            out.append(None if box[2] <= box[0] and box[3] <= box[1] else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
-        return out
+                boxes[i] = (left.value, bottom.value, right.value, top.value)
+        return boxes[start:end]
+
+    def centres(self, start: int, end: int) -> list[tuple[float, float] | None]:
+        """`_char_centres` of characters start..end-1."""
+        return [None if box[2] <= box[0] and box[3] <= box[1] else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+                for box in self.boxes(start, end)]
 
 
 _OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line that is not measured
@@ -686,18 +689,20 @@ COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two characters o
 MIN_COLUMN_ROWS = 2  # body rows under the header line for a table
 
 
-def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, list[Table]] | None:
+def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None = None,
+                            starts: list[int] | None = None) -> tuple[str, list[Table]] | None:
     """The page text and its table when a header line starts a block of lines whose cells
     (runs of characters separated by wide gaps) fall into the same columns."""
     try:
         if page.get_rotation() % 360:
             return None
         boxes = _CharBoxes(textpage, textpage.count_chars())
-        found = _column_table(textpage, page.get_height(), boxes)
+        raw = textpage.get_text_range() if raw is None else raw
+        found = _column_table(textpage, page.get_height(), boxes, raw, starts)
         if not found:
             return None
         height = page.get_height()
-        (_, top, _, bottom), raw = found[0], textpage.get_text_range()
+        _, top, _, bottom = found[0]
         return _text_with_tables(page, height, [found], "pdf_columns", textpage,
                                  _region_centres(raw, boxes, height - bottom, height - top))
     except pypdfium2.PdfiumError:
@@ -707,10 +712,11 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, lis
 def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
     """(x0, x1, first, last) of each run of characters in raw[start:end] with no wide gap inside."""
     segments: list[list] = []
+    line = boxes.boxes(start, end) if isinstance(boxes, _CharBoxes) else boxes[start:end]
     for i in range(start, end):
         if raw[i].isspace():
             continue
-        left, _, right, _ = boxes[i]
+        left, _, right, _ = line[i - start]
         if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
             segments[-1][1], segments[-1][3] = max(segments[-1][1], right), i
         else:
@@ -718,14 +724,15 @@ def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, f
     return [tuple(s) for s in segments]
 
 
-def _column_table(textpage, height: float, boxes=None):
-    """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None."""
-    raw = textpage.get_text_range()
+def _column_table(textpage, height: float, boxes=None, raw: str | None = None, starts: list[int] | None = None):
+    """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None.
+    A caller that has the page's raw text and its header lines (`header_lines(raw)`) passes them."""
+    raw = textpage.get_text_range() if raw is None else raw
     if len(raw) != textpage.count_chars():
         return None  # characters and text do not line up one to one
     if boxes is None:
         boxes = _CharBoxes(textpage, len(raw))
-    starts = header_lines(raw)
+    starts = header_lines(raw) if starts is None else starts
     if not starts:
         return None
     lines = line_spans(raw)

@@ -53,6 +53,9 @@ def test_table_case(case, tmp_path):
             assert [[r.criterion_no, r.status] for r in from_tables["criteria"]] == case["criteria"]
         if "funding" in case:
             assert [[r.amount_vnd, r.role, r.source] for r in from_tables["funding"]] == case["funding"]
+        if "indicators" in case:
+            assert [[r.value, r.role, r.comparator, r.indicator_id, r.criterion_no]
+                    for r in from_tables["indicators"]] == case["indicators"]
         if "counts" in case:
             assert [[r.value, r.status] for r in from_tables["counts"]] == case["counts"]
         if "findings" in case:

@@ -236,3 +236,23 @@ def test_table_flattened_with_bar_lines_between_cells():
     rows = [[text[c.char_start:c.char_end] for c in row] for row in table.rows()]
     assert rows == [["TT", "Tên tiêu chí", "Nội dung tiêu\nchí", "Điểm chuẩn"], ["1", "Quy hoạch"], ["1. Lập nhiệm vụ", "15"]]
     assert find_cell_line_tables("TT\n|\nmột\n|\nhai\n") == []
+
+
+def test_region_norm_table_flattened_into_wrapped_lines(tmp_path):
+    from normalize.tables import NORM_ROWS, find_norm_row_tables
+
+    text = ("Chi tieu theo vung\nTT Ten tieu chi Noi dung tieu chi Chi tieu\nchung TDMN Dong bang Tay Nguyen\n"
+            "6.1. Ty le thon co\nnha van hoa dat chuan 80% 60% 100% 70%\nva duoc su dung (50% (30% (60% (40%\n"
+            "6 Van hoa\n6.2. Ty le xa co san the thao 90% 80% 95% 85%\n")
+    (table,) = find_norm_row_tables(text)
+    assert (table.source, table.n_rows, table.n_cols, table.header_rows) == (NORM_ROWS, 3, 6, 0)
+    rows = [[(c.col, c.row_span, text[c.char_start:c.char_end]) for c in row] for row in table.rows()]
+    assert rows[0] == [(0, 2, "6.1"), (1, 1, "Ty le thon co\nnha van hoa dat chuan"), (2, 1, "80%"), (3, 1, "60%"),
+                       (4, 1, "100%"), (5, 1, "70%")]
+    assert rows[1][0] == (1, 1, "va duoc su dung (")  # the values of the next line continue 6.1: its number spans both
+    assert [v for _, _, v in rows[1][1:]] == ["50%", "30%", "60%", "40%"]
+    assert rows[2][:2] == [(0, 1, "6.2"), (1, 1, "Ty le xa co san the thao")]
+    path = tmp_path / "norms.txt"
+    path.write_text(text, encoding="utf-8")
+    assert_cells_are_spans_allowing_lines(normalize_path(path))
+    assert find_norm_row_tables(text.replace("TDMN", "").replace("Dong bang", "").replace("Tay Nguyen", "")) == []
