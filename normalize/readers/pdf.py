@@ -77,6 +77,7 @@ _PAGE_NUMBER_LINE = regex.compile(
     regex.IGNORECASE,
 )
 _SUBSET_PREFIX = regex.compile(r"^[A-Z]{6}\+")
+_WORD = regex.compile(r"\S+")
 
 
 @dataclass
@@ -349,10 +350,66 @@ def _snap(values: list[float]) -> list[float]:
     return [sum(group) / len(group) for group in out]
 
 
-def _covered(segments: list[tuple[float, float, float]], at: float, point: float) -> bool:
-    """Does some segment (position, low, high) at boundary `at` cover `point`?"""
-    return any(abs(pos - at) <= GRID_SNAP_PT and low - GRID_SNAP_PT <= point <= high + GRID_SNAP_PT
-               for pos, low, high in segments)
+def _closes(on_boundary: dict[float, list], across: list[float]) -> bool:
+    """Does every boundary's ruling cover the middle of every interval between the `across` boundaries?
+    A boundary's segments (position, low, high), widened by the snap distance, are merged into runs
+    and each middle is looked up among them."""
+    middles = [(a + b) / 2 for a, b in zip(across, across[1:])]
+    for segments in on_boundary.values():
+        runs: list[list[float]] = []
+        for _, low, high in sorted(segments, key=lambda seg: seg[1]):
+            low, high = low - GRID_SNAP_PT, high + GRID_SNAP_PT
+            if runs and low <= runs[-1][1]:
+                runs[-1][1] = max(runs[-1][1], high)
+            else:
+                runs.append([low, high])
+        starts = [run[0] for run in runs]
+        for middle in middles:
+            k = bisect.bisect_right(starts, middle) - 1
+            if k < 0 or middle > runs[k][1]:
+                return False
+    return True
+
+
+def _cells_from_words(raw: str, boxes, xs: list[float], ys: list[float]) -> list[list[str]]:
+    """The text of each cell of a grid (top row first): each word of the lines that reach the grid's
+    band goes to the cell its first character's centre lies in, words of a cell joined by a space.
+    (A cell's words never run into the next cell's: the ruling and padding between them are a gap
+    pdfium writes as a blank.)"""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cells: list[list[list[str]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
+    low, high = ys[0] - GRID_SNAP_PT, ys[-1] + GRID_SNAP_PT
+    for a, b in line_spans(raw):
+        words = list(_WORD.finditer(raw, a, b))
+        if not words:
+            continue
+        ends = (boxes[words[0].start()], boxes[words[-1].end() - 1])
+        if not any(low <= (box[1] + box[3]) / 2 <= high for box in ends):
+            continue
+        for word in words:
+            left, bottom, right, top = boxes[word.start()]
+            j = bisect.bisect_right(xs, (left + right) / 2) - 1
+            k = bisect.bisect_right(ys, (bottom + top) / 2) - 1
+            if 0 <= j < n_cols and 0 <= k < n_rows:
+                cells[n_rows - 1 - k][j].append(word.group())
+    return [[" ".join(parts) for parts in row] for row in cells]
+
+
+class _BoundedText:
+    """pdfium's text inside a rectangle, through the raw call with one buffer for the whole page
+    (the helper asks pdfium twice per rectangle: once for the size)."""
+
+    def __init__(self, textpage):
+        self._raw = textpage.raw
+        self._size = textpage.count_chars() + 1
+        self._buffer = (ctypes.c_ushort * self._size)()
+
+    def __call__(self, left: float, bottom: float, right: float, top: float) -> str:
+        n = pdfium_c.FPDFText_GetBoundedText(self._raw, left, top, right, bottom, self._buffer, self._size)
+        if n <= 0:
+            return ""
+        text = ctypes.string_at(self._buffer, 2 * n).decode("utf-16-le", errors="ignore")
+        return text[:-1] if text.endswith("\x00") else text  # the count includes the terminating NUL
 
 
 def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[float]) -> dict[float, list]:
@@ -366,38 +423,11 @@ def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[
     return out
 
 
-def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float]) -> list[list[str]]:
-    """The text of each cell of a grid (top row first), from the characters whose centre lies in it;
-    a generated space or line break between two characters of a cell is a space."""
-    raw, centres = chars
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    cells: list[list[list[str]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
-    last = None
-    for i, centre in enumerate(centres):
-        if centre is None:
-            if last is not None:
-                cells[last[0]][last[1]].append(" ")
-            continue
-        if centre is _OUTSIDE:
-            last = None
-            continue
-        x, y = centre
-        j = bisect.bisect_right(xs, x) - 1
-        k = bisect.bisect_right(ys, y) - 1
-        if 0 <= j < n_cols and 0 <= k < n_rows:
-            last = (n_rows - 1 - k, j)
-            cells[last[0]][last[1]].append(raw[i])
-        else:
-            last = None
-    return [["".join(parts) for parts in row] for row in cells]
-
-
-def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars=None) -> list | None:
+def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words=None) -> list | None:
     """A page's one regular ruled table read with pdfium alone, as pdfplumber's (bbox, lines); None when the
     ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides.
-    With `chars` (called with the grid's band, y low and high, it gives the page's raw text and the
-    character centres in that band) the cells are filled from them, else through one bounded-text
-    call per cell."""
+    With `words` (the text page's `_CharBoxes`) each word goes to the cell its first character's centre
+    lies in; without, a cell's text is pdfium's bounded text of its rectangle."""
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
     if path_bounds is None:
@@ -415,28 +445,22 @@ def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars
     if len(xs) < 3 or len(ys) < 3:
         return None
     # Every cell must be closed on all four sides: one complete grid.
-    on_x, on_y = _at_boundaries(vertical, xs), _at_boundaries(horizontal, ys)
-    for i in range(len(ys) - 1):
-        middle = (ys[i] + ys[i + 1]) / 2
-        if not all(_covered(on_x[x], x, middle) for x in xs):
-            return None
-    for j in range(len(xs) - 1):
-        middle = (xs[j] + xs[j + 1]) / 2
-        if not all(_covered(on_y[y], y, middle) for y in ys):
-            return None
-    if chars is not None:
-        rows = _cells_from_chars(chars(ys[0], ys[-1]), xs, ys)
-    else:
-        own = textpage is None
-        textpage = page.get_textpage() if own else textpage
-        try:
+    if not (_closes(_at_boundaries(vertical, xs), ys) and _closes(_at_boundaries(horizontal, ys), xs)):
+        return None
+    own = textpage is None
+    textpage = page.get_textpage() if own else textpage
+    try:
+        raw = textpage.get_text_range()
+        if words is not None and len(raw) == textpage.count_chars():
+            rows = _cells_from_words(raw, words, xs, ys)
+        else:
             rows = []
+            bounded = _BoundedText(textpage)
             for i in range(len(ys) - 1, 0, -1):  # top row first
-                rows.append([textpage.get_text_bounded(left=xs[j], bottom=ys[i - 1], right=xs[j + 1], top=ys[i])
-                             for j in range(len(xs) - 1)])
-        finally:
-            if own:
-                textpage.close()
+                rows.append([bounded(xs[j], ys[i - 1], xs[j + 1], ys[i]) for j in range(len(xs) - 1)])
+    finally:
+        if own:
+            textpage.close()
     page_height = page.get_height()
     bbox = (xs[0], page_height - ys[-1], xs[-1], page_height - ys[0])
     return [(bbox, _table_lines(rows), _table_rows(rows))]
@@ -449,19 +473,17 @@ def _grid_page(page: pypdfium2.PdfPage, textpage, objects: PageObjects) -> tuple
         if page.get_rotation() % 360:
             return None
         n_chars = textpage.count_chars()
-        raw = textpage.get_text_range()
-        if len(raw) != n_chars:
-            tables = _pdfium_grid(page, textpage, objects.path_bounds)
-            return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage) if tables else None
         boxes = _CharBoxes(textpage, n_chars)
-        measured: list = []
-
-        def chars(y_low: float, y_high: float):  # the characters of the grid's band only
-            measured.append(_region_centres(raw, boxes, y_low, y_high))
-            return raw, measured[-1]
-
-        tables = _pdfium_grid(page, textpage, objects.path_bounds, chars)
-        return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage, measured[0]) if tables else None
+        tables = _pdfium_grid(page, textpage, objects.path_bounds, boxes)
+        if not tables:
+            return None
+        raw = textpage.get_text_range()
+        height = page.get_height()
+        centres = None  # characters and text that do not line up one to one: every character is measured
+        if len(raw) == n_chars:
+            x0, top, x1, bottom = tables[0][0]
+            centres = _line_centres(raw, boxes, (x0, height - bottom, x1, height - top))
+        return _text_with_tables(page, height, tables, "pdf_grid", textpage, centres)
     except pypdfium2.PdfiumError:
         return None
 
@@ -579,7 +601,7 @@ def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float
 
 class _CharBoxes:
     """(left, bottom, right, top) of a text page's characters, each asked of pdfium when first read:
-    a table page measures the lines its table covers, not every character of the page."""
+    a table page measures the ends of its lines and words, not every character of the page."""
 
     def __init__(self, textpage, n_chars: int):
         self._raw, self._n = textpage.raw, n_chars
@@ -598,39 +620,26 @@ class _CharBoxes:
             box = self._boxes[i] = (left.value, bottom.value, right.value, top.value)
         return box
 
-    def boxes(self, start: int, end: int) -> list[tuple[float, float, float, float]]:
-        """The boxes of characters start..end-1, in one loop."""
-        get, raw, refs, boxes = pdfium_c.FPDFText_GetCharBox, self._raw, self._refs, self._boxes
-        left, right, bottom, top = self._values
-        for i in range(start, end):
-            if boxes[i] is None:
-                get(raw, i, *refs)
-                boxes[i] = (left.value, bottom.value, right.value, top.value)
-        return boxes[start:end]
 
-    def centres(self, start: int, end: int) -> list[tuple[float, float] | None]:
-        """`_char_centres` of characters start..end-1."""
-        return [None if box[2] <= box[0] and box[3] <= box[1] else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-                for box in self.boxes(start, end)]
+_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line outside the table
 
 
-_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line that is not measured
-
-
-def _region_centres(raw: str, boxes, y_low: float, y_high: float) -> list[tuple[float, float] | None]:
-    """Character centres as `_char_centres` gives them for every line of `raw` that reaches the band
-    y_low..y_high (its first or last character's centre lies in it); the other lines' characters are
-    placed outside any table (a blank is None), so that they count as text around it."""
+def _line_centres(raw: str, boxes, bbox: tuple[float, float, float, float]) -> list[tuple[float, float] | None]:
+    """Character centres at the cost of two characters a line: a line whose first and last characters
+    lie in `bbox` (left, bottom, right, top) has its characters placed at its first character's centre,
+    any other line's characters outside; a blank is None. Enough to tell which run of characters a
+    table covers and whether other text is interleaved with it (a line partly inside counts outside)."""
+    left, bottom, right, top = bbox
     centres: list[tuple[float, float] | None] = [None] * len(raw)
     for a, b in line_spans(raw):
         first = next((i for i in range(a, b) if not raw[i].isspace()), None)
         if first is None:
             continue
         last = next(i for i in range(b - 1, first - 1, -1) if not raw[i].isspace())
-        if any(y_low - 1 <= (boxes[i][1] + boxes[i][3]) / 2 <= y_high + 1 for i in (first, last)):
-            centres[a:b] = boxes.centres(a, b)
-        else:
-            centres[a:b] = [None if ch.isspace() else _OUTSIDE for ch in raw[a:b]]
+        ends = [((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) for box in (boxes[first], boxes[last])]
+        inside = all(left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1 for x, y in ends)
+        centre = ends[0] if inside else _OUTSIDE
+        centres[a:b] = [None if ch.isspace() else centre for ch in raw[a:b]]
     return centres
 
 
@@ -704,23 +713,23 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None =
         height = page.get_height()
         _, top, _, bottom = found[0]
         return _text_with_tables(page, height, [found], "pdf_columns", textpage,
-                                 _region_centres(raw, boxes, height - bottom, height - top))
+                                 _line_centres(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top)))
     except pypdfium2.PdfiumError:
         return None
 
 
 def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
-    """(x0, x1, first, last) of each run of characters in raw[start:end] with no wide gap inside."""
+    """(x0, x1, first, last) of each run of words in raw[start:end] with no wide gap between them.
+    A gap wide enough to separate cells comes with a blank in pdfium's text (a generated space), so
+    only each word's first and last characters are measured."""
     segments: list[list] = []
-    line = boxes.boxes(start, end) if isinstance(boxes, _CharBoxes) else boxes[start:end]
-    for i in range(start, end):
-        if raw[i].isspace():
-            continue
-        left, _, right, _ = line[i - start]
+    for m in _WORD.finditer(raw, start, end):
+        first, last = m.start(), m.end() - 1
+        left, right = boxes[first][0], max(boxes[first][2], boxes[last][2])
         if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
-            segments[-1][1], segments[-1][3] = max(segments[-1][1], right), i
+            segments[-1][1], segments[-1][3] = max(segments[-1][1], right), last
         else:
-            segments.append([left, right, i, i])
+            segments.append([left, right, first, last])
     return [tuple(s) for s in segments]
 
 
