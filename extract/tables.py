@@ -243,6 +243,11 @@ def _name_cell(view: TableView, row: Row) -> TableCell | None:
     return cell
 
 
+@lru_cache(maxsize=4096)
+def _name_scores(number: int, name: str) -> dict[str, float]:
+    return name_scores(number, name)
+
+
 def table_criteria_set(views: list[TableView], fallback: str | None) -> str | None:
     """The document's set; without one, the set whose names fit the criterion names written in the tables best."""
     if fallback:
@@ -257,7 +262,7 @@ def table_criteria_set(views: list[TableView], fallback: str | None) -> str | No
             if not name.strip():
                 continue
             seen.add(row.criterion_no)
-            for set_id, score in name_scores(row.criterion_no, name).items():
+            for set_id, score in _name_scores(row.criterion_no, name).items():
                 totals[set_id] = totals.get(set_id, 0.0) + score
     if not totals:
         return None

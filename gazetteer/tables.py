@@ -39,6 +39,7 @@ def _role_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
             for role, words in table_words()["roles"].items()]
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def header_role(cell_text: str) -> str | None:
     """The role a header cell gives its column: the longest phrase found, then the first written."""
     text = folded(cell_text)
@@ -62,6 +63,7 @@ def _unit_values() -> dict[str, int]:
     return {" ".join(folded(k).split()): int(v) for k, v in table_words()["money_units"].items()}
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def money_unit(header_text: str) -> int | None:
     """Đồng per unit of the amounts under a header that names its unit ("Số tiền (triệu đồng)")."""
     m = _unit_pattern().search(folded(header_text))
@@ -74,6 +76,7 @@ def _status_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
             for status, words in table_words()["cell_status"].items()]
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def cell_status(cell_text: str) -> str | None:
     """met / unmet / target from the words a status cell begins with ("Chưa đạt", "Phấn đấu đạt năm 2025")."""
     text = folded(cell_text)
@@ -90,6 +93,7 @@ def _marks() -> frozenset[str]:
     return frozenset(folded(m) for m in table_words()["marks"])
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def is_mark(cell_text: str) -> bool:
     return folded(cell_text.strip()) in _marks()
 
@@ -99,6 +103,7 @@ def _total_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"\s*(?:{_alternation(table_words()['total_rows'])})(?![\p{{L}}])")
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def is_total_label(cell_text: str) -> bool:
     return bool(_total_pattern().match(folded(cell_text)))
 
