@@ -161,17 +161,36 @@ def read_table(table: Table, text: str) -> TableView:
     for col in view.regions:
         view.roles[col] = "region"
     _classify_rows(view, grid)
+    if "number" not in view.roles.values() and view.columns("criterion"):
+        _numbers_from_names(view)
     return view
 
 
+def _numbers_from_names(view: TableView) -> None:
+    """A table without a number column: each body row's criterion from its name, in the set whose
+    criteria the most names resolve to (the first listed on a tie)."""
+    rows = [(row, view.cell_text(view.cell(row, "criterion")).strip()) for row in view.rows if row.kind == "body"]
+    rows = [(row, name) for row, name in rows if name]
+    best: tuple[int, dict] | None = None
+    for set_id in criteria_sets():
+        numbers = {id(row): number_for_name(set_id, name) for row, name in rows}
+        resolved = sum(1 for n in numbers.values() if n is not None)
+        if resolved and (best is None or resolved > best[0]):
+            best = (resolved, numbers)
+    if best is None:
+        return
+    for row, _ in rows:
+        row.criterion_no = best[1][id(row)]
+
+
 def _classify_rows(view: TableView, grid: list[list[TableCell]]) -> None:
-    number_cols = view.columns("number") or [0]
+    number_cols = view.columns("number") or ([] if 0 in view.roles else [0])  # no number column: a name first
     label_cols = view.columns("criterion", "indicator", "source") or [1]
     current: int | None = None
     for index in range(view.header_rows, view.table.n_rows):
         cells = {c.col: c for c in grid[index]}
         row = Row(index, cells)
-        number_cell = view.cell_at(index, number_cols[0])
+        number_cell = view.cell_at(index, number_cols[0]) if number_cols else None
         number = view.cell_text(number_cell).strip()
         own_number = number_cell is not None and number_cell.row == index
         labels = [view.cell_text(view.cell_at(index, c)) for c in label_cols]

@@ -114,24 +114,42 @@ def _any_role_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{'|'.join(named)})(?![\p{{L}}\p{{N}}])")
 
 
+def _line_start(phrases, fold: bool = False) -> "regex.Pattern[str]":
+    words = "|".join(r"\s+".join(regex.escape(w) for w in (folded(p) if fold else p.lower()).split())
+                     for p in phrases)
+    return regex.compile(rf"(?m)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+
+
 @lru_cache(maxsize=1)
 def _number_line_start() -> "regex.Pattern[str]":
-    words = "|".join(r"\s+".join(regex.escape(w) for w in phrase.split()) for phrase in table_words()["roles"]["number"])
-    return regex.compile(rf"(?im)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+    return _line_start(table_words()["roles"]["number"])
+
+
+LABEL_ROLES = ("criterion", "indicator", "source")  # a header without a number column starts with one of these
+
+
+@lru_cache(maxsize=2)
+def _label_line_start(fold: bool) -> "regex.Pattern[str]":
+    return _line_start([w for role in LABEL_ROLES for w in table_words()["roles"][role]], fold)
 
 
 def header_lines(text: str, min_roles: int = 3) -> list[int]:
-    """Offsets of the lines of `text` that read like a table's header: a line that starts with a
-    number column's word ("TT", "STT") and holds words of `min_roles` or more different column
-    roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá")."""
-    if not _number_line_start().search(text):
-        return []  # the cheap test every page without a table takes
+    """Offsets of the lines of `text` that read like a table's header: a line that holds words of
+    `min_roles` or more different column roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá"), in a
+    text where a line starts with a number column's word ("TT", "STT"); or, for a table without a
+    number column, a line like that which itself starts with a criterion, indicator or source word
+    ("Tên tiêu chí Kết quả thực hiện Đánh giá")."""
+    lowered = text.lower()  # the cheap tests every page without a table takes
+    numbered = _number_line_start().search(lowered) is not None
+    if not numbered and not _label_line_start(False).search(lowered):
+        return []
     key = folded(text)
     roles_by_line: dict[int, set[str]] = {}
     for m in _any_role_pattern().finditer(key):
         line = key.rfind("\n", 0, m.start()) + 1
         roles_by_line.setdefault(line, set()).add(m.lastgroup)
-    return sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)
+    lines = sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)
+    return lines if numbered else [line for line in lines if _label_line_start(True).match(key, line)]
 
 
 @lru_cache(maxsize=1)

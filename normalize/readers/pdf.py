@@ -47,7 +47,7 @@ import regex
 from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import ocr
-from gazetteer.tables import header_lines
+from gazetteer.tables import header_lines, header_role
 from normalize.tables import join_continued, line_spans
 
 PAGE_BREAK = "\f"
@@ -694,8 +694,14 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
 
 # --- tables without ruling lines ---------------------------------------------
 
-COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two characters of a line separates cells
+COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two words of a line separates cells
+JUSTIFIED_GAP_SHARE = 1.5  # ... and, on a line of `MIN_JUSTIFIED_GAPS` blanks or more, than this times its narrowest
+MIN_JUSTIFIED_GAPS = 3
 MIN_COLUMN_ROWS = 2  # body rows under the header line for a table
+NARROW_CELL_SHARE = 0.5  # a line that is one run of words wider than this share of the header is prose
+SAME_LINE_SHARE = 0.5  # words whose heights on the page differ by less than this share of a line are one line
+ANCHOR_ROLES = ("number", "assessment", "met_mark", "unmet_mark")  # columns whose cells do not wrap
+_GROUP_LABEL = regex.compile(r"[IVX]{1,4}\s*[.)]\s")  # a group row of a table: "II. HẠ TẦNG KINH TẾ - XÃ HỘI"
 
 
 def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None = None,
@@ -721,12 +727,19 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None =
 def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
     """(x0, x1, first, last) of each run of words in raw[start:end] with no wide gap between them.
     A gap wide enough to separate cells comes with a blank in pdfium's text (a generated space), so
-    only each word's first and last characters are measured."""
-    segments: list[list] = []
+    only each word's first and last characters are measured. A justified line stretches every blank
+    alike: when its narrowest blank is wide, a gap must be wider than `JUSTIFIED_GAP_SHARE` times it."""
+    words = []
     for m in _WORD.finditer(raw, start, end):
         first, last = m.start(), m.end() - 1
-        left, right = boxes[first][0], max(boxes[first][2], boxes[last][2])
-        if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
+        words.append((boxes[first][0], max(boxes[first][2], boxes[last][2]), first, last))
+    gaps = [b[0] - a[1] for a, b in zip(words, words[1:])]
+    limit = COLUMN_GAP_PT
+    if len(gaps) >= MIN_JUSTIFIED_GAPS:
+        limit = max(limit, JUSTIFIED_GAP_SHARE * min(gaps))
+    segments: list[list] = []
+    for k, (left, right, first, last) in enumerate(words):
+        if segments and gaps[k - 1] <= limit:
             segments[-1][1], segments[-1][3] = max(segments[-1][1], right), last
         else:
             segments.append([left, right, first, last])
@@ -735,7 +748,14 @@ def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, f
 
 def _column_table(textpage, height: float, boxes=None, raw: str | None = None, starts: list[int] | None = None):
     """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None.
-    A caller that has the page's raw text and its header lines (`header_lines(raw)`) passes them."""
+    A caller that has the page's raw text and its header lines (`header_lines(raw)`) passes them.
+
+    The table's words are placed by position: pdfium's lines from the header on, while they read like
+    table lines (several cells, or one narrow cell), are regrouped into visual lines by their words'
+    height on the page, since pdfium writes a row whose cells wrap as one line per cell. Columns are
+    the runs of x the cells of lines with several cells cover. A visual line that leaves the anchor
+    column (the one most lines fill: a number or status column, which never wraps) empty continues
+    the row above (a wrapped cell), unless it opens a group ("II. …")."""
     raw = textpage.get_text_range() if raw is None else raw
     if len(raw) != textpage.count_chars():
         return None  # characters and text do not line up one to one
@@ -747,36 +767,125 @@ def _column_table(textpage, height: float, boxes=None, raw: str | None = None, s
     lines = line_spans(raw)
     for header_start in starts:
         first = next(k for k, (a, b) in enumerate(lines) if a <= header_start <= b)
-        block = []
-        for a, b in lines[first:]:
-            segments = _line_segments(boxes, raw, a, b)
-            if len(segments) < 2:
-                break
-            block.append(segments)
-        if len(block) < 1 + MIN_COLUMN_ROWS:
-            continue
-        runs: list[list[float]] = []
-        for x0, x1 in sorted((seg[0], seg[1]) for segments in block for seg in segments):
-            if runs and x0 <= runs[-1][1] + 1.0:
-                runs[-1][1] = max(runs[-1][1], x1)
-            else:
-                runs.append([x0, x1])
-        if len(runs) < 2:
-            continue
-        rows = []
-        for segments in block:
-            cells: dict[int, list[str]] = {}
-            for x0, x1, i, j in segments:
-                col = next(k for k, (r0, r1) in enumerate(runs) if r0 - 1.0 <= x0 <= r1)
-                cells.setdefault(col, []).append(_SPACES.sub(" ", raw[i:j + 1]).strip())
-            rows.append([" ".join(cells[k]) if k in cells else "" for k in range(len(runs))])
-        ends = [boxes[i] for segments in block for _, _, a, b in segments for i in (a, b)]
-        x0 = min(b[0] for b in ends) - 1
-        x1 = max(b[2] for b in ends) + 1
-        y_low = min(b[1] for b in ends) - 1
-        y_high = max(b[3] for b in ends) + 1
-        return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
+        found = _column_block(raw, boxes, lines, first)
+        if found is not None:
+            visual, runs = found
+            rows = _column_rows(raw, visual, runs)
+            if len(rows) < 1 + MIN_COLUMN_ROWS:
+                continue
+            ends = [boxes[i] for line in visual for _, _, a, b in line[1] for i in (a, b)]
+            x0 = min(b[0] for b in ends) - 1
+            x1 = max(b[2] for b in ends) + 1
+            y_low = min(b[1] for b in ends) - 1
+            y_high = max(b[3] for b in ends) + 1
+            return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
     return None
+
+
+def _column_block(raw: str, boxes, lines: list[tuple[int, int]], first: int):
+    """(visual lines top first, each (y, segments); column runs) of the table whose header is pdfium
+    line `first`, or None."""
+    header = _line_segments(boxes, raw, *lines[first])
+    if len(header) < 2:
+        return None
+    width = header[-1][1] - header[0][0]
+    words = []
+    for a, b in lines[first:]:
+        segments = _line_segments(boxes, raw, a, b)
+        if not segments:
+            continue
+        if len(segments) == 1 and segments[0][1] - segments[0][0] > NARROW_CELL_SHARE * width:
+            break  # a line of prose: the table has ended
+        for x0, x1, i, j in segments:
+            words.append(((boxes[i][1] + boxes[i][3]) / 2, boxes[i][3] - boxes[i][1], x0, x1, i, j))
+    visual: list[list] = []  # [y, height, segments]
+    for y, h, x0, x1, i, j in sorted(words, key=lambda w: (-w[0], w[2])):
+        if visual and abs(visual[-1][0] - y) <= SAME_LINE_SHARE * max(h, visual[-1][1]):
+            visual[-1][2].append((x0, x1, i, j))
+        else:
+            visual.append([y, h, [(x0, x1, i, j)]])
+    lines_out = [(y, sorted(segments)) for y, _, segments in visual]
+    runs: list[list[float]] = []
+    for x0, x1 in sorted((seg[0], seg[1]) for _, segments in lines_out if len(segments) >= 2 for seg in segments):
+        if runs and x0 <= runs[-1][1] + 1.0:
+            runs[-1][1] = max(runs[-1][1], x1)
+        else:
+            runs.append([x0, x1])
+    if len(runs) < 2:
+        return None
+    kept = []
+    for y, segments in lines_out:  # a lone cell must sit in one column: else the table has ended
+        cols = [_run_of(runs, seg) for seg in segments]
+        if None in cols:
+            break
+        kept.append((y, segments))
+    return kept, runs
+
+
+def _anchor_column(header: dict[int, list[str]], filled: list[set[int]], n_cols: int) -> int:
+    """The column every row fills on its first line and no cell wraps in: the number column, else a
+    status column, by the header's words; else the column most lines fill."""
+    roles = {col: header_role(" ".join(words)) for col, words in header.items()}
+    for wanted in ANCHOR_ROLES:
+        col = next((c for c in sorted(roles) if roles[c] == wanted), None)
+        if col is not None:
+            return col
+    counts = Counter(col for cols in filled for col in cols)
+    return max(range(n_cols), key=lambda col: (counts[col], -col))
+
+
+def _run_of(runs: list[list[float]], segment) -> int | None:
+    """The column run a segment starts in, when it does not reach into the next run."""
+    x0, x1 = segment[0], segment[1]
+    for k, (r0, r1) in enumerate(runs):
+        if r0 - 1.0 <= x0 <= r1:
+            following = runs[k + 1][0] if k + 1 < len(runs) else math.inf
+            return k if x1 < following else None
+    return None
+
+
+def _column_rows(raw: str, visual, runs) -> list[list[str]]:
+    """The table's rows. A row begins at each visual line that fills the anchor column (the header's
+    line, the number or status column) or opens a group ("II. …"); any other line belongs to a wrapped
+    cell: to the row above when cells are aligned to the top, to the nearest row when they are centred
+    (an anchor cell between two lines of one cell says so)."""
+    filled = [{_run_of(runs, seg) for seg in segments} for _, segments in visual]
+    lines = []
+    for segments in (segments for _, segments in visual):
+        texts: dict[int, list[str]] = {}
+        for seg in segments:
+            texts.setdefault(_run_of(runs, seg), []).append(_SPACES.sub(" ", raw[seg[2]:seg[3] + 1]).strip())
+        lines.append(texts)
+    anchor = _anchor_column(lines[0], filled, len(runs))
+    starts = [k for k, (texts, cols) in enumerate(zip(lines, filled))
+              if k == 0 or anchor in cols or _GROUP_LABEL.match(" ".join(texts.get(min(cols), [])))]
+    ys = [y for y, _ in visual]
+    centred = _centred(ys, filled, starts)
+    owner = []
+    for k, y in enumerate(ys):
+        above = max((s for s in starts if s <= k), default=0)
+        below = min((s for s in starts if s > k), default=None)
+        if centred and below is not None and k not in starts and abs(ys[below] - y) < abs(ys[above] - y):
+            owner.append(below)
+        else:
+            owner.append(above)
+    rows: dict[int, list[list[str]]] = {s: [[] for _ in runs] for s in starts}
+    for k, texts in enumerate(lines):
+        for col, parts in texts.items():
+            rows[owner[k]][col].extend(parts)
+    return [[" ".join(parts) for parts in rows[s]] for s in starts]
+
+
+def _centred(ys: list[float], filled: list[set[int]], starts: list[int]) -> bool:
+    """Are the table's cells centred vertically: does a row's anchor line lie between two lines of
+    one of its cells (lines of no anchor, one above and one below it, next to each other)?"""
+    start_set = set(starts)
+    for s in starts[1:]:
+        before = s - 1 if s - 1 >= 0 and s - 1 not in start_set else None
+        after = s + 1 if s + 1 < len(ys) and s + 1 not in start_set else None
+        if before is not None and after is not None and filled[before] & filled[after]:
+            return True
+    return False
 
 
 # --- running headers, footers and page numbers ------------------------------
