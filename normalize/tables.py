@@ -107,32 +107,58 @@ def _looks_like_header(table: Table, text: str) -> bool:
     return sum(1 for cell in table.rows()[0] if header_role(text[cell.char_start:cell.char_end])) >= 2
 
 
+def _joined(previous: Table, table: Table, text: str) -> Table | None:
+    """`previous` continued by `table` as one table, when they have the same columns and `table`
+    repeats `previous`'s header row (the repeated row is dropped) or starts straight with a body row
+    of as many cells (not a header of its own); else None."""
+    if previous.n_cols != table.n_cols or not table.n_rows or not previous.n_rows:
+        return None
+    first = _row_texts(table, 0, text)
+    repeated = first == _row_texts(previous, 0, text)
+    if not repeated and (len(first) != len(_row_texts(previous, previous.n_rows - 1, text))
+                         or _looks_like_header(table, text)):
+        return None
+    skip = 1 if repeated else 0
+    shift = previous.n_rows - skip
+    cells = previous.cells + tuple(TableCell(c.row + shift, c.col, c.char_start, c.char_end, c.row_span, c.col_span)
+                                   for c in table.cells if c.row >= skip)
+    return Table(cells, previous.n_rows + table.n_rows - skip, previous.n_cols, previous.header_rows,
+                 previous.page, previous.source, previous.char_start, table.char_end,
+                 previous.pages + table.pages)
+
+
 def join_continued(tables: list[Table], text: str) -> list[Table]:
     """Tables of consecutive pages that are one table continued: the last table of a page and the
-    first of the next, with only page furniture between them and the same columns, where the second
-    repeats the first's header row (the repeated row is dropped) or starts straight with a body row
-    of as many cells (not a header of its own)."""
+    first of the next, with only page furniture between them, joined as `_joined` says."""
     out: list[Table] = []
     for table in tables:
         previous = out[-1] if out else None
-        if (previous is None or not previous.pages or not table.pages or table.pages[0] != previous.pages[-1] + 1
-                or previous.n_cols != table.n_cols or not table.n_rows or not previous.n_rows
-                or not _at_page_edges(previous, table, text)):
+        joined = None
+        if (previous is not None and previous.pages and table.pages and table.pages[0] == previous.pages[-1] + 1
+                and _at_page_edges(previous, table, text)):
+            joined = _joined(previous, table, text)
+        if joined is None:
             out.append(table)
-            continue
-        first = _row_texts(table, 0, text)
-        repeated = first == _row_texts(previous, 0, text)
-        if not repeated and (len(first) != len(_row_texts(previous, previous.n_rows - 1, text))
-                             or _looks_like_header(table, text)):
+        else:
+            out[-1] = joined
+    return out
+
+
+def join_split(tables: list[Table], text: str) -> list[Table]:
+    """Tables an author split by hand (a Word table broken in two, with only blank lines or a page
+    break between the parts), joined as `_joined` says. A table nested in another's cell is left
+    alone."""
+    out: list[Table] = []
+    for table in tables:
+        previous = out[-1] if out else None
+        joined = None
+        if previous is not None and previous.char_end <= table.char_start and \
+                not text[previous.char_end:table.char_start].strip():
+            joined = _joined(previous, table, text)
+        if joined is None:
             out.append(table)
-            continue
-        skip = 1 if repeated else 0
-        shift = previous.n_rows - skip
-        cells = previous.cells + tuple(TableCell(c.row + shift, c.col, c.char_start, c.char_end, c.row_span, c.col_span)
-                                       for c in table.cells if c.row >= skip)
-        out[-1] = Table(cells, previous.n_rows + table.n_rows - skip, previous.n_cols, previous.header_rows,
-                        previous.page, previous.source, previous.char_start, table.char_end,
-                        previous.pages + table.pages)
+        else:
+            out[-1] = joined
     return out
 
 
