@@ -6,12 +6,15 @@ by page, and is the only string offsets refer to.
 - Page text comes from pypdfium2 (fast, and the text order Word exports
   give). Line breaks are kept as "\\n"; pages are joined with "\\f".
 - A page with ruling lines (cheap pre-check: its path objects) whose ruling is
-  one complete grid is read with pdfium alone while the page is open (cells
-  filled from the characters' centres); any other ruled page is handed to
-  pdfplumber's `find_tables`. A page without ruling whose text has a line
-  that reads like a table header ("TT Tên tiêu chí … Đánh giá", words from
-  gazetteer/data/table_headers.yaml) is read by column alignment: runs of
-  characters separated by wide gaps, in the same columns line after line.
+  one complete grid is read with pdfium alone while the page is open (each
+  word goes to the cell its first character lies in: a box per word, not per
+  character); any other ruled page is handed to pdfplumber's `find_tables`.
+  A page without ruling whose text has a line that reads like a table header
+  ("TT Tên tiêu chí … Đánh giá", or without a number column "Tên tiêu chí …",
+  words from gazetteer/data/table_headers.yaml) is read by column alignment:
+  runs of words separated by wide gaps, in the same columns line after line,
+  regrouped into visual lines by height (pdfium writes a wrapped cell as lines
+  of its own), a row starting where the number or status column is filled.
   Each table's characters are located in pypdfium2's character list by
   position; the run of characters the table covers is replaced by one line
   per row, cells joined by " | ", so a row such as "3 | Thủy lợi và phòng,
