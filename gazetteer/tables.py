@@ -154,9 +154,10 @@ def header_lines(text: str, min_roles: int = 3) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _region_header_pattern() -> "regex.Pattern[str]":
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{_alternation(table_words()['region_header'])})(?![\p{{L}}\p{{N}}])")
+    words = _alternation(table_words()["region_header"]).replace(r"\s+", r"[ \t]+")  # within a line
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{words})(?![\p{{L}}\p{{N}}])")
 
 
-def region_header_words(line: str) -> set[str]:
-    """The words of a region norm table's header found in `line` (folded)."""
-    return {" ".join(m.group(0).split()) for m in _region_header_pattern().finditer(folded(line))}
+def region_header_words(text: str) -> list[tuple[int, str]]:
+    """(offset, word folded) of each word of a region norm table's header found in `text`."""
+    return [(m.start(), " ".join(m.group(0).split())) for m in _region_header_pattern().finditer(folded(text))]

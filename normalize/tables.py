@@ -11,6 +11,8 @@ so `text[cell.char_start:cell.char_end]` is the cell as written.
 """
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from normalize.document import Table, TableCell, trimmed_span
@@ -295,6 +297,7 @@ def _cell_line_table(text: str, cells: list[tuple[int, int]], header_role) -> Ta
 NORM_ROWS = "norm_rows"  # Table.source of this form: columns number, indicator, then one per region
 MIN_REGION_VALUES = 3
 HEADER_WINDOW_LINES = 4  # the lines over which the header's region words are looked for
+MAX_HEADER_LINE_CHARS = 200  # a longer line is prose, not a header line
 _REGION_VALUE = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{1,2})?\s?%")
 _NORM_INDICATOR = regex.compile(r"[ \t]*(\d{1,2}\.\d{1,2})\.?(?=\s)")
 _ROMAN_HEADING = regex.compile(r"[ \t]*[IVX]{1,4}\s*\.")
@@ -304,7 +307,12 @@ def _region_headers(text: str, lines: list[tuple[int, int]]) -> list[int]:
     """Indexes of the last line of each region header (two or more region words within a few lines)."""
     from gazetteer.tables import region_header_words  # noqa: PLC0415 - the header words are gazetteer data
 
-    found = [region_header_words(text[a:b]) if b - a < 200 else set() for a, b in lines]
+    found: list[set[str]] = [set() for _ in lines]
+    starts = [a for a, _ in lines]
+    for offset, word in region_header_words(text):
+        k = bisect.bisect_right(starts, offset) - 1
+        if lines[k][1] - lines[k][0] < MAX_HEADER_LINE_CHARS:
+            found[k].add(word)
     ends = []
     k = 0
     while k < len(lines):
