@@ -881,12 +881,13 @@ def _column_rows(raw: str, visual, runs) -> list[list[str]]:
 
 def _centred(ys: list[float], filled: list[set[int]], starts: list[int]) -> bool:
     """Are the table's cells centred vertically: does a row's anchor line lie between two lines of
-    one of its cells (lines of no anchor, one above and one below it, next to each other)?"""
+    one of its cells (lines of no anchor right above and below it, in a column the anchor line leaves
+    empty)? When cells are aligned to the top, the anchor line holds each cell's first line."""
     start_set = set(starts)
     for s in starts[1:]:
         before = s - 1 if s - 1 >= 0 and s - 1 not in start_set else None
         after = s + 1 if s + 1 < len(ys) and s + 1 not in start_set else None
-        if before is not None and after is not None and filled[before] & filled[after]:
+        if before is not None and after is not None and (filled[before] & filled[after]) - filled[s]:
             return True
     return False
 

@@ -142,6 +142,19 @@ def test_unruled_table_without_a_number_column_with_wrapped_cells(fixtures):
     assert "Trên đây là báo cáo" in doc.text and "Trên đây" not in doc.text[table.char_start:table.char_end]
 
 
+@pytest.mark.parametrize("v_align", ["TOP", "MIDDLE"])
+def test_unruled_cells_wrapped_over_three_lines_aligned_to_top_or_centred(tmp_path, v_align):
+    if build.typesetting_problem():
+        pytest.skip(build.typesetting_problem())
+    doc = normalize_path(build.pdf_unruled_aligned(tmp_path / "t.pdf", build.find_vietnamese_font(), v_align))
+    (table,) = doc.tables
+    assert grid(doc, table)[1:] == [
+        ["1", "Quy hoạch", "Hoàn thành", "Đạt"],
+        ["13", "Tổ chức sản xuất và phát triển kinh tế nông thôn", "Chưa hoàn thành việc xây dựng", "Chưa đạt"],
+        ["17", "Môi trường và an toàn thực phẩm", "Chưa hoàn thành", "Chưa đạt"],
+        ["18", "Hệ thống chính trị", "Hoàn thành", "Đạt"]]
+
+
 def test_word_tables_split_by_hand_are_one_table_each(fixtures):
     doc = fixtures["docx_split_by_hand"]
     assert_cells_are_spans(doc)
