@@ -39,13 +39,22 @@ def _role_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
             for role, words in table_words()["roles"].items()]
 
 
+_BRACKETED = regex.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NOT_A_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+
+
 @lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def header_role(cell_text: str) -> str | None:
-    """The role a header cell gives its column: the longest phrase found, then the first written."""
+    """The role a header cell gives its column: the longest phrase found, then the first written;
+    a role of `whole_cell_roles` only from a phrase that is the whole cell."""
     text = folded(cell_text)
+    whole = set(table_words().get("whole_cell_roles", ()))
+    bare = _NOT_A_WORD.sub(" ", _BRACKETED.sub(" ", text)).strip()
     best: tuple[int, int, str] | None = None
     for role, pattern in _role_patterns():
         for m in pattern.finditer(text):
+            if role in whole and _NOT_A_WORD.sub(" ", m.group(0)).strip() != bare:
+                continue
             key = (-(m.end() - m.start()), m.start(), role)
             if best is None or key < best:
                 best = key
