@@ -65,19 +65,10 @@ def run_checks(prep: PreparedDoc, records: dict[str, list[Record]],
                selected: tuple[Check, ...] | None = None) -> list[Finding]:
     """Every finding of every check, in document order."""
     findings: list[Finding] = []
-    restated: list[Finding] = []  # the same claim may be read again from a table's cells
     for check in checks() if selected is None else selected:
-        (restated if check.name in RESTATING_CHECKS else findings).extend(check.run(prep, records))
-    findings += [f for f in restated if not any(_same_claim(f, g) for g in findings)]
+        findings.extend(check.run(prep, records))
     findings.sort(key=lambda f: (f.evidence[0] if f.evidence else (0, 0), f.check))
     return findings
-
-
-RESTATING_CHECKS = ("tables",)  # checks whose findings may repeat another check's, and give way to it
-
-
-def _same_claim(a: Finding, b: Finding) -> bool:
-    return a.check == b.check and any(s < e2 and s2 < e for s, e in a.evidence for s2, e2 in b.evidence)
 
 
 def extract_document(doc: NormalizedDoc) -> Extraction:

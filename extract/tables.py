@@ -27,6 +27,7 @@ from gazetteer.cues import folded
 from gazetteer.criteria import canonical_name, criteria_sets, name_scores, number_for_name
 from gazetteer.tables import cell_status, header_role, is_mark, is_total_label, money_unit
 from normalize.document import Table, TableCell
+from normalize.tables import NORM_ROWS
 
 PeriodFor = Callable[[str | None, int], str | None]
 
@@ -131,6 +132,10 @@ def read_table(table: Table, text: str) -> TableView:
             for c in range(cell.col, cell.col + cell.col_span):
                 view.at.setdefault((r, c), cell)
     grid = table.rows()
+    if table.source == NORM_ROWS:  # a flattened region norm table: its columns are known by their place
+        view.roles = {col: "number" if col == 0 else "indicator" if col == 1 else "region" for col in range(table.n_cols)}
+        _classify_rows(view, grid)
+        return view
     header_rows = table.header_rows
     while header_rows < min(MAX_HEADER_ROWS, table.n_rows - 1) and _is_header_row(view, grid[header_rows]):
         header_rows += 1
@@ -156,17 +161,36 @@ def read_table(table: Table, text: str) -> TableView:
     for col in view.regions:
         view.roles[col] = "region"
     _classify_rows(view, grid)
+    if "number" not in view.roles.values() and view.columns("criterion"):
+        _numbers_from_names(view)
     return view
 
 
+def _numbers_from_names(view: TableView) -> None:
+    """A table without a number column: each body row's criterion from its name, in the set whose
+    criteria the most names resolve to (the first listed on a tie)."""
+    rows = [(row, view.cell_text(view.cell(row, "criterion")).strip()) for row in view.rows if row.kind == "body"]
+    rows = [(row, name) for row, name in rows if name]
+    best: tuple[int, dict] | None = None
+    for set_id in criteria_sets():
+        numbers = {id(row): number_for_name(set_id, name) for row, name in rows}
+        resolved = sum(1 for n in numbers.values() if n is not None)
+        if resolved and (best is None or resolved > best[0]):
+            best = (resolved, numbers)
+    if best is None:
+        return
+    for row, _ in rows:
+        row.criterion_no = best[1][id(row)]
+
+
 def _classify_rows(view: TableView, grid: list[list[TableCell]]) -> None:
-    number_cols = view.columns("number") or [0]
+    number_cols = view.columns("number") or ([] if 0 in view.roles else [0])  # no number column: a name first
     label_cols = view.columns("criterion", "indicator", "source") or [1]
     current: int | None = None
     for index in range(view.header_rows, view.table.n_rows):
         cells = {c.col: c for c in grid[index]}
         row = Row(index, cells)
-        number_cell = view.cell_at(index, number_cols[0])
+        number_cell = view.cell_at(index, number_cols[0]) if number_cols else None
         number = view.cell_text(number_cell).strip()
         own_number = number_cell is not None and number_cell.row == index
         labels = [view.cell_text(view.cell_at(index, c)) for c in label_cols]
@@ -238,6 +262,11 @@ def _name_cell(view: TableView, row: Row) -> TableCell | None:
     return cell
 
 
+@lru_cache(maxsize=4096)
+def _name_scores(number: int, name: str) -> dict[str, float]:
+    return name_scores(number, name)
+
+
 def table_criteria_set(views: list[TableView], fallback: str | None) -> str | None:
     """The document's set; without one, the set whose names fit the criterion names written in the tables best."""
     if fallback:
@@ -252,7 +281,7 @@ def table_criteria_set(views: list[TableView], fallback: str | None) -> str | No
             if not name.strip():
                 continue
             seen.add(row.criterion_no)
-            for set_id, score in name_scores(row.criterion_no, name).items():
+            for set_id, score in _name_scores(row.criterion_no, name).items():
                 totals[set_id] = totals.get(set_id, 0.0) + score
     if not totals:
         return None

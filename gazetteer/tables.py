@@ -39,12 +39,22 @@ def _role_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
             for role, words in table_words()["roles"].items()]
 
 
+_BRACKETED = regex.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NOT_A_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def header_role(cell_text: str) -> str | None:
-    """The role a header cell gives its column: the longest phrase found, then the first written."""
+    """The role a header cell gives its column: the longest phrase found, then the first written;
+    a role of `whole_cell_roles` only from a phrase that is the whole cell."""
     text = folded(cell_text)
+    whole = set(table_words().get("whole_cell_roles", ()))
+    bare = _NOT_A_WORD.sub(" ", _BRACKETED.sub(" ", text)).strip()
     best: tuple[int, int, str] | None = None
     for role, pattern in _role_patterns():
         for m in pattern.finditer(text):
+            if role in whole and _NOT_A_WORD.sub(" ", m.group(0)).strip() != bare:
+                continue
             key = (-(m.end() - m.start()), m.start(), role)
             if best is None or key < best:
                 best = key
@@ -62,6 +72,7 @@ def _unit_values() -> dict[str, int]:
     return {" ".join(folded(k).split()): int(v) for k, v in table_words()["money_units"].items()}
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def money_unit(header_text: str) -> int | None:
     """Đồng per unit of the amounts under a header that names its unit ("Số tiền (triệu đồng)")."""
     m = _unit_pattern().search(folded(header_text))
@@ -74,6 +85,7 @@ def _status_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
             for status, words in table_words()["cell_status"].items()]
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def cell_status(cell_text: str) -> str | None:
     """met / unmet / target from the words a status cell begins with ("Chưa đạt", "Phấn đấu đạt năm 2025")."""
     text = folded(cell_text)
@@ -90,6 +102,7 @@ def _marks() -> frozenset[str]:
     return frozenset(folded(m) for m in table_words()["marks"])
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def is_mark(cell_text: str) -> bool:
     return folded(cell_text.strip()) in _marks()
 
@@ -99,6 +112,7 @@ def _total_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"\s*(?:{_alternation(table_words()['total_rows'])})(?![\p{{L}}])")
 
 
+@lru_cache(maxsize=8192)  # cells repeat ("Đạt", "x") across rows and documents
 def is_total_label(cell_text: str) -> bool:
     return bool(_total_pattern().match(folded(cell_text)))
 
@@ -109,21 +123,50 @@ def _any_role_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{'|'.join(named)})(?![\p{{L}}\p{{N}}])")
 
 
+def _line_start(phrases, fold: bool = False) -> "regex.Pattern[str]":
+    words = "|".join(r"\s+".join(regex.escape(w) for w in (folded(p) if fold else p.lower()).split())
+                     for p in phrases)
+    return regex.compile(rf"(?m)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+
+
 @lru_cache(maxsize=1)
 def _number_line_start() -> "regex.Pattern[str]":
-    words = "|".join(r"\s+".join(regex.escape(w) for w in phrase.split()) for phrase in table_words()["roles"]["number"])
-    return regex.compile(rf"(?im)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+    return _line_start(table_words()["roles"]["number"])
+
+
+LABEL_ROLES = ("criterion", "indicator", "source")  # a header without a number column starts with one of these
+
+
+@lru_cache(maxsize=2)
+def _label_line_start(fold: bool) -> "regex.Pattern[str]":
+    return _line_start([w for role in LABEL_ROLES for w in table_words()["roles"][role]], fold)
 
 
 def header_lines(text: str, min_roles: int = 3) -> list[int]:
-    """Offsets of the lines of `text` that read like a table's header: a line that starts with a
-    number column's word ("TT", "STT") and holds words of `min_roles` or more different column
-    roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá")."""
-    if not _number_line_start().search(text):
-        return []  # the cheap test every page without a table takes
+    """Offsets of the lines of `text` that read like a table's header: a line that holds words of
+    `min_roles` or more different column roles ("TT Tên tiêu chí Kết quả thực hiện Đánh giá"), in a
+    text where a line starts with a number column's word ("TT", "STT"); or, for a table without a
+    number column, a line like that which itself starts with a criterion, indicator or source word
+    ("Tên tiêu chí Kết quả thực hiện Đánh giá")."""
+    lowered = text.lower()  # the cheap tests every page without a table takes
+    numbered = _number_line_start().search(lowered) is not None
+    if not numbered and not _label_line_start(False).search(lowered):
+        return []
     key = folded(text)
     roles_by_line: dict[int, set[str]] = {}
     for m in _any_role_pattern().finditer(key):
         line = key.rfind("\n", 0, m.start()) + 1
         roles_by_line.setdefault(line, set()).add(m.lastgroup)
-    return sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)
+    lines = sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)
+    return lines if numbered else [line for line in lines if _label_line_start(True).match(key, line)]
+
+
+@lru_cache(maxsize=1)
+def _region_header_pattern() -> "regex.Pattern[str]":
+    words = _alternation(table_words()["region_header"]).replace(r"\s+", r"[ \t]+")  # within a line
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{words})(?![\p{{L}}\p{{N}}])")
+
+
+def region_header_words(text: str) -> list[tuple[int, str]]:
+    """(offset, word folded) of each word of a region norm table's header found in `text`."""
+    return [(m.start(), " ".join(m.group(0).split())) for m in _region_header_pattern().finditer(folded(text))]

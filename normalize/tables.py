@@ -11,6 +11,8 @@ so `text[cell.char_start:cell.char_end]` is the cell as written.
 """
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from normalize.document import Table, TableCell, trimmed_span
@@ -107,32 +109,58 @@ def _looks_like_header(table: Table, text: str) -> bool:
     return sum(1 for cell in table.rows()[0] if header_role(text[cell.char_start:cell.char_end])) >= 2
 
 
+def _joined(previous: Table, table: Table, text: str) -> Table | None:
+    """`previous` continued by `table` as one table, when they have the same columns and `table`
+    repeats `previous`'s header row (the repeated row is dropped) or starts straight with a body row
+    of as many cells (not a header of its own); else None."""
+    if previous.n_cols != table.n_cols or not table.n_rows or not previous.n_rows:
+        return None
+    first = _row_texts(table, 0, text)
+    repeated = first == _row_texts(previous, 0, text)
+    if not repeated and (len(first) != len(_row_texts(previous, previous.n_rows - 1, text))
+                         or _looks_like_header(table, text)):
+        return None
+    skip = 1 if repeated else 0
+    shift = previous.n_rows - skip
+    cells = previous.cells + tuple(TableCell(c.row + shift, c.col, c.char_start, c.char_end, c.row_span, c.col_span)
+                                   for c in table.cells if c.row >= skip)
+    return Table(cells, previous.n_rows + table.n_rows - skip, previous.n_cols, previous.header_rows,
+                 previous.page, previous.source, previous.char_start, table.char_end,
+                 previous.pages + table.pages)
+
+
 def join_continued(tables: list[Table], text: str) -> list[Table]:
     """Tables of consecutive pages that are one table continued: the last table of a page and the
-    first of the next, with only page furniture between them and the same columns, where the second
-    repeats the first's header row (the repeated row is dropped) or starts straight with a body row
-    of as many cells (not a header of its own)."""
+    first of the next, with only page furniture between them, joined as `_joined` says."""
     out: list[Table] = []
     for table in tables:
         previous = out[-1] if out else None
-        if (previous is None or not previous.pages or not table.pages or table.pages[0] != previous.pages[-1] + 1
-                or previous.n_cols != table.n_cols or not table.n_rows or not previous.n_rows
-                or not _at_page_edges(previous, table, text)):
+        joined = None
+        if (previous is not None and previous.pages and table.pages and table.pages[0] == previous.pages[-1] + 1
+                and _at_page_edges(previous, table, text)):
+            joined = _joined(previous, table, text)
+        if joined is None:
             out.append(table)
-            continue
-        first = _row_texts(table, 0, text)
-        repeated = first == _row_texts(previous, 0, text)
-        if not repeated and (len(first) != len(_row_texts(previous, previous.n_rows - 1, text))
-                             or _looks_like_header(table, text)):
+        else:
+            out[-1] = joined
+    return out
+
+
+def join_split(tables: list[Table], text: str) -> list[Table]:
+    """Tables an author split by hand (a Word table broken in two, with only blank lines or a page
+    break between the parts), joined as `_joined` says. A table nested in another's cell is left
+    alone."""
+    out: list[Table] = []
+    for table in tables:
+        previous = out[-1] if out else None
+        joined = None
+        if previous is not None and previous.char_end <= table.char_start and \
+                not text[previous.char_end:table.char_start].strip():
+            joined = _joined(previous, table, text)
+        if joined is None:
             out.append(table)
-            continue
-        skip = 1 if repeated else 0
-        shift = previous.n_rows - skip
-        cells = previous.cells + tuple(TableCell(c.row + shift, c.col, c.char_start, c.char_end, c.row_span, c.col_span)
-                                       for c in table.cells if c.row >= skip)
-        out[-1] = Table(cells, previous.n_rows + table.n_rows - skip, previous.n_cols, previous.header_rows,
-                        previous.page, previous.source, previous.char_start, table.char_end,
-                        previous.pages + table.pages)
+        else:
+            out[-1] = joined
     return out
 
 
@@ -253,3 +281,105 @@ def _cell_line_table(text: str, cells: list[tuple[int, int]], header_role) -> Ta
                 out.append(TableCell(index, col, a, b))
     last = max(b for _, spans in rows for _, b in spans)
     return Table(tuple(out), len(rows), n_cols, 1, None, "cell_lines", cells[0][0], last)
+
+
+# --- norm tables flattened into text, one line per wrapped row ---------------
+# An OCR'd or copied norm table with one column per region ("Chỉ tiêu theo vùng":
+# Chỉ tiêu chung | TDMN | ĐB sông Hồng | …) arrives as wrapped lines: the indicator's
+# words over several lines, its norms as a run of percentages at the end of one of
+# them ("be tong hoa dat chuan theo 100% 100% 100% …"). Its header is found by its
+# region words (two within a few lines); its value rows are the lines that hold a
+# run of at least `MIN_REGION_VALUES` percentages. Each value row is one table row:
+# column 0 the indicator number ("2.1.", merged down over the next line's values
+# when they continue the same indicator), column 1 the words before the values, and
+# one column per value in written order.
+
+NORM_ROWS = "norm_rows"  # Table.source of this form: columns number, indicator, then one per region
+MIN_REGION_VALUES = 3
+HEADER_WINDOW_LINES = 4  # the lines over which the header's region words are looked for
+MAX_HEADER_LINE_CHARS = 200  # a longer line is prose, not a header line
+_REGION_VALUE = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{1,2})?\s?%")
+_NORM_INDICATOR = regex.compile(r"[ \t]*(\d{1,2}\.\d{1,2})\.?(?=\s)")
+_ROMAN_HEADING = regex.compile(r"[ \t]*[IVX]{1,4}\s*\.")
+
+
+def _region_headers(text: str, lines: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the last line of each region header (two or more region words within a few lines)."""
+    from gazetteer.tables import region_header_words  # noqa: PLC0415 - the header words are gazetteer data
+
+    found: list[set[str]] = [set() for _ in lines]
+    starts = [a for a, _ in lines]
+    for offset, word in region_header_words(text):
+        k = bisect.bisect_right(starts, offset) - 1
+        if lines[k][1] - lines[k][0] < MAX_HEADER_LINE_CHARS:
+            found[k].add(word)
+    ends = []
+    k = 0
+    while k < len(lines):
+        if not found[k]:
+            k += 1
+            continue
+        window = range(k, min(len(lines), k + HEADER_WINDOW_LINES))
+        words = set().union(*(found[j] for j in window))
+        if len(words) >= 2:
+            last = max(j for j in window if found[j])
+            ends.append(last)
+            k = last + 1
+        else:
+            k += 1
+    return ends
+
+
+def find_norm_row_tables(text: str) -> list[Table]:
+    """Region norm tables flattened into wrapped lines (see above), in order."""
+    lines = line_spans(text)
+    headers = _region_headers(text, lines)
+    tables = []
+    for n, header in enumerate(headers):
+        stop = headers[n + 1] if n + 1 < len(headers) else len(lines)
+        table = _norm_row_table(text, lines, header + 1, stop)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _norm_row_table(text: str, lines: list[tuple[int, int]], first: int, stop: int) -> Table | None:
+    cells: list[TableCell] = []
+    row = 0
+    label_start: int | None = None  # where the words of the current indicator begin
+    number: list | None = None  # [row, start, end] of the current indicator's number cell
+    previous_value_line = None
+    for k in range(first, stop):
+        a, b = lines[k]
+        if _ROMAN_HEADING.match(text, a, b) and row:
+            break  # the next part of the document
+        m = _NORM_INDICATOR.match(text, a, b)
+        if m:
+            if number is not None:
+                cells.append(TableCell(number[0], 0, number[1], number[2], row - number[0], 1))
+            number = [row, m.start(1), m.end(1)]
+            label_start = m.end()
+        values = list(_REGION_VALUE.finditer(text, a, b))
+        if len(values) < MIN_REGION_VALUES:
+            if label_start is None and not m:
+                label_start = a
+            continue
+        if not m and number is not None and row > number[0] and previous_value_line != k - 1:
+            cells.append(TableCell(number[0], 0, number[1], number[2], row - number[0], 1))
+            number = None  # values that do not continue the indicator above: a row of its own
+        start = label_start if label_start is not None else a
+        label = trimmed_span(text, start, values[0].start())
+        if label[0] < label[1]:
+            cells.append(TableCell(row, 1, *label))
+        cells.extend(TableCell(row, 2 + i, v.start(), v.end()) for i, v in enumerate(values))
+        row += 1
+        previous_value_line = k
+        label_start = None
+    if number is not None and row > number[0]:
+        cells.append(TableCell(number[0], 0, number[1], number[2], row - number[0], 1))
+    if row < 2:
+        return None
+    cells.sort(key=lambda c: (c.row, c.col))
+    n_cols = max(c.col + c.col_span for c in cells)
+    return Table(tuple(cells), row, n_cols, 0, None, NORM_ROWS, min(c.char_start for c in cells),
+                 max(c.char_end for c in cells))

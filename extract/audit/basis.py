@@ -56,19 +56,24 @@ def _basis_at(prep: "PreparedDoc", pos: int) -> tuple[int, int, Decimal, Decimal
     return (m.start(), m.end(), a, b) if a is not None and b is not None else None
 
 
+def basis_after(prep: "PreparedDoc", pct) -> tuple[int, int, Decimal, Decimal] | None:
+    """(start, end, numerator, denominator) of the basis written right after percentage `pct`, or None."""
+    text = prep.text
+    gap = _GAP.match(text, pct.end, min(len(text), pct.end + MAX_BASIS_GAP))
+    if gap.end() == pct.end or gap.group().count("\n") > MAX_BASIS_NEWLINES:
+        return None
+    basis = _basis_at(prep, gap.end())
+    return basis if basis is not None and 0 < basis[2] <= basis[3] else None
+
+
 def check_percent_basis(prep: "PreparedDoc", records: dict) -> list[Finding]:
     text = prep.text
     findings = []
     for pct in prep.percentages:
-        gap = _GAP.match(text, pct.end, min(len(text), pct.end + MAX_BASIS_GAP))
-        if gap.end() == pct.end or gap.group().count("\n") > MAX_BASIS_NEWLINES:
-            continue
-        basis = _basis_at(prep, gap.end())
+        basis = basis_after(prep, pct)
         if basis is None:
             continue
         start, end, num, den = basis
-        if not 0 < num <= den:
-            continue
         decimals = _decimals(pct.text)
         exact = num / den * 100
         written = Decimal(str(pct.value))

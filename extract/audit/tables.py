@@ -12,7 +12,9 @@ from typing import Iterable
 
 import regex
 
+from extract.audit.basis import basis_after
 from extract.audit.common import fmt_number
+from extract.audit.messages import make_finding
 from extract.component import Check
 from extract.numbers import find_percentages, parse_vn_decimal
 from extract.records import CountClaim, CriterionMention, Finding
@@ -45,13 +47,12 @@ def check_table_shares(tables: Iterable[Table], text: str) -> list[Finding]:
             written = text[cell.char_start:cell.char_end]
             if abs(computed - share) <= _half_unit(written) + SHARE_SLACK:
                 continue
-            findings.append(Finding(
-                "arithmetic", "warning",
-                f"The share {written}% of '{part.label}' does not follow from its amount: "
-                f"{text[part.cell.char_start:part.cell.char_end]} / {text[total.cell.char_start:total.cell.char_end]}"
-                f" = {fmt_number(computed, 1)}%.",
+            findings.append(make_finding(
+                "table_share",
                 [(cell.char_start, cell.char_end), (part.cell.char_start, part.cell.char_end),
-                 (total.cell.char_start, total.cell.char_end)]))
+                 (total.cell.char_start, total.cell.char_end)],
+                share=written, label=part.label, amount=text[part.cell.char_start:part.cell.char_end],
+                total=text[total.cell.char_start:total.cell.char_end], computed=fmt_number(computed, 1)))
     return findings
 
 
@@ -76,12 +77,10 @@ def check_declared_against_table(tables: Iterable[Table], text: str, counts: lis
                 and (count.period is None or r.period is None or r.period == count.period)]
         if len(same) == count.value:
             continue
-        word = "met" if count.status == "met" else "not met"
-        findings.append(Finding(
-            "count_mismatch", "warning",
-            f"'{text[count.start:count.end]}' declares {count.value} criteria {word}, but the table gives "
-            f"{len(same)} of its {len(covered)} criteria that status.",
-            [(count.start, count.end)] + [(r.start, r.end) for r in same[:1]]))
+        findings.append(make_finding(
+            "table_declared_met" if count.status == "met" else "table_declared_unmet",
+            [(count.start, count.end)] + [(r.start, r.end) for r in same[:1]],
+            quote=text[count.start:count.end], declared=count.value, found=len(same), covered=len(covered)))
     return findings
 
 
@@ -104,21 +103,23 @@ def _rate_pairs(table: Table, text: str):
                     yield cell, percentages[0], after, after_fractions[0]
 
 
-def check_cell_rates(tables: Iterable[Table], text: str) -> list[Finding]:
-    """A percentage cell that disagrees with the fraction it is computed from, in its cell or the next."""
+def check_cell_rates(tables: Iterable[Table], text: str, read_elsewhere=frozenset()) -> list[Finding]:
+    """A percentage cell that disagrees with the fraction it is computed from, in its cell or the next;
+    a pair in `read_elsewhere` (offsets of the percentage and of its fraction) is another check's."""
     findings = []
     for table in tables:
         for cell, pct, fraction_cell, fraction in _rate_pairs(table, text):
+            if (cell.char_start + pct.start, fraction_cell.char_start + fraction.start) in read_elsewhere:
+                continue
             computed = Decimal(str(fraction.numerator)) * 100 / Decimal(str(fraction.denominator))
             written = Decimal(str(pct.value))
             if abs(computed - written) <= _half_unit(pct.text) + SHARE_SLACK:
                 continue
-            findings.append(Finding(
-                "arithmetic", "warning",
-                f"The table gives {pct.text.strip()} but its own fraction {fraction.text} is "
-                f"{fmt_number(computed, 1)}%.",
+            findings.append(make_finding(
+                "table_cell_rate",
                 [(cell.char_start + pct.start, cell.char_start + pct.end),
-                 (fraction_cell.char_start + fraction.start, fraction_cell.char_start + fraction.end)]))
+                 (fraction_cell.char_start + fraction.start, fraction_cell.char_start + fraction.end)],
+                rate=pct.text.strip(), fraction=fraction.text, computed=fmt_number(computed, 1)))
     return findings
 
 
@@ -156,29 +157,33 @@ def check_named_parts(tables: Iterable[Table], text: str) -> list[Finding]:
                 continue
             left_out = [n for n in sorted(items) if n not in named]
             everything = sum(v for _, v in items.values())
-            hint = (f"; with item {', '.join(map(str, left_out))} the items give {fmt_number(everything)}"
-                    if left_out else "")
-            findings.append(Finding(
-                "arithmetic", "warning",
-                f"'{text[label.char_start:label.char_end]}' names items {' + '.join(map(str, named))}, whose values "
-                f"sum to {fmt_number(summed)}, but the total is {text[value_cell.char_start:value_cell.char_end]}{hint}.",
-                [(label.char_start, label.char_end), (value_cell.char_start, value_cell.char_end)]))
+            extra = {"left_out": ", ".join(map(str, left_out)), "everything": fmt_number(everything)} if left_out else {}
+            findings.append(make_finding(
+                "table_named_parts_left_out" if left_out else "table_named_parts",
+                [(label.char_start, label.char_end), (value_cell.char_start, value_cell.char_end)],
+                label=text[label.char_start:label.char_end], named=" + ".join(map(str, named)),
+                summed=fmt_number(summed), total=text[value_cell.char_start:value_cell.char_end], **extra))
     return findings
 
 
-def table_findings(tables: Iterable[Table], text: str, records: dict) -> list[Finding]:
+def table_findings(tables: Iterable[Table], text: str, records: dict, read_elsewhere=frozenset()) -> list[Finding]:
     tables = list(tables)
     if not tables:
         return []
     return [*check_table_shares(tables, text),
             *check_declared_against_table(tables, text, records.get("counts") or [], records.get("criteria") or []),
-            *check_cell_rates(tables, text),
+            *check_cell_rates(tables, text, read_elsewhere),
             *check_named_parts(tables, text)]
 
 
 def check_tables(prep, records: dict) -> list[Finding]:
-    """The table checks, less a rate cell whose own basis the prose checks already weigh."""
-    return table_findings(prep.tables, prep.text, records)
+    """The table checks. A rate cell followed by its basis is left to `percent_basis`, which reads it
+    in the text (a fraction in the same cell, or in the next cell within its reach)."""
+    if not prep.tables:
+        return []
+    bases = ((pct.start, basis_after(prep, pct)) for pct in prep.percentages if in_tables(prep.tables, pct.start, pct.end))
+    return table_findings(prep.tables, prep.text, records,
+                          frozenset((start, basis[0]) for start, basis in bases if basis is not None))
 
 
 CHECKS = (

@@ -18,6 +18,7 @@ import regex
 
 from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
+from normalize.tables import join_split
 
 # Refuse archives that expand beyond this, or members that expand more than this ratio.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -57,7 +58,8 @@ def read_docx(path: Path) -> RawDocument:
     text = "\n".join(out.lines)
     if not regex.search(r"[\p{L}\p{N}]", text):
         raise ReadError("document has no text", status="empty")
-    return RawDocument(text=text, file_type="docx", fonts=frozenset(_fonts(document)), tables=out.tables)
+    return RawDocument(text=text, file_type="docx", fonts=frozenset(_fonts(document)),
+                       tables=join_split(out.tables, text))
 
 
 def check_zip(path: Path, required: str, kind: str) -> None:

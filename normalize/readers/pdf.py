@@ -6,12 +6,15 @@ by page, and is the only string offsets refer to.
 - Page text comes from pypdfium2 (fast, and the text order Word exports
   give). Line breaks are kept as "\\n"; pages are joined with "\\f".
 - A page with ruling lines (cheap pre-check: its path objects) whose ruling is
-  one complete grid is read with pdfium alone while the page is open (cells
-  filled from the characters' centres); any other ruled page is handed to
-  pdfplumber's `find_tables`. A page without ruling whose text has a line
-  that reads like a table header ("TT Tên tiêu chí … Đánh giá", words from
-  gazetteer/data/table_headers.yaml) is read by column alignment: runs of
-  characters separated by wide gaps, in the same columns line after line.
+  one complete grid is read with pdfium alone while the page is open (each
+  word goes to the cell its first character lies in: a box per word, not per
+  character); any other ruled page is handed to pdfplumber's `find_tables`.
+  A page without ruling whose text has a line that reads like a table header
+  ("TT Tên tiêu chí … Đánh giá", or without a number column "Tên tiêu chí …",
+  words from gazetteer/data/table_headers.yaml) is read by column alignment:
+  runs of words separated by wide gaps, in the same columns line after line,
+  regrouped into visual lines by height (pdfium writes a wrapped cell as lines
+  of its own), a row starting where the number or status column is filled.
   Each table's characters are located in pypdfium2's character list by
   position; the run of characters the table covers is replaced by one line
   per row, cells joined by " | ", so a row such as "3 | Thủy lợi và phòng,
@@ -47,7 +50,7 @@ import regex
 from normalize.document import Table, TableCell
 from normalize.raw import RawDocument, ReadError
 from normalize.readers import ocr
-from gazetteer.tables import header_lines
+from gazetteer.tables import header_lines, header_role
 from normalize.tables import join_continued, line_spans
 
 PAGE_BREAK = "\f"
@@ -77,6 +80,7 @@ _PAGE_NUMBER_LINE = regex.compile(
     regex.IGNORECASE,
 )
 _SUBSET_PREFIX = regex.compile(r"^[A-Z]{6}\+")
+_WORD = regex.compile(r"\S+")
 
 
 @dataclass
@@ -175,13 +179,14 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
             fonts |= objects.fonts
             textpage = page.get_textpage()
             try:
-                text = _clean(textpage.get_text_range())
+                raw = textpage.get_text_range()
+                text = _clean(raw)
                 kind = classify_page(text, objects)
                 found = None
                 if kind == "ruled":  # one complete grid is read here, with the page still open
                     found = _grid_page(page, textpage, objects)
-                elif kind == "text" and header_lines(text):  # a header line over columns without ruling
-                    found = _page_with_column_table(page, textpage)
+                elif kind == "text" and (starts := header_lines(raw)):  # a header line over columns without ruling
+                    found = _page_with_column_table(page, textpage, raw, starts)
                 if found is not None:
                     text, page_tables[index] = found
                     kind = "table"
@@ -348,45 +353,84 @@ def _snap(values: list[float]) -> list[float]:
     return [sum(group) / len(group) for group in out]
 
 
-def _covered(segments: list[tuple[float, float, float]], at: float, point: float) -> bool:
-    """Does some segment (position, low, high) at boundary `at` cover `point`?"""
-    return any(abs(pos - at) <= GRID_SNAP_PT and low - GRID_SNAP_PT <= point <= high + GRID_SNAP_PT
-               for pos, low, high in segments)
+def _closes(on_boundary: dict[float, list], across: list[float]) -> bool:
+    """Does every boundary's ruling cover the middle of every interval between the `across` boundaries?
+    A boundary's segments (position, low, high), widened by the snap distance, are merged into runs
+    and each middle is looked up among them."""
+    middles = [(a + b) / 2 for a, b in zip(across, across[1:])]
+    for segments in on_boundary.values():
+        runs: list[list[float]] = []
+        for _, low, high in sorted(segments, key=lambda seg: seg[1]):
+            low, high = low - GRID_SNAP_PT, high + GRID_SNAP_PT
+            if runs and low <= runs[-1][1]:
+                runs[-1][1] = max(runs[-1][1], high)
+            else:
+                runs.append([low, high])
+        starts = [run[0] for run in runs]
+        for middle in middles:
+            k = bisect.bisect_right(starts, middle) - 1
+            if k < 0 or middle > runs[k][1]:
+                return False
+    return True
+
+
+def _cells_from_words(raw: str, boxes, xs: list[float], ys: list[float]) -> list[list[str]]:
+    """The text of each cell of a grid (top row first): each word of the lines that reach the grid's
+    band goes to the cell its first character's centre lies in, words of a cell joined by a space.
+    (A cell's words never run into the next cell's: the ruling and padding between them are a gap
+    pdfium writes as a blank.)"""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cells: list[list[list[str]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
+    low, high = ys[0] - GRID_SNAP_PT, ys[-1] + GRID_SNAP_PT
+    for a, b in line_spans(raw):
+        words = list(_WORD.finditer(raw, a, b))
+        if not words:
+            continue
+        ends = (boxes[words[0].start()], boxes[words[-1].end() - 1])
+        if not any(low <= (box[1] + box[3]) / 2 <= high for box in ends):
+            continue
+        for word in words:
+            left, bottom, right, top = boxes[word.start()]
+            j = bisect.bisect_right(xs, (left + right) / 2) - 1
+            k = bisect.bisect_right(ys, (bottom + top) / 2) - 1
+            if 0 <= j < n_cols and 0 <= k < n_rows:
+                cells[n_rows - 1 - k][j].append(word.group())
+    return [[" ".join(parts) for parts in row] for row in cells]
+
+
+class _BoundedText:
+    """pdfium's text inside a rectangle, through the raw call with one buffer for the whole page
+    (the helper asks pdfium twice per rectangle: once for the size)."""
+
+    def __init__(self, textpage):
+        self._raw = textpage.raw
+        self._size = textpage.count_chars() + 1
+        self._buffer = (ctypes.c_ushort * self._size)()
+
+    def __call__(self, left: float, bottom: float, right: float, top: float) -> str:
+        n = pdfium_c.FPDFText_GetBoundedText(self._raw, left, top, right, bottom, self._buffer, self._size)
+        if n <= 0:
+            return ""
+        text = ctypes.string_at(self._buffer, 2 * n).decode("utf-16-le", errors="ignore")
+        return text[:-1] if text.endswith("\x00") else text  # the count includes the terminating NUL
 
 
 def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[float]) -> dict[float, list]:
-    """The segments lying on each boundary, so that a coverage test looks at those only."""
-    return {at: [seg for seg in segments if abs(seg[0] - at) <= GRID_SNAP_PT] for at in boundaries}
+    """The segments lying on each boundary (sorted), so that a coverage test looks at those only."""
+    out: dict[float, list] = {at: [] for at in boundaries}
+    for seg in segments:
+        k = bisect.bisect_left(boundaries, seg[0] - GRID_SNAP_PT)
+        while k < len(boundaries) and boundaries[k] <= seg[0] + GRID_SNAP_PT:
+            out[boundaries[k]].append(seg)
+            k += 1
+    return out
 
 
-def _cells_from_chars(chars: tuple[str, list], xs: list[float], ys: list[float]) -> list[list[str]]:
-    """The text of each cell of a grid (top row first), from the characters whose centre lies in it;
-    a generated space or line break between two characters of a cell is a space."""
-    raw, centres = chars
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    cells: list[list[list[str]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
-    last = None
-    for i, centre in enumerate(centres):
-        if centre is None:
-            if last is not None:
-                cells[last[0]][last[1]].append(" ")
-            continue
-        x, y = centre
-        j = bisect.bisect_right(xs, x) - 1
-        k = bisect.bisect_right(ys, y) - 1
-        if 0 <= j < n_cols and 0 <= k < n_rows:
-            last = (n_rows - 1 - k, j)
-            cells[last[0]][last[1]].append(raw[i])
-        else:
-            last = None
-    return [["".join(parts) for parts in row] for row in cells]
-
-
-def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars=None) -> list | None:
+def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words=None) -> list | None:
     """A page's one regular ruled table read with pdfium alone, as pdfplumber's (bbox, lines); None when the
     ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides.
-    With `chars` (the page's raw text and character centres) the cells are filled from them, else
-    through one bounded-text call per cell."""
+    With `words` (the text page's `_CharBoxes`) each word goes to the cell its first character's centre
+    lies in; without, a cell's text is pdfium's bounded text of its rectangle."""
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
     if path_bounds is None:
@@ -404,28 +448,22 @@ def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, chars
     if len(xs) < 3 or len(ys) < 3:
         return None
     # Every cell must be closed on all four sides: one complete grid.
-    on_x, on_y = _at_boundaries(vertical, xs), _at_boundaries(horizontal, ys)
-    for i in range(len(ys) - 1):
-        middle = (ys[i] + ys[i + 1]) / 2
-        if not all(_covered(on_x[x], x, middle) for x in xs):
-            return None
-    for j in range(len(xs) - 1):
-        middle = (xs[j] + xs[j + 1]) / 2
-        if not all(_covered(on_y[y], y, middle) for y in ys):
-            return None
-    if chars is not None:
-        rows = _cells_from_chars(chars, xs, ys)
-    else:
-        own = textpage is None
-        textpage = page.get_textpage() if own else textpage
-        try:
+    if not (_closes(_at_boundaries(vertical, xs), ys) and _closes(_at_boundaries(horizontal, ys), xs)):
+        return None
+    own = textpage is None
+    textpage = page.get_textpage() if own else textpage
+    try:
+        raw = textpage.get_text_range()
+        if words is not None and len(raw) == textpage.count_chars():
+            rows = _cells_from_words(raw, words, xs, ys)
+        else:
             rows = []
+            bounded = _BoundedText(textpage)
             for i in range(len(ys) - 1, 0, -1):  # top row first
-                rows.append([textpage.get_text_bounded(left=xs[j], bottom=ys[i - 1], right=xs[j + 1], top=ys[i])
-                             for j in range(len(xs) - 1)])
-        finally:
-            if own:
-                textpage.close()
+                rows.append([bounded(xs[j], ys[i - 1], xs[j + 1], ys[i]) for j in range(len(xs) - 1)])
+    finally:
+        if own:
+            textpage.close()
     page_height = page.get_height()
     bbox = (xs[0], page_height - ys[-1], xs[-1], page_height - ys[0])
     return [(bbox, _table_lines(rows), _table_rows(rows))]
@@ -438,11 +476,17 @@ def _grid_page(page: pypdfium2.PdfPage, textpage, objects: PageObjects) -> tuple
         if page.get_rotation() % 360:
             return None
         n_chars = textpage.count_chars()
+        boxes = _CharBoxes(textpage, n_chars)
+        tables = _pdfium_grid(page, textpage, objects.path_bounds, boxes)
+        if not tables:
+            return None
         raw = textpage.get_text_range()
-        centres = _char_centres(textpage, n_chars)
-        chars = (raw, centres) if len(raw) == n_chars else None
-        tables = _pdfium_grid(page, textpage, objects.path_bounds, chars)
-        return _text_with_tables(page, page.get_height(), tables, "pdf_grid", textpage, centres) if tables else None
+        height = page.get_height()
+        centres = None  # characters and text that do not line up one to one: every character is measured
+        if len(raw) == n_chars:
+            x0, top, x1, bottom = tables[0][0]
+            centres = _line_centres(raw, boxes, (x0, height - bottom, x1, height - top))
+        return _text_with_tables(page, height, tables, "pdf_grid", textpage, centres)
     except pypdfium2.PdfiumError:
         return None
 
@@ -558,6 +602,50 @@ def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float
             for left, bottom, right, top in (boxes if boxes is not None else _char_boxes(textpage, n_chars))]
 
 
+class _CharBoxes:
+    """(left, bottom, right, top) of a text page's characters, each asked of pdfium when first read:
+    a table page measures the ends of its lines and words, not every character of the page."""
+
+    def __init__(self, textpage, n_chars: int):
+        self._raw, self._n = textpage.raw, n_chars
+        self._boxes: list[tuple[float, float, float, float] | None] = [None] * n_chars
+        self._values = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+        self._refs = [ctypes.byref(v) for v in self._values]
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> tuple[float, float, float, float]:
+        box = self._boxes[i]
+        if box is None:
+            pdfium_c.FPDFText_GetCharBox(self._raw, i, *self._refs)
+            left, right, bottom, top = self._values
+            box = self._boxes[i] = (left.value, bottom.value, right.value, top.value)
+        return box
+
+
+_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line outside the table
+
+
+def _line_centres(raw: str, boxes, bbox: tuple[float, float, float, float]) -> list[tuple[float, float] | None]:
+    """Character centres at the cost of two characters a line: a line whose first and last characters
+    lie in `bbox` (left, bottom, right, top) has its characters placed at its first character's centre,
+    any other line's characters outside; a blank is None. Enough to tell which run of characters a
+    table covers and whether other text is interleaved with it (a line partly inside counts outside)."""
+    left, bottom, right, top = bbox
+    centres: list[tuple[float, float] | None] = [None] * len(raw)
+    for a, b in line_spans(raw):
+        first = next((i for i in range(a, b) if not raw[i].isspace()), None)
+        if first is None:
+            continue
+        last = next(i for i in range(b - 1, first - 1, -1) if not raw[i].isspace())
+        ends = [((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) for box in (boxes[first], boxes[last])]
+        inside = all(left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1 for x, y in ends)
+        centre = ends[0] if inside else _OUTSIDE
+        centres[a:b] = [None if ch.isspace() else centre for ch in raw[a:b]]
+    return centres
+
+
 def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
                       textpage=None, centres=None) -> tuple[str, list[Table]] | None:
     """Replace each table's run of characters in pdfium's character list with its row lines; the
@@ -609,83 +697,199 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
 
 # --- tables without ruling lines ---------------------------------------------
 
-COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two characters of a line separates cells
+COLUMN_GAP_PT = 8.0  # a horizontal gap wider than this between two words of a line separates cells
+JUSTIFIED_GAP_SHARE = 1.5  # ... and, on a line of `MIN_JUSTIFIED_GAPS` blanks or more, than this times its narrowest
+MIN_JUSTIFIED_GAPS = 3
 MIN_COLUMN_ROWS = 2  # body rows under the header line for a table
+NARROW_CELL_SHARE = 0.5  # a line that is one run of words wider than this share of the header is prose
+SAME_LINE_SHARE = 0.5  # words whose heights on the page differ by less than this share of a line are one line
+ANCHOR_ROLES = ("number", "assessment", "met_mark", "unmet_mark")  # columns whose cells do not wrap
+_GROUP_LABEL = regex.compile(r"[IVX]{1,4}\s*[.)]\s")  # a group row of a table: "II. HẠ TẦNG KINH TẾ - XÃ HỘI"
 
 
-def _page_with_column_table(page: pypdfium2.PdfPage, textpage) -> tuple[str, list[Table]] | None:
+def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None = None,
+                            starts: list[int] | None = None) -> tuple[str, list[Table]] | None:
     """The page text and its table when a header line starts a block of lines whose cells
     (runs of characters separated by wide gaps) fall into the same columns."""
     try:
         if page.get_rotation() % 360:
             return None
-        boxes = _char_boxes(textpage, textpage.count_chars())
-        found = _column_table(textpage, page.get_height(), boxes)
+        boxes = _CharBoxes(textpage, textpage.count_chars())
+        raw = textpage.get_text_range() if raw is None else raw
+        found = _column_table(textpage, page.get_height(), boxes, raw, starts)
         if not found:
             return None
-        return _text_with_tables(page, page.get_height(), [found], "pdf_columns", textpage,
-                                 _char_centres(textpage, len(boxes), boxes))
+        height = page.get_height()
+        _, top, _, bottom = found[0]
+        return _text_with_tables(page, height, [found], "pdf_columns", textpage,
+                                 _line_centres(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top)))
     except pypdfium2.PdfiumError:
         return None
 
 
 def _line_segments(boxes, raw: str, start: int, end: int) -> list[tuple[float, float, int, int]]:
-    """(x0, x1, first, last) of each run of characters in raw[start:end] with no wide gap inside."""
+    """(x0, x1, first, last) of each run of words in raw[start:end] with no wide gap between them.
+    A gap wide enough to separate cells comes with a blank in pdfium's text (a generated space), so
+    only each word's first and last characters are measured. A justified line stretches every blank
+    alike: when its narrowest blank is wide, a gap must be wider than `JUSTIFIED_GAP_SHARE` times it."""
+    words = []
+    for m in _WORD.finditer(raw, start, end):
+        first, last = m.start(), m.end() - 1
+        words.append((boxes[first][0], max(boxes[first][2], boxes[last][2]), first, last))
+    gaps = [b[0] - a[1] for a, b in zip(words, words[1:])]
+    limit = COLUMN_GAP_PT
+    if len(gaps) >= MIN_JUSTIFIED_GAPS:
+        limit = max(limit, JUSTIFIED_GAP_SHARE * min(gaps))
     segments: list[list] = []
-    for i in range(start, end):
-        if raw[i].isspace():
-            continue
-        left, _, right, _ = boxes[i]
-        if segments and left - segments[-1][1] <= COLUMN_GAP_PT:
-            segments[-1][1], segments[-1][3] = max(segments[-1][1], right), i
+    for k, (left, right, first, last) in enumerate(words):
+        if segments and gaps[k - 1] <= limit:
+            segments[-1][1], segments[-1][3] = max(segments[-1][1], right), last
         else:
-            segments.append([left, right, i, i])
+            segments.append([left, right, first, last])
     return [tuple(s) for s in segments]
 
 
-def _column_table(textpage, height: float, boxes=None):
-    """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None."""
-    raw = textpage.get_text_range()
+def _column_table(textpage, height: float, boxes=None, raw: str | None = None, starts: list[int] | None = None):
+    """(bbox, row lines, rows) of the first table found by column alignment under a header line, or None.
+    A caller that has the page's raw text and its header lines (`header_lines(raw)`) passes them.
+
+    The table's words are placed by position: pdfium's lines from the header on, while they read like
+    table lines (several cells, or one narrow cell), are regrouped into visual lines by their words'
+    height on the page, since pdfium writes a row whose cells wrap as one line per cell. Columns are
+    the runs of x the cells of lines with several cells cover. A visual line that leaves the anchor
+    column (the one most lines fill: a number or status column, which never wraps) empty continues
+    the row above (a wrapped cell), unless it opens a group ("II. …")."""
+    raw = textpage.get_text_range() if raw is None else raw
     if len(raw) != textpage.count_chars():
         return None  # characters and text do not line up one to one
     if boxes is None:
-        boxes = _char_boxes(textpage, len(raw))
-    starts = header_lines(raw)
+        boxes = _CharBoxes(textpage, len(raw))
+    starts = header_lines(raw) if starts is None else starts
     if not starts:
         return None
     lines = line_spans(raw)
     for header_start in starts:
         first = next(k for k, (a, b) in enumerate(lines) if a <= header_start <= b)
-        block = []
-        for a, b in lines[first:]:
-            segments = _line_segments(boxes, raw, a, b)
-            if len(segments) < 2:
-                break
-            block.append(segments)
-        if len(block) < 1 + MIN_COLUMN_ROWS:
-            continue
-        runs: list[list[float]] = []
-        for x0, x1 in sorted((seg[0], seg[1]) for segments in block for seg in segments):
-            if runs and x0 <= runs[-1][1] + 1.0:
-                runs[-1][1] = max(runs[-1][1], x1)
-            else:
-                runs.append([x0, x1])
-        if len(runs) < 2:
-            continue
-        rows = []
-        for segments in block:
-            cells: dict[int, list[str]] = {}
-            for x0, x1, i, j in segments:
-                col = next(k for k, (r0, r1) in enumerate(runs) if r0 - 1.0 <= x0 <= r1)
-                cells.setdefault(col, []).append(_SPACES.sub(" ", raw[i:j + 1]).strip())
-            rows.append([" ".join(cells[k]) if k in cells else "" for k in range(len(runs))])
-        ends = [boxes[i] for segments in block for _, _, a, b in segments for i in (a, b)]
-        x0 = min(b[0] for b in ends) - 1
-        x1 = max(b[2] for b in ends) + 1
-        y_low = min(b[1] for b in ends) - 1
-        y_high = max(b[3] for b in ends) + 1
-        return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
+        found = _column_block(raw, boxes, lines, first)
+        if found is not None:
+            visual, runs = found
+            rows = _column_rows(raw, visual, runs)
+            if len(rows) < 1 + MIN_COLUMN_ROWS:
+                continue
+            ends = [boxes[i] for line in visual for _, _, a, b in line[1] for i in (a, b)]
+            x0 = min(b[0] for b in ends) - 1
+            x1 = max(b[2] for b in ends) + 1
+            y_low = min(b[1] for b in ends) - 1
+            y_high = max(b[3] for b in ends) + 1
+            return (x0, height - y_high, x1, height - y_low), _table_lines(rows), _table_rows(rows)
     return None
+
+
+def _column_block(raw: str, boxes, lines: list[tuple[int, int]], first: int):
+    """(visual lines top first, each (y, segments); column runs) of the table whose header is pdfium
+    line `first`, or None."""
+    header = _line_segments(boxes, raw, *lines[first])
+    if len(header) < 2:
+        return None
+    width = header[-1][1] - header[0][0]
+    words = []
+    for a, b in lines[first:]:
+        segments = _line_segments(boxes, raw, a, b)
+        if not segments:
+            continue
+        if len(segments) == 1 and segments[0][1] - segments[0][0] > NARROW_CELL_SHARE * width:
+            break  # a line of prose: the table has ended
+        for x0, x1, i, j in segments:
+            words.append(((boxes[i][1] + boxes[i][3]) / 2, boxes[i][3] - boxes[i][1], x0, x1, i, j))
+    visual: list[list] = []  # [y, height, segments]
+    for y, h, x0, x1, i, j in sorted(words, key=lambda w: (-w[0], w[2])):
+        if visual and abs(visual[-1][0] - y) <= SAME_LINE_SHARE * max(h, visual[-1][1]):
+            visual[-1][2].append((x0, x1, i, j))
+        else:
+            visual.append([y, h, [(x0, x1, i, j)]])
+    lines_out = [(y, sorted(segments)) for y, _, segments in visual]
+    runs: list[list[float]] = []
+    for x0, x1 in sorted((seg[0], seg[1]) for _, segments in lines_out if len(segments) >= 2 for seg in segments):
+        if runs and x0 <= runs[-1][1] + 1.0:
+            runs[-1][1] = max(runs[-1][1], x1)
+        else:
+            runs.append([x0, x1])
+    if len(runs) < 2:
+        return None
+    kept = []
+    for y, segments in lines_out:  # a lone cell must sit in one column: else the table has ended
+        cols = [_run_of(runs, seg) for seg in segments]
+        if None in cols:
+            break
+        kept.append((y, segments))
+    return kept, runs
+
+
+def _anchor_column(header: dict[int, list[str]], filled: list[set[int]], n_cols: int) -> int:
+    """The column every row fills on its first line and no cell wraps in: the number column, else a
+    status column, by the header's words; else the column most lines fill."""
+    roles = {col: header_role(" ".join(words)) for col, words in header.items()}
+    for wanted in ANCHOR_ROLES:
+        col = next((c for c in sorted(roles) if roles[c] == wanted), None)
+        if col is not None:
+            return col
+    counts = Counter(col for cols in filled for col in cols)
+    return max(range(n_cols), key=lambda col: (counts[col], -col))
+
+
+def _run_of(runs: list[list[float]], segment) -> int | None:
+    """The column run a segment starts in, when it does not reach into the next run."""
+    x0, x1 = segment[0], segment[1]
+    for k, (r0, r1) in enumerate(runs):
+        if r0 - 1.0 <= x0 <= r1:
+            following = runs[k + 1][0] if k + 1 < len(runs) else math.inf
+            return k if x1 < following else None
+    return None
+
+
+def _column_rows(raw: str, visual, runs) -> list[list[str]]:
+    """The table's rows. A row begins at each visual line that fills the anchor column (the header's
+    line, the number or status column) or opens a group ("II. …"); any other line belongs to a wrapped
+    cell: to the row above when cells are aligned to the top, to the nearest row when they are centred
+    (an anchor cell between two lines of one cell says so)."""
+    filled = [{_run_of(runs, seg) for seg in segments} for _, segments in visual]
+    lines = []
+    for segments in (segments for _, segments in visual):
+        texts: dict[int, list[str]] = {}
+        for seg in segments:
+            texts.setdefault(_run_of(runs, seg), []).append(_SPACES.sub(" ", raw[seg[2]:seg[3] + 1]).strip())
+        lines.append(texts)
+    anchor = _anchor_column(lines[0], filled, len(runs))
+    starts = [k for k, (texts, cols) in enumerate(zip(lines, filled))
+              if k == 0 or anchor in cols or _GROUP_LABEL.match(" ".join(texts.get(min(cols), [])))]
+    ys = [y for y, _ in visual]
+    centred = _centred(ys, filled, starts)
+    owner = []
+    for k, y in enumerate(ys):
+        above = max((s for s in starts if s <= k), default=0)
+        below = min((s for s in starts if s > k), default=None)
+        if centred and below is not None and k not in starts and abs(ys[below] - y) < abs(ys[above] - y):
+            owner.append(below)
+        else:
+            owner.append(above)
+    rows: dict[int, list[list[str]]] = {s: [[] for _ in runs] for s in starts}
+    for k, texts in enumerate(lines):
+        for col, parts in texts.items():
+            rows[owner[k]][col].extend(parts)
+    return [[" ".join(parts) for parts in rows[s]] for s in starts]
+
+
+def _centred(ys: list[float], filled: list[set[int]], starts: list[int]) -> bool:
+    """Are the table's cells centred vertically: does a row's anchor line lie between two lines of
+    one of its cells (lines of no anchor right above and below it, in a column the anchor line leaves
+    empty)? When cells are aligned to the top, the anchor line holds each cell's first line."""
+    start_set = set(starts)
+    for s in starts[1:]:
+        before = s - 1 if s - 1 >= 0 and s - 1 not in start_set else None
+        after = s + 1 if s + 1 < len(ys) and s + 1 not in start_set else None
+        if before is not None and after is not None and (filled[before] & filled[after]) - filled[s]:
+            return True
+    return False
 
 
 # --- running headers, footers and page numbers ------------------------------

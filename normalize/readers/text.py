@@ -1,7 +1,7 @@
 """Plain text and markdown files, in UTF-8/UTF-16 or a legacy Vietnamese 8-bit encoding.
 
-Pipe tables and tables flattened to one cell per line are found on the text as read,
-before the layout pass joins lines.
+Pipe tables, tables flattened to one cell per line and region norm tables flattened
+into wrapped lines are found on the text as read, before the layout pass joins lines.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import regex
 
 from normalize.decode import decode_lenient
 from normalize.raw import RawDocument, ReadError
-from normalize.tables import find_cell_line_tables, find_text_tables
+from normalize.tables import find_cell_line_tables, find_norm_row_tables, find_text_tables
 
 # Signs that a .txt file is really markdown from a converter.
 _MARKDOWN_SIGNS = regex.compile(r"(?m)^#{1,6}\s|\*\*\S|\\[*_#\[\]]|^\s*[-*]\s.*\*\S")
@@ -46,4 +46,13 @@ def read_text_data(data: bytes, suffix: str) -> RawDocument:
     markdown = ext in (".md", ".markdown") or len(_MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
     return RawDocument(text=text, file_type=ext.lstrip("."), markup="markdown" if markdown else "plain",
                        repairs=repairs, lossy=REPLACED_BYTES in repairs,
-                       tables=find_text_tables(text) + find_cell_line_tables(text))
+                       tables=_in_order(find_text_tables(text) + find_cell_line_tables(text) + find_norm_row_tables(text)))
+
+
+def _in_order(tables: list) -> list:
+    """The tables in document order; one that overlaps a table before it is left out."""
+    out = []
+    for table in sorted(tables, key=lambda t: (t.char_start, -t.char_end)):
+        if not out or table.char_start >= out[-1].char_end:
+            out.append(table)
+    return out

@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from extract.audit.tables import table_findings
-from extract.registry import extract_document
+from extract.prepare import prepare
+from extract.registry import checks as registry_checks, extract_document, run_components
 from extract.tables import header_block, read_table
 from gazetteer.tables import cell_status, header_role, is_mark, money_unit
 from normalize.pipeline import normalize_path, normalize_raw
@@ -52,12 +53,21 @@ def test_table_case(case, tmp_path):
             assert [[r.criterion_no, r.status] for r in from_tables["criteria"]] == case["criteria"]
         if "funding" in case:
             assert [[r.amount_vnd, r.role, r.source] for r in from_tables["funding"]] == case["funding"]
+        if "indicators" in case:
+            assert [[r.value, r.role, r.comparator, r.indicator_id, r.criterion_no]
+                    for r in from_tables["indicators"]] == case["indicators"]
         if "counts" in case:
             assert [[r.value, r.status] for r in from_tables["counts"]] == case["counts"]
         if "findings" in case:
             checks = [f.check for f in extraction.findings if f.evidence
                       and any(t.char_start <= f.evidence[0][0] < t.char_end for t in doc.tables)]
             assert checks == case["findings"]
+        if "checks" in case:  # which audit check makes them: each claim is found once
+            prep = prepare(doc)
+            records = run_components(prep)
+            made = sorted((f.evidence[0], c.name) for c in registry_checks() for f in c.run(prep, records)
+                          if f.evidence and any(t.char_start <= f.evidence[0][0] < t.char_end for t in doc.tables))
+            assert [name for _, name in made] == case["checks"]
 
 
 def test_every_record_from_a_table_quotes_its_cell():
@@ -152,3 +162,31 @@ def test_rates_read_from_a_quotient_cell_are_plain_numbers(tmp_path):
     (rate,) = [r for r in records["indicators"] if r.rule == "table_actual_cell" and r.value == 91.2]
     assert (rate.numerator, rate.denominator, rate.indicator_id) == (118.3, 130.0, "1.1")
     assert type(rate.numerator) is float and type(rate.denominator) is float
+
+
+@pytest.mark.parametrize("text, template", [
+    ("| TT | Nguồn vốn | Số tiền (triệu đồng) | Tỷ lệ (%) |\n|---|---|---|---|\n| | Tổng cộng | 1.000 | 100 |\n"
+     "| 1 | Ngân sách xã | 600 | 60 |\n| 2 | Nhân dân đóng góp | 400 | 45 |\n", "table_share"),
+    ("| TT | Tên tiêu chí | Kết quả thực hiện | Số liệu | Đánh giá |\n|---|---|---|---|---|\n| 1 | Quy hoạch | Đạt | | Đạt |\n"
+     "| 2 | Giao thông | 80% số tuyến | 12/20 | Chưa đạt |\n| 3 | Điện | 99% số hộ | 99/100 | Đạt |\n", "table_cell_rate"),
+    ("| TT | Nội dung | Điểm |\n|---|---|---|\n| 1 | 1. Lập nhiệm vụ | 20 |\n| 2 | 2. Đồ án | 50 |\n| 3 | 3. Công bố | 30 |\n"
+     "| | Cộng (1 + 2) | 100 |\n", "table_named_parts_left_out"),
+])
+def test_table_findings_come_from_their_templates_in_both_languages(text, template):
+    from extract.audit.messages import message, templates
+
+    doc = markdown_doc(text)
+    (finding,) = table_findings(doc.tables, doc.text, extract_document(doc).records)
+    assert finding.params["template"] == template
+    assert (finding.check, finding.severity) == (templates()[template]["check"], templates()[template]["severity"])
+    assert finding.message == message(finding, "en") != message(finding, "vi")
+
+
+def test_declared_count_against_the_table_speaks_both_languages():
+    from extract.audit.messages import message
+
+    rows = "".join(f"| {n} | Tiêu chí {n} | {'Chưa đạt' if n > 15 else 'Đạt'} |\n" for n in range(1, 20))
+    doc = markdown_doc("Đến nay xã đã đạt 17/19 tiêu chí.\n\n| TT | Tên tiêu chí | Đánh giá |\n|---|---|---|\n" + rows)
+    (finding,) = table_findings(doc.tables, doc.text, extract_document(doc).records)
+    assert finding.params["template"] == "table_declared_met"
+    assert "17" in message(finding, "vi") and "15" in message(finding, "vi") and "19" in message(finding, "vi")

@@ -129,6 +129,73 @@ def test_pdf_table_without_ruling_lines_by_column_alignment(fixtures):
     assert "10 | Thu nhập | Chưa hoàn thành | Chưa đạt" in doc.text
 
 
+def test_unruled_table_without_a_number_column_with_wrapped_cells(fixtures):
+    doc = pdf(fixtures, "pdf_unruled_wrapped")
+    assert_cells_are_spans(doc)
+    (table,) = doc.tables
+    assert (table.source, table.n_rows, table.n_cols) == ("pdf_columns", 20, 3)
+    rows = grid(doc, table)
+    assert rows[0] == ["Tên tiêu chí", "Kết quả thực hiện", "Đánh giá"]
+    assert rows[13] == ["Tổ chức sản xuất và phát triển kinh tế nông thôn",
+                        "Chưa hoàn thành các nội dung theo quy định của tỉnh", "Chưa đạt"]  # wrapped over lines
+    assert rows[10] == ["Thu nhập", "Đang thực hiện", "Phấn đấu đạt năm 2025"]
+    assert "Trên đây là báo cáo" in doc.text and "Trên đây" not in doc.text[table.char_start:table.char_end]
+
+
+@pytest.mark.parametrize("v_align", ["TOP", "MIDDLE"])
+def test_unruled_cells_wrapped_over_three_lines_aligned_to_top_or_centred(tmp_path, v_align):
+    if build.typesetting_problem():
+        pytest.skip(build.typesetting_problem())
+    doc = normalize_path(build.pdf_unruled_aligned(tmp_path / "t.pdf", build.find_vietnamese_font(), v_align))
+    (table,) = doc.tables
+    assert grid(doc, table)[1:] == [
+        ["1", "Quy hoạch", "Hoàn thành", "Đạt"],
+        ["13", "Tổ chức sản xuất và phát triển kinh tế nông thôn", "Chưa hoàn thành việc xây dựng", "Chưa đạt"],
+        ["17", "Môi trường và an toàn thực phẩm", "Chưa hoàn thành", "Chưa đạt"],
+        ["18", "Hệ thống chính trị", "Hoàn thành", "Đạt"]]
+
+
+def test_word_tables_split_by_hand_are_one_table_each(fixtures):
+    doc = fixtures["docx_split_by_hand"]
+    assert_cells_are_spans(doc)
+    criteria = next(t for t in doc.tables if t.n_cols == 4)
+    rows = grid(doc, criteria)
+    assert criteria.n_rows == 20 and rows[0] == ["TT", "Tên tiêu chí", "Kết quả thực hiện", "Đánh giá"]
+    assert [r[0] for r in rows[1:]] == [str(n) for n in range(1, 20)]  # the repeated header is not a row
+    money = next(t for t in doc.tables if t.n_cols == 3)
+    assert [r[1] for r in grid(doc, money)] == ["Nguồn vốn", "Ngân sách huyện", "Ngân sách xã", "Vốn lồng ghép",
+                                                 "Nhân dân đóng góp", "Tổng cộng"]  # split without a header
+
+
+@pytest.mark.parametrize("between, second, joined", [
+    ("\n\n", "| TT | Tên tiêu chí | Đánh giá |\n| 3 | Điện | Đạt |\n| 4 | Trường học | Đạt |\n", True),
+    ("\n\n", "| 3 | Điện | Đạt |\n| 4 | Trường học | Đạt |\n", True),
+    ("\n\n", "| TT | Nguồn vốn | Số tiền |\n| 1 | Ngân sách xã | 100 |\n", False),  # a header of its own
+    ("\n\nBảng 2. Kinh phí\n\n", "| 3 | Điện | Đạt |\n| 4 | Trường học | Đạt |\n", False),  # text between
+    ("\n\n", "| 3 | Điện |\n| 4 | Trường học |\n", False),  # other columns
+])
+def test_tables_split_by_hand(between, second, joined):
+    from normalize.tables import join_split
+
+    text = "| TT | Tên tiêu chí | Đánh giá |\n| 1 | Quy hoạch | Đạt |\n| 2 | Giao thông | Đạt |" + between + second
+    tables = find_text_tables(text)
+    assert len(tables) == 2
+    out = join_split(tables, text)
+    assert len(out) == (1 if joined else 2)
+    if joined:
+        assert [text[r[0].char_start:r[0].char_end] for r in out[0].rows()] == ["TT", "1", "2", "3", "4"]
+
+
+def test_header_lines_without_a_number_column():
+    from gazetteer.tables import header_lines
+
+    text = "Bảng tự đánh giá\nTên tiêu chí  Kết quả thực hiện  Đánh giá\nQuy hoạch  Hoàn thành  Đạt\n"
+    assert header_lines(text) == [text.index("Tên tiêu chí")]
+    prose = "Kết quả thực hiện các tiêu chí được đánh giá như sau.\n"
+    assert header_lines(prose) == []  # roles enough, but the line opens no column
+    assert header_lines("TT Tên tiêu chí Kết quả Đánh giá\n") == [0]
+
+
 def test_pages_without_tables_stay_on_the_text_path(tmp_path, monkeypatch):
     if build.typesetting_problem():
         pytest.skip(build.typesetting_problem())
@@ -236,3 +303,23 @@ def test_table_flattened_with_bar_lines_between_cells():
     rows = [[text[c.char_start:c.char_end] for c in row] for row in table.rows()]
     assert rows == [["TT", "Tên tiêu chí", "Nội dung tiêu\nchí", "Điểm chuẩn"], ["1", "Quy hoạch"], ["1. Lập nhiệm vụ", "15"]]
     assert find_cell_line_tables("TT\n|\nmột\n|\nhai\n") == []
+
+
+def test_region_norm_table_flattened_into_wrapped_lines(tmp_path):
+    from normalize.tables import NORM_ROWS, find_norm_row_tables
+
+    text = ("Chi tieu theo vung\nTT Ten tieu chi Noi dung tieu chi Chi tieu\nchung TDMN Dong bang Tay Nguyen\n"
+            "6.1. Ty le thon co\nnha van hoa dat chuan 80% 60% 100% 70%\nva duoc su dung (50% (30% (60% (40%\n"
+            "6 Van hoa\n6.2. Ty le xa co san the thao 90% 80% 95% 85%\n")
+    (table,) = find_norm_row_tables(text)
+    assert (table.source, table.n_rows, table.n_cols, table.header_rows) == (NORM_ROWS, 3, 6, 0)
+    rows = [[(c.col, c.row_span, text[c.char_start:c.char_end]) for c in row] for row in table.rows()]
+    assert rows[0] == [(0, 2, "6.1"), (1, 1, "Ty le thon co\nnha van hoa dat chuan"), (2, 1, "80%"), (3, 1, "60%"),
+                       (4, 1, "100%"), (5, 1, "70%")]
+    assert rows[1][0] == (1, 1, "va duoc su dung (")  # the values of the next line continue 6.1: its number spans both
+    assert [v for _, _, v in rows[1][1:]] == ["50%", "30%", "60%", "40%"]
+    assert rows[2][:2] == [(0, 1, "6.2"), (1, 1, "Ty le xa co san the thao")]
+    path = tmp_path / "norms.txt"
+    path.write_text(text, encoding="utf-8")
+    assert_cells_are_spans_allowing_lines(normalize_path(path))
+    assert find_norm_row_tables(text.replace("TDMN", "").replace("Dong bang", "").replace("Tay Nguyen", "")) == []
