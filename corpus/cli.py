@@ -71,16 +71,16 @@ def run_cmd(
     """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "local" and not scheduler:  # the workers' warm-up runs while this process plans the run
+        from corpus.engine import start_workers_server
+
+        start_workers_server()
     from corpus.report import languages
 
     if lang not in languages():
         _fail(f"unknown report language {lang!r}: choose one of {', '.join(languages())}")
     if scheduler and engine != "dask":
         _fail("--scheduler needs --engine dask")
-    if engine == "local":  # the workers' warm-up runs while this process plans the run
-        from corpus.engine import start_workers_server
-
-        start_workers_server()
     from corpus.batch import RunOptions, discover, run_batch, sample_corpus
     from corpus.tables import check_output_folder
     targets = list(paths) if paths else [sample_corpus()]
