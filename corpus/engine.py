@@ -36,23 +36,26 @@ _STOP_GRACE_S = 5.0
 _START_WAIT_S = 60.0  # how long a new worker may take to be ready before its task's clock starts anyway
 
 
-def _context():
+def _context(dask: bool = False):
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["corpus.engine_preload"])
+        # Modules the server imports once for every process forked from it (a server already running keeps its own).
+        ctx.set_forkserver_preload(["distributed", "corpus.engine_preload"] if dask else ["corpus.engine_preload"])
     return ctx
 
 
-def start_workers_server() -> None:
+def start_workers_server(dask: bool = False) -> None:
     """Start the server the workers are forked from, if not running, without waiting for its warm-up.
 
     The server inherits this process's environment: numeric libraries are set
-    to one thread first (the parallelism is one document per process).
+    to one thread first (the parallelism is one document per process). With
+    `dask` it also imports Dask's worker, for the processes of a local Dask
+    cluster forked from it.
     """
     for name in _THREAD_ENV:
         os.environ.setdefault(name, "1")
-    ctx = _context()
+    ctx = _context(dask)
     if ctx.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
