@@ -71,10 +71,10 @@ def run_cmd(
     """Read every document and write the tables (Parquet, CSV, DuckDB), report.html and ntm.xlsx."""
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if engine == "local" and not scheduler:  # the workers' warm-up runs while this process plans the run
+    if not scheduler:  # the workers' (or the local Dask cluster's) warm-up runs while this process plans the run
         from corpus.engine import start_workers_server
 
-        start_workers_server()
+        start_workers_server(dask=engine == "dask")
     from corpus.report import languages
 
     if lang not in languages():
