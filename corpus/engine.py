@@ -15,6 +15,7 @@ parent's own start; this module imports the worker side only when it runs.
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import os
 import signal
@@ -61,6 +62,38 @@ def start_workers_server(dask: bool = False) -> None:
 
         with _without_main_script():
             forkserver.ensure_running()
+        global _STOP_AT_EXIT
+        if not _STOP_AT_EXIT:
+            atexit.register(stop_workers_server)
+            _STOP_AT_EXIT = True
+
+
+_STOP_AT_EXIT = False
+
+
+def stop_workers_server() -> None:
+    """Stop the workers' server now, even in the middle of its warm-up, and wait for it to end.
+
+    Called when this process exits: a run that found nothing to do (or a
+    command that failed early) does not leave the server warming up for
+    nothing after it. A server started later is a new one.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if not pid:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    stop = getattr(server, "_stop", None)  # closes its pipe, reaps it and forgets it
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 def _death_message(exitcode: int | None) -> str:
