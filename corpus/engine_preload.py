@@ -15,9 +15,7 @@ import corpus.workers  # noqa: F401 - the worker loop itself
 
 SAMPLES = Path(__file__).with_name("samples")
 
-# The readers, the report page, and what the workbook's process (forked from here too) writes with.
-for _module in ("normalize.readers.pdf", "normalize.readers.docx", "corpus.report", "pyarrow.parquet", "xlsxwriter",
-                "corpus.excel"):
+for _module in ("normalize.readers.pdf", "normalize.readers.docx", "corpus.report"):
     try:
         importlib.import_module(_module)
     except Exception:  # noqa: BLE001 - a reader that cannot load fails per document, with its message
