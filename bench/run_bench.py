@@ -230,6 +230,8 @@ def start_times(code: Path, one_file: Path, scratch: Path, repeat: int = 3) -> d
                 best[name] = None
                 continue
             best[name] = min(best.get(name) or figures["wall_s"], figures["wall_s"])
+            if name == "one_file_s":  # the CPU of every process of the run (parent, server, worker, workbook)
+                best["one_file_cpu_s"] = min(best.get("one_file_cpu_s") or figures["cpu_s"], figures["cpu_s"])
     return best
 
 
@@ -525,7 +527,8 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
     start = results.get("start", {})
     if start:
         out.append(("`ntm --help` / `ntm --version`", f"{start['help_s']} s / {start['version_s'] or '–'} s", "< 0.5 s"))
-        out.append(("one-file run, wall", f"{start['one_file_s']} s", "< 2 s"))
+        cpu = f" ({start['one_file_cpu_s']} CPU-s in all its processes)" if start.get("one_file_cpu_s") else ""
+        out.append(("one-file run, wall", f"{start['one_file_s']} s{cpu}", "< 2 s"))
     text = results.get("text", {})
     for n, r in text.items():
         out.append((f"{n} text documents ({r['megabytes']} MB): wall, text MB/s per core",
