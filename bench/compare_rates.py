@@ -1,6 +1,7 @@
 """Per-core rates of the per-document work, for this tree and another, side by side.
 
-    python bench/compare_rates.py --baseline /tmp/main-tree   # e.g. `git archive main | tar -x -C DIR`
+    python bench/compare_rates.py --baseline main             # a git ref of this repository
+    python bench/compare_rates.py --baseline /tmp/main-tree   # or another source tree
 
 Normalize + extract MB/s per core on generated text plans, worker ms per page
 on typeset PDFs, and seconds per MB of one generated plan from 100 KB to 10 MB,
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run_bench import DEFAULT_PROVINCE, make_archive  # noqa: E402
+from run_bench import DEFAULT_PROVINCE, baseline_tree, make_archive  # noqa: E402
 
 
 SCALE_SIZES = (100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
@@ -68,13 +69,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=200, help="generated plans per format (default 200)")
     parser.add_argument("--pdf-docs", type=int, default=100, help="PDFs measured (default 100)")
-    parser.add_argument("--baseline", type=Path, help="another code tree measured beside this one")
+    parser.add_argument("--baseline", help="another source tree, or a git ref of this repository, measured beside this one")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "runs" / time.strftime("rates-%Y%m%d-%H%M%S"))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     archive = args.out / "archive"
     make_archive(archive, args.docs, ["txt", "pdf"], DEFAULT_PROVINCE, args.workers)
-    trees = {"this tree": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+    trees = {"this tree": ROOT}
+    if args.baseline:
+        given = Path(args.baseline)
+        trees["baseline"] = given.resolve() if given.is_dir() else baseline_tree(args.baseline, args.out / "trees")
     rates = per_core_rates(trees, archive, ["txt", "pdf"], args.pdf_docs)
     (args.out / "rates.json").write_text(json.dumps(rates, indent=2) + "\n")
     print_rates(rates)

@@ -21,9 +21,16 @@ prints one table:
 - the Dask engine (a local cluster of 2 workers) against the local one on the
   same corpus.
 
---code names the source tree whose `ntm` is measured (default: this one), so
-two versions can be measured with the same bench. With --profile N it also
-profiles the per-document function on N documents (pyinstrument).
+--code names the source tree whose `ntm` is measured (default: this one).
+--baseline REF measures a git ref of this repository beside it in the same
+run (its tree is extracted with `git archive` under --out), each measurement
+taken on both trees one after the other so that the machine's load weighs on
+both alike, and prints one table with a column per tree. --quick is a run of
+minutes: 40 PDFs, one text archive of 1,000 plans, baselines on 20 PDFs.
+With --profile N it also profiles the per-document function on N documents
+(pyinstrument).
+
+    python bench/run_bench.py --quick --baseline main --out /tmp/bench-quick
 """
 from __future__ import annotations
 
@@ -223,6 +230,8 @@ def start_times(code: Path, one_file: Path, scratch: Path, repeat: int = 3) -> d
                 best[name] = None
                 continue
             best[name] = min(best.get(name) or figures["wall_s"], figures["wall_s"])
+            if name == "one_file_s":  # the CPU of every process of the run (parent, server, worker, workbook)
+                best["one_file_cpu_s"] = min(best.get("one_file_cpu_s") or figures["cpu_s"], figures["cpu_s"])
     return best
 
 
@@ -375,20 +384,40 @@ def measure_text(code: Path, txt_folder: Path, out: Path, workers: int, rerun: b
     return result
 
 
-def measure_dask(code: Path, folder: Path, out: Path, workers: int, local_wall_s: float | None) -> dict | None:
-    """The Dask engine (a local cluster) on the same corpus as the local engine; None without dask."""
+def measure_dask(code: Path, folder: Path, out: Path, workers: int, local: dict | None = None) -> dict | None:
+    """The Dask engine (a local cluster) on the same corpus as the local engine; None without dask.
+
+    `local` is the local engine's run on that corpus ({"wall_s", "cpu_s"}), made here when not given.
+    """
     try:
         import distributed  # noqa: F401
     except ImportError:
         return None
-    if local_wall_s is None:
-        local_wall_s = ntm_run(code, folder, out / "local", workers)["wall_s"]
+    if local is None:
+        local = ntm_run(code, folder, out / "local", workers)
     run = ntm_run(code, folder, out / "dask", workers, engine="dask")
-    return {"docs": run["n_documents"], "wall_s": run["wall_s"], "cpu_s": run["cpu_s"], "local_wall_s": local_wall_s,
-            "dask_vs_local": round(run["wall_s"] / local_wall_s, 3), "peak_worker_rss_mb": run["peak_worker_rss_mb"]}
+    return {"docs": run["n_documents"], "wall_s": run["wall_s"], "cpu_s": run["cpu_s"], "local_wall_s": local["wall_s"],
+            "local_cpu_s": local.get("cpu_s"), "dask_vs_local": round(run["wall_s"] / local["wall_s"], 3),
+            "dask_vs_local_cpu": round(run["cpu_s"] / local["cpu_s"], 3) if local.get("cpu_s") else None,
+            "peak_worker_rss_mb": run["peak_worker_rss_mb"]}
 
 
 # ---------------------------------------------------------------- the run
+
+
+def baseline_tree(ref: str, folder: Path) -> Path:
+    """The source tree of git ref `ref` of this repository, extracted into `folder` (reused when there)."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{ref}^{{commit}}"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tree = folder / commit[:12]
+    if not (tree / "corpus" / "cli.py").is_file():
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", commit], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+        if archive.wait() != 0:
+            raise SystemExit(f"git archive {ref} failed")
+    return tree
 
 
 def main() -> None:
@@ -399,110 +428,166 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "runs" / time.strftime("%Y%m%d-%H%M%S"))
     parser.add_argument("--archives", type=Path, help="where the archives are built (default: OUT); reused when present")
     parser.add_argument("--code", type=Path, default=ROOT, help="the source tree whose `ntm` is measured")
+    parser.add_argument("--baseline", metavar="REF", help="a git ref measured beside --code in the same run")
+    parser.add_argument("--quick", action="store_true", help="a run of minutes: --docs 40 --scale 1000 --baseline-docs 20")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--province", default=DEFAULT_PROVINCE)
     parser.add_argument("--baseline-docs", type=int, default=100, help="PDFs the baselines read (default 100)")
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="profile the per-document function on N documents")
     args = parser.parse_args()
+    if args.quick:
+        args.docs, args.scale, args.baseline_docs = 40, "1000", 20
 
     _become_subreaper()
     args.out.mkdir(parents=True, exist_ok=True)
     archives = args.archives or args.out
-    code = args.code.resolve()
-    results: dict = {"code": str(code), "workers": args.workers, "cpu_count": os.cpu_count(),
-                     "load_average_at_start": os.getloadavg()}
+    trees = {"this": args.code.resolve()}
+    if args.baseline:
+        trees[f"baseline {args.baseline}"] = baseline_tree(args.baseline, args.out / "trees")
+    every: dict[str, dict] = {name: {"code": str(code), "workers": args.workers, "cpu_count": os.cpu_count(),
+                                     "load_average_at_start": os.getloadavg()} for name, code in trees.items()}
+
+    def each_tree(part: str, measure) -> None:
+        """One measurement on every tree, one after the other."""
+        for name, code in trees.items():
+            every[name][part] = measure(code, args.out / _slug(name))
+            print(json.dumps({name: {part: every[name][part]}}, ensure_ascii=False), flush=True)
 
     pdf_archive = archives / f"pdf-{args.docs}"
     info = make_archive(pdf_archive, args.docs, ["pdf"], args.province, args.workers)
     print(f"archive: {info['docs']} PDFs, {info['pdf_pages']} pages in {pdf_archive}", flush=True)
-    results["pdf"] = measure_pdf(code, pdf_archive / "pdf", args.out / "out_pdf", args.workers, args.baseline_docs)
-    print(json.dumps({"pdf": results["pdf"]}, ensure_ascii=False), flush=True)
+    each_tree("pdf", lambda code, out: measure_pdf(code, pdf_archive / "pdf", out / "out_pdf", args.workers,
+                                                   args.baseline_docs))
+    one_file = sorted((pdf_archive / "pdf").glob("*.pdf"))[0]
+    each_tree("start", lambda code, out: start_times(code, one_file, out))
 
-    results["start"] = start_times(code, sorted((pdf_archive / "pdf").glob("*.pdf"))[0], args.out)
-    print(json.dumps({"start": results["start"]}), flush=True)
-
-    results["text"] = {}
     sizes = [int(n) for n in args.scale.split(",") if n.strip()]
+    for name in trees:
+        every[name]["text"] = {}
     for n in sizes:
         txt_archive = archives / f"txt-{n}"
         make_archive(txt_archive, n, ["txt"], args.province, args.workers)
-        results["text"][n] = measure_text(code, txt_archive / "txt", args.out / f"out_txt_{n}", args.workers,
-                                          rerun=True)
-        print(json.dumps({f"text_{n}": results["text"][n]}), flush=True)
+        for name, code in trees.items():
+            every[name]["text"][n] = measure_text(code, txt_archive / "txt", args.out / _slug(name) / f"out_txt_{n}",
+                                                  args.workers, rerun=True)
+            print(json.dumps({name: {f"text_{n}": every[name]["text"][n]}}), flush=True)
 
     if not args.no_dask and sizes:
         n = sizes[0]
-        dask = measure_dask(code, archives / f"txt-{n}" / "txt", args.out / "engines", args.workers,
-                            results["text"][n]["wall_s"])
-        if dask is not None:
-            results["dask"] = dask
-            print(json.dumps({"dask": dask}), flush=True)
+        for name, code in trees.items():
+            dask = measure_dask(code, archives / f"txt-{n}" / "txt", args.out / _slug(name) / "engines", args.workers,
+                                every[name]["text"][n])
+            if dask is not None:
+                every[name]["dask"] = dask
+                print(json.dumps({name: {"dask": dask}}), flush=True)
 
     if args.profile:
         paths = sorted((pdf_archive / "pdf").iterdir())[: args.profile]
         text = profile(paths, args.out / "profile_pdf.txt")
         print("\n".join(text.splitlines()[:60]))
 
-    results["load_average_at_end"] = os.getloadavg()
-    (args.out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    for results in every.values():
+        results["load_average_at_end"] = os.getloadavg()
+    (args.out / "results.json").write_text(json.dumps(every if len(every) > 1 else every["this"], indent=2,
+                                                      ensure_ascii=False) + "\n")
     print()
-    print(table(results))
+    print(side_by_side(every) if len(every) > 1 else table(every["this"]))
 
 
-def table(results: dict) -> str:
-    """The bench's figures as one Markdown table (the README's "Performance" section holds one)."""
-    rows = [("measure", "figure", "goal")]
+def _slug(name: str) -> str:
+    return regex.sub(r"[^\w.-]+", "-", name).strip("-")
+
+
+def rows(results: dict) -> list[tuple[str, str, str]]:
+    """(measure, figure, goal) of one tree's figures, in the table's order."""
+    out: list[tuple[str, str, str]] = []
     pdf = results.get("pdf", {})
     if "ntm" in pdf:
         r = pdf["ntm"]
-        rows.append((f"`ntm run` on {r['docs']} PDFs ({r['pages']} pages), {results['workers']} workers",
-                     f"{r['pages_per_s']} pages/s wall, {r['pages_per_cpu_s']} pages/CPU-s", ""))
+        out.append((f"`ntm run` on {r['docs']} PDFs ({r['pages']} pages), {results['workers']} workers",
+                    f"{r['pages_per_s']} pages/s wall, {r['pages_per_cpu_s']} pages/CPU-s", ""))
         for name, label in (("pdfplumber_extract_text", "pdfplumber `extract_text`"),
                             ("pypdfium2_text", "pypdfium2 text"), ("poppler_pdftotext", "poppler `pdftotext`")):
             if name in pdf:
                 b = pdf[name]
                 goal = {"pdfplumber_extract_text": "≥ 20×", "pypdfium2_text": "≥ 0.33×"}.get(name, "")
-                rows.append((f"{label} alone, 1 process", f"{b['pages_per_s']} pages/s, {b['pages_per_cpu_s']} pages/CPU-s",
-                             ""))
-                rows.append((f"`ntm run` per CPU-s vs {label}", f"{pdf['ntm_per_cpu_s_vs'][name]}×", goal))
+                out.append((f"{label} alone, 1 process", f"{b['pages_per_s']} pages/s, {b['pages_per_cpu_s']} pages/CPU-s",
+                            ""))
+                out.append((f"`ntm run` per CPU-s vs {label}", f"{pdf['ntm_per_cpu_s_vs'][name]}×", goal))
             elif name == "poppler_pdftotext":
-                rows.append((f"{label}", "not installed: skipped", ""))
+                out.append((f"{label}", "not installed: skipped", ""))
         shares = r["wall_share_pct"]
-        rows.append(("PDF run wall time: processing / tables / report+xlsx / start+exit",
-                     " / ".join(f"{shares[k]}%" for k in ("process", "tables", "report_xlsx", "start_exit")), ""))
+        out.append(("PDF run wall time: processing / tables / report+xlsx / start+exit",
+                    " / ".join(f"{shares[k]}%" for k in ("process", "tables", "report_xlsx", "start_exit")), ""))
+        stages = r.get("stage_share_pct", {})
+        if stages:
+            out.append(("PDF run, time in the workers by stage (+ tables in the parent)",
+                        " / ".join(f"{k} {v}%" for k, v in stages.items()), ""))
     start = results.get("start", {})
     if start:
-        rows.append(("`ntm --help` / `ntm --version`", f"{start['help_s']} s / {start['version_s'] or '–'} s", "< 0.5 s"))
-        rows.append(("one-file run, wall", f"{start['one_file_s']} s", "< 2 s"))
+        out.append(("`ntm --help` / `ntm --version`", f"{start['help_s']} s / {start['version_s'] or '–'} s", "< 0.5 s"))
+        cpu = f" ({start['one_file_cpu_s']} CPU-s in all its processes)" if start.get("one_file_cpu_s") else ""
+        out.append(("one-file run, wall", f"{start['one_file_s']} s{cpu}", "< 2 s"))
     text = results.get("text", {})
     for n, r in text.items():
-        rows.append((f"{n} text documents ({r['megabytes']} MB): wall, text MB/s per core",
-                     f"{r['wall_s']} s, {r['mb_per_s_per_core']} MB/CPU-s", ""))
+        out.append((f"{n} text documents ({r['megabytes']} MB): wall, text MB/s per core",
+                    f"{r['wall_s']} s, {r['mb_per_s_per_core']} MB/CPU-s", ""))
         shares = r["wall_share_pct"]
-        rows.append((f"{n} texts wall time: processing / tables / report+xlsx / start+exit",
-                     " / ".join(f"{shares[k]}%" for k in ("process", "tables", "report_xlsx", "start_exit")), ""))
-        rows.append((f"{n} texts: parent / worker peak RSS", f"{r['parent_peak_rss_mb']} MB / {r['peak_worker_rss_mb']} MB", ""))
+        out.append((f"{n} texts wall time: processing / tables / report+xlsx / start+exit",
+                    " / ".join(f"{shares[k]}%" for k in ("process", "tables", "report_xlsx", "start_exit")), ""))
+        out.append((f"{n} texts: parent / worker peak RSS", f"{r['parent_peak_rss_mb']} MB / {r['peak_worker_rss_mb']} MB",
+                    ""))
         if "rerun_share_pct" in r:
-            rows.append((f"{n} texts: rerun with nothing changed", f"{r['rerun_wall_s']} s = {r['rerun_share_pct']}% of the first",
-                         "≤ 3%"))
+            out.append((f"{n} texts: rerun with nothing changed",
+                        f"{r['rerun_wall_s']} s = {r['rerun_share_pct']}% of the first", "≤ 3%"))
     sizes = sorted(text, key=int)
     if len(sizes) >= 2:
         a, b = text[sizes[0]]["parent_peak_rss_mb"], text[sizes[-1]]["parent_peak_rss_mb"]
-        rows.append((f"parent peak RSS, {sizes[-1]} vs {sizes[0]} documents", f"{round(100 * (b - a) / a, 1):+}%", "±10%"))
+        out.append((f"parent peak RSS, {sizes[-1]} vs {sizes[0]} documents", f"{round(100 * (b - a) / a, 1):+}%", "±10%"))
     dask = results.get("dask")
     if dask:
-        rows.append((f"Dask (local cluster) vs local engine, {dask['docs']} texts",
-                     f"{dask['wall_s']} s vs {dask['local_wall_s']} s = {dask['dask_vs_local']}×", "≤ 1.2×"))
+        cpu = f"; CPU {dask['cpu_s']} s vs {dask['local_cpu_s']} s = {dask['dask_vs_local_cpu']}×" \
+            if dask.get("dask_vs_local_cpu") else ""
+        out.append((f"Dask (local cluster) vs local engine, {dask['docs']} texts",
+                    f"{dask['wall_s']} s vs {dask['local_wall_s']} s = {dask['dask_vs_local']}×{cpu}", "≤ 1.2×"))
+    return out
+
+
+def _load_line(results: dict) -> str:
     load = (results.get("load_average_at_start"), results.get("load_average_at_end"))
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows[1:]]
-    if all(load):
-        lines.append("")
-        lines.append(f"Machine: {results['cpu_count']} cores; load average (1/5/15 min) "
-                     f"{' '.join(f'{x:.2f}' for x in load[0])} at the start, "
-                     f"{' '.join(f'{x:.2f}' for x in load[1])} at the end.")
-    return "\n".join(lines)
+    if not all(load):
+        return ""
+    return (f"Machine: {results['cpu_count']} cores; load average (1/5/15 min) "
+            f"{' '.join(f'{x:.2f}' for x in load[0])} at the start, "
+            f"{' '.join(f'{x:.2f}' for x in load[1])} at the end.")
+
+
+def _markdown(header: tuple, body: list[tuple]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + \
+        ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
+
+
+def table(results: dict) -> str:
+    """The bench's figures as one Markdown table (the README's "Performance" section holds one)."""
+    lines = _markdown(("measure", "figure", "goal"), rows(results))
+    load = _load_line(results)
+    return "\n".join(lines + (["", load] if load else []))
+
+
+def side_by_side(every: dict[str, dict]) -> str:
+    """One Markdown table with a column per tree (measures matched by their label)."""
+    names = list(every)
+    figures = {name: {label: figure for label, figure, _ in rows(results)} for name, results in every.items()}
+    labels: list[tuple[str, str]] = []
+    for name in names:
+        for label, _, goal in rows(every[name]):
+            if label not in {lab for lab, _ in labels}:
+                labels.append((label, goal))
+    body = [(label, *(figures[name].get(label, "–") for name in names), goal) for label, goal in labels]
+    lines = _markdown(("measure", *names, "goal"), body)
+    load = _load_line(every[names[0]])
+    return "\n".join(lines + (["", load] if load else []))
 
 
 if __name__ == "__main__":

@@ -353,15 +353,26 @@ def _folder_key(folder: Path) -> str | None:
         return None
 
 
-def _plan(files: list[Path], store: ShardStore, force: bool, roots: list[str] | None = None) -> _Plan:
-    """Hash every file; reuse the shard of an unchanged one, make a task for the others.
+@dataclass
+class _Hashed:
+    """An input file with its content hash, or why it is not read (`problem`)."""
 
-    With `roots`, a file that resolves outside all of them is an error row, its content never read.
-    """
-    rows: list[tuple[str, Entry]] = []
-    tasks: list[Task] = []
-    queued: set[str] = set()
-    reused = 0
+    path: Path
+    shown: str
+    sha256: str | None = None
+    problem: str | None = None
+
+    def entry(self) -> Entry:
+        if self.sha256 is None:
+            return Entry(path=self.shown, sha256=None, shard=f"unreadable-{_text_hash(self.shown)}.json",
+                         status="error", cacheable=False)
+        return Entry(path=self.shown, sha256=self.sha256, shard=shard_name(self.sha256, file_type_of(Path(self.path))),
+                     status="")
+
+
+def _hash_inputs(files: list[Path], roots: list[str] | None = None) -> list[_Hashed]:
+    """Hash every file; with `roots`, a file that resolves outside all of them is not read."""
+    hashed = []
     for path in files:
         shown = display_path(path)
         try:
@@ -370,24 +381,39 @@ def _plan(files: list[Path], store: ShardStore, force: bool, roots: list[str] | 
             st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):
                 raise _Refused("not a regular file (a folder, pipe or device)")
-            sha = content_hash(path)
+            hashed.append(_Hashed(path, shown, sha256=content_hash(path)))
         except (OSError, _Refused) as e:
             message = str(e) if isinstance(e, _Refused) else f"cannot read the file: {e.strerror or e}"
-            name = f"unreadable-{_text_hash(shown)}.json"
-            task = Task(index=-1, path=os.fspath(path), sha256="", shard=name)
-            write_shard(store.path(name), {"document": failure_row(task, message), "rows": {}})
-            rows.append((shown, Entry(path=shown, sha256=None, shard=name, status="error", cacheable=False)))
+            hashed.append(_Hashed(path, shown, problem=message))
+    return hashed
+
+
+def _entries(hashed: list[_Hashed]) -> list[Entry]:
+    """The manifest's entries of the hashed inputs, in the tables' order."""
+    return sorted((h.entry() for h in hashed), key=lambda e: e.path)
+
+
+def _plan(hashed: list[_Hashed], store: ShardStore, force: bool) -> _Plan:
+    """Reuse the shard of an unchanged file, make a task for the others; an unread file gets its error row."""
+    rows: list[tuple[str, Entry]] = []
+    tasks: list[Task] = []
+    queued: set[str] = set()
+    reused = 0
+    for h in hashed:
+        entry = h.entry()
+        rows.append((h.shown, entry))
+        name = entry.shard
+        if h.sha256 is None:
+            task = Task(index=-1, path=os.fspath(h.path), sha256="", shard=name)
+            write_shard(store.path(name), {"document": failure_row(task, h.problem), "rows": {}})
             continue
-        name = shard_name(sha, file_type_of(Path(path)))
-        entry = Entry(path=shown, sha256=sha, shard=name, status="")
-        rows.append((shown, entry))
         if name in queued:
             continue
         if not force and store.adopt(name):
             reused += 1
             continue
         queued.add(name)
-        tasks.append(Task(index=len(tasks), path=os.fspath(path), sha256=sha, shard=name))
+        tasks.append(Task(index=len(tasks), path=os.fspath(h.path), sha256=h.sha256, shard=name))
     rows.sort(key=lambda r: r[0])
     return _Plan(entries=[e for _, e in rows], tasks=tasks, reused=reused)
 
@@ -513,20 +539,20 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
     check_output_folder(out)
     engine = _engine(options)
     key = pipeline_key()
+    hashed = _hash_inputs(inputs.files, roots=None if options.follow_links else inputs.roots)
+    if not options.force:
+        unchanged = _unchanged_output(out, key, _entries(hashed), _views(options))
+        if unchanged is not None:  # same files, same pipeline: the output already is this run's
+            unchanged.elapsed_s = time.monotonic() - started
+            unchanged.skipped_output = inputs.skipped_output
+            return unchanged
     stale = _stale_folders(out)
     previous = [] if options.force else [f for f in [out, *stale] if _folder_key(f) == key]
     tmp = new_output_folder(out)
     try:
         store = ShardStore(tmp, sources=previous)
         (cache_dir(tmp) / PIPELINE_FILE).write_text(key + "\n", encoding="utf-8")
-        plan = _plan(inputs.files, store, options.force, roots=None if options.follow_links else inputs.roots)
-        if not options.force and not plan.tasks:
-            unchanged = _unchanged_output(out, key, plan.entries, _views(options))
-            if unchanged is not None:  # same files, same pipeline: the output already is this run's
-                shutil.rmtree(tmp, ignore_errors=True)
-                unchanged.elapsed_s = time.monotonic() - started
-                unchanged.skipped_output = inputs.skipped_output
-                return unchanged
+        plan = _plan(hashed, store, options.force)
         report = RunReport(engine=options.engine if isinstance(options.engine, str) else type(engine).__name__,
                            workers=options.workers, pipeline=key, views=_views(options),
                            processed=len(plan.tasks), reused=plan.reused, skipped_output=inputs.skipped_output)

@@ -79,10 +79,10 @@ def run_cmd(
         problem = scheduler_problem(scheduler)
         if problem:
             _fail(problem)
-    if engine == "local":  # the workers' warm-up runs while this process plans the run
+    else:  # the workers' (or the local Dask cluster's) warm-up runs while this process plans the run
         from corpus.engine import start_workers_server
 
-        start_workers_server()
+        start_workers_server(dask=engine == "dask")
     from corpus.batch import RunOptions, discover, run_batch, sample_corpus
     from corpus.tables import check_output_folder
     targets = list(paths) if paths else [sample_corpus()]

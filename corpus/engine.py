@@ -15,6 +15,7 @@ parent's own start; this module imports the worker side only when it runs.
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import os
 import signal
@@ -36,28 +37,63 @@ _STOP_GRACE_S = 5.0
 _START_WAIT_S = 60.0  # how long a new worker may take to be ready before its task's clock starts anyway
 
 
-def _context():
+def _context(dask: bool = False):
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["corpus.engine_preload"])
+        # Modules the server imports once for every process forked from it (a server already running keeps its own).
+        ctx.set_forkserver_preload(["distributed", "corpus.engine_preload"] if dask else ["corpus.engine_preload"])
     return ctx
 
 
-def start_workers_server() -> None:
+def start_workers_server(dask: bool = False) -> None:
     """Start the server the workers are forked from, if not running, without waiting for its warm-up.
 
     The server inherits this process's environment: numeric libraries are set
-    to one thread first (the parallelism is one document per process).
+    to one thread first (the parallelism is one document per process). With
+    `dask` it also imports Dask's worker, for the processes of a local Dask
+    cluster forked from it.
     """
     for name in _THREAD_ENV:
         os.environ.setdefault(name, "1")
-    ctx = _context()
+    ctx = _context(dask)
     if ctx.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         with _without_main_script():
             forkserver.ensure_running()
+        global _STOP_AT_EXIT
+        if not _STOP_AT_EXIT:
+            atexit.register(stop_workers_server)
+            _STOP_AT_EXIT = True
+
+
+_STOP_AT_EXIT = False
+
+
+def stop_workers_server() -> None:
+    """Stop the workers' server now, even in the middle of its warm-up, and wait for it to end.
+
+    Called when this process exits: a run that found nothing to do (or a
+    command that failed early) does not leave the server warming up for
+    nothing after it. A server started later is a new one.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if not pid:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    stop = getattr(server, "_stop", None)  # closes its pipe, reaps it and forgets it
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 def _death_message(exitcode: int | None) -> str:

@@ -16,10 +16,18 @@ background).
 
 Every worker is warmed up as the local engine's are (corpus.engine_preload,
 through a worker plugin, also on workers that join later), so the first
-documents do not pay for imports and caches.
+documents do not pay for imports and caches. The processes of a local
+cluster are forked from the local engine's warm server (started before the
+run is planned), so they start with the pipeline imported and warmed up
+instead of importing it after a fresh interpreter start.
+
+Each worker has one document queued behind the one it runs, so it never waits
+for a round trip to this process between documents; the time limit of a
+queued document counts from when one before it finished.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
 import uuid
 from dataclasses import dataclass
@@ -56,6 +64,56 @@ def _warm_up_plugin():
     return WarmUp()
 
 
+def _local_cluster(workers: int, max_memory_mb: int | None, LocalCluster):
+    """A cluster of `workers` processes on the loopback interface, forked from the warm server when there is one."""
+    import dask  # noqa: PLC0415
+
+    from corpus.engine import _without_main_script, start_workers_server  # noqa: PLC0415
+
+    start_workers_server(dask=True)
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}), _without_main_script():
+        return LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+            memory_limit=f"{max_memory_mb}MB" if max_memory_mb else "auto",
+        )
+
+
+class _Clocks:
+    """The time limits of the documents in flight on a cluster of `threads` threads.
+
+    Twice as many documents as threads are in flight, so each thread has the
+    next one queued. Dask runs them in the order they were handed out, so the
+    first `threads` of them are running: a document's clock starts when it is
+    handed out to a free thread, or when a document before it finishes.
+    """
+
+    def __init__(self, threads: int):
+        self.threads = threads
+        self.window = 2 * threads
+        self._order: list = []  # futures in the order handed out
+        self._started: dict = {}  # future -> when its clock started (running ones only)
+
+    def handed_out(self, future, now: float) -> None:
+        self._order.append(future)
+        self._promote(now)
+
+    def finished(self, future, now: float) -> None:
+        self._order.remove(future)
+        self._started.pop(future, None)
+        self._promote(now)
+
+    def _promote(self, now: float) -> None:
+        for future in self._order[: self.threads]:
+            self._started.setdefault(future, now)
+
+    def first_deadline(self, timeout_s: float) -> float:
+        return min(self._started.values(), default=time.monotonic()) + timeout_s
+
+    def overdue(self, now: float, timeout_s: float) -> list:
+        return [f for f, started in self._started.items() if now - started >= timeout_s]
+
+
 @dataclass
 class DaskEngine:
     """Run tasks on a Dask cluster: `scheduler` (tcp://host:port), a `client`, or a local cluster."""
@@ -78,11 +136,7 @@ class DaskEngine:
                 if self.scheduler:
                     client = Client(self.scheduler)
                 else:
-                    cluster = LocalCluster(
-                        n_workers=self.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                        dashboard_address=None,
-                        memory_limit=f"{self.max_memory_mb}MB" if self.max_memory_mb else "auto",
-                    )
+                    cluster = _local_cluster(self.workers, self.max_memory_mb, LocalCluster)
                     client = Client(cluster)
         try:
             try:
@@ -97,37 +151,38 @@ class DaskEngine:
                     cluster.close()
 
     def _run(self, client, wait, tasks, shard_folder: Path, on_outcome) -> None:
-        # As many documents in flight as the cluster has threads, so a document starts when handed out.
-        window = max(1, sum(client.nthreads().values()) or self.workers)
+        threads = max(1, sum(client.nthreads().values()) or self.workers)
+        clocks = _Clocks(threads)
         run_token = uuid.uuid4().hex[:8]  # keys unique to this run: Dask never hands back another run's result
         pending = iter(tasks)
-        in_flight: dict = {}  # future -> (task, handed-out time)
+        in_flight: dict = {}  # future -> task, in the order handed out
 
         def hand_out() -> None:
-            while len(in_flight) < window:
+            while len(in_flight) < clocks.window:
                 task = next(pending, None)
                 if task is None:
                     return
                 future = client.submit(_remote, task, self.page_lang, pure=False, key=f"ntm-{run_token}-{task.index}")
-                in_flight[future] = (task, time.monotonic())
+                in_flight[future] = task
+                clocks.handed_out(future, time.monotonic())
 
         hand_out()
         while in_flight:
-            oldest = min(started for _, started in in_flight.values())
-            timeout = max(0.05, oldest + self.timeout_s - time.monotonic())
+            timeout = max(0.05, clocks.first_deadline(self.timeout_s) - time.monotonic())
             try:
                 done, _ = wait(list(in_flight), timeout=timeout, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
-            for future in done:
-                task, _ = in_flight.pop(future)
-                on_outcome(self._collect(future, task, shard_folder))
             now = time.monotonic()
-            for future, (task, started) in list(in_flight.items()):
-                if now - started >= self.timeout_s:
-                    in_flight.pop(future)
-                    future.cancel()
-                    on_outcome(failure_outcome(task, f"timed out after {self.timeout_s:g} s", shard_folder))
+            for future in done:
+                task = in_flight.pop(future)
+                clocks.finished(future, now)
+                on_outcome(self._collect(future, task, shard_folder))
+            for future in clocks.overdue(now, self.timeout_s):
+                task = in_flight.pop(future)
+                clocks.finished(future, now)
+                future.cancel()
+                on_outcome(failure_outcome(task, f"timed out after {self.timeout_s:g} s", shard_folder))
             hand_out()
 
     @staticmethod

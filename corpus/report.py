@@ -908,6 +908,14 @@ def _env() -> Environment:
     return env
 
 
+def preload() -> None:
+    """Compile the summary's template and read the criteria sets it names, before the summary is written."""
+    from gazetteer.criteria import criteria_sets
+
+    _env().get_template("report.html.j2")
+    criteria_sets()
+
+
 def _asset(name: str) -> Markup:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 

@@ -13,6 +13,7 @@ import glob
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -112,11 +113,16 @@ def preload_writers() -> threading.Thread:
     """
 
     def load() -> None:
-        for module in ("duckdb", "xlsxwriter", "corpus.report", "corpus.excel", "corpus.audit_across"):
+        # pandas first: pyarrow imports it on the first table it builds from Python rows.
+        for module in ("pandas", "duckdb", "xlsxwriter", "corpus.report", "corpus.excel", "corpus.audit_across"):
             try:
                 __import__(module)
             except Exception:  # noqa: BLE001 - a missing writer fails later, where it is used, with its message
                 pass
+        try:
+            sys.modules["corpus.report"].preload()
+        except Exception:  # noqa: BLE001 - the summary compiles its template itself when it is written
+            pass
 
     thread = threading.Thread(target=load, name="ntm-preload-writers", daemon=True)
     thread.start()

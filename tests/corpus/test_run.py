@@ -48,3 +48,53 @@ def test_enum_columns_hold_contract_values(sample_run):
     for (table, col), allowed in ENUMS.items():
         values = set(tables[table][col].dropna().astype(str))
         assert values <= allowed, (table, col, values - allowed)
+
+
+def test_a_rerun_with_nothing_changed_touches_no_folder(tmp_path, monkeypatch):
+    import shutil
+
+    import corpus.batch as batch
+    from corpus.batch import RunOptions, run_batch
+    from tests.fixtures import build
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sample in sorted(build.SAMPLES.glob("*.txt"))[:2]:
+        shutil.copy(sample, folder / sample.name)
+    out = tmp_path / "out"
+    options = RunOptions(workers=1, progress="none", reports=False, xlsx=False)
+    run_batch([folder], out, options)
+
+    def no_new_folder(out):
+        raise AssertionError("an unchanged rerun must not start a new output folder")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "new_output_folder", no_new_folder)
+        again = run_batch([folder], out, options)
+        assert (again.processed, again.reused, again.n_documents) == (0, 2, 2)
+        changed = sorted(folder.glob("*.txt"))[0]
+        changed.write_text(changed.read_text(encoding="utf-8") + "\nPhụ lục thêm.\n", encoding="utf-8")
+        with pytest.raises(AssertionError, match="unchanged rerun"):
+            run_batch([folder], out, options)
+    redone = run_batch([folder], out, options)
+    assert (redone.processed, redone.reused) == (1, 1)
+
+
+def test_the_workers_server_can_be_stopped_mid_warm_up_and_started_again(tmp_path):
+    import os
+    from multiprocessing import forkserver
+
+    from corpus.engine import start_workers_server, stop_workers_server
+    from corpus.batch import RunOptions, run_batch
+    from tests.fixtures import build
+
+    stop_workers_server()  # whatever an earlier test left running
+    start_workers_server()
+    pid = forkserver._forkserver._forkserver_pid
+    assert pid
+    stop_workers_server()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # ended and reaped, not left behind as a zombie
+    report = run_batch([sorted(build.SAMPLES.glob("*.txt"))[0]], tmp_path / "out",
+                       RunOptions(workers=1, progress="none", reports=False, xlsx=False))
+    assert report.by_status == {"ok": 1}
