@@ -57,12 +57,25 @@ def _fold_char(ch: str) -> str:
 _TABLE = _FoldTable()
 
 
+SHORT_FOLD = 200  # strings up to this length (words, phrases, clauses) keep their fold in a cache
+
+
 def fold(s: str) -> str:
     """Lowercase and strip tone and vowel marks, one character per character.
 
     `len(fold(s)) == len(s)` always holds, so spans found in `fold(s)` are
-    spans of `s`. Expects NFC text (as produced by `normalize`).
+    spans of `s`. Expects NFC text (as produced by `normalize`). Short strings,
+    folded again and again (cue words, names), are folded once per process.
     """
+    if len(s) <= SHORT_FOLD:
+        return _fold_short(s)
+    folded = s.translate(_TABLE)
+    assert len(folded) == len(s)
+    return folded
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(s: str) -> str:
     folded = s.translate(_TABLE)
     assert len(folded) == len(s)
     return folded
@@ -73,6 +86,7 @@ _SPACES = regex.compile(r"\s+")
 _INNER_PUNCT = regex.compile(r"[^\p{L}\p{N}\s&]+")
 
 
+@lru_cache(maxsize=65536)
 def fold_key(s: str) -> str:
     """Dictionary key: folded, whitespace collapsed, punctuation stripped at the ends."""
     folded = fold(unicodedata.normalize("NFC", s))
@@ -81,6 +95,7 @@ def fold_key(s: str) -> str:
     return _EDGE_PUNCT.sub("", folded)
 
 
+@lru_cache(maxsize=65536)
 def words_key(s: str) -> str:
     """Looser key for names: `fold_key` with inner punctuation turned into spaces.
 
