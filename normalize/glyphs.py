@@ -5,6 +5,7 @@ them, keeps offsets through `MappedText.edit`, and counts each repair by kind.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -34,6 +35,8 @@ def _table() -> dict:
         r"(?<!\p{L})(?:" + "|".join(regex.escape(e["word"]) for e in words) + r")(?=\s)") if words else None
     chars += "".join(e["word"][-1] for e in words)
     data["suspect_re"] = regex.compile("[" + regex.escape(chars) + "]")
+    # the glyphs alone, for the standard `re`, which finds a few characters in a long text far faster
+    data["glyph_re"] = re.compile("[" + re.escape("".join(data["by_glyph"])) + "]") if data["by_glyph"] else None
     spacing = regex.escape("".join(data["spacing"]))
     data["spacing_word_re"] = regex.compile(rf"\p{{L}}+[{spacing}]\p{{L}}*")
     data["marked_word_re"] = regex.compile(r"[\p{L}\p{M}]*\p{M}[\p{L}\p{M}]*")
@@ -48,9 +51,9 @@ def repair_glyphs(mt: MappedText) -> tuple[MappedText, Counter]:
         return mt, counts
     vietnamese = bool(VIETNAMESE_LETTERS_RE.search(mt.text.replace("\u01A3", "ư").replace("\u01A2", "Ư")))
     edits = []
-    for i, ch in enumerate(mt.text):
-        entry = table["by_glyph"].get(ch)
-        if entry and (entry["context"] == "always" or vietnamese):
+    for m in table["glyph_re"].finditer(mt.text) if table["glyph_re"] else ():
+        i, entry = m.start(), table["by_glyph"][m.group()]
+        if entry["context"] == "always" or vietnamese:
             edits.append((i, i + 1, entry["replacement"]))
             counts[entry["kind"]] += 1
     if edits:
