@@ -113,6 +113,7 @@ def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: 
 
 
 _LEAD = regex.compile(r"[\s\-+*•\d.)]*")
+_BULLET_LEAD = regex.compile(r"[\s\-+*•]*")
 
 
 def _opens_sentence(ftext: str, lo: int, pos: int) -> bool:
@@ -149,8 +150,8 @@ def statement_span(ctx: "PreparedDoc", offset: int) -> tuple[int, int]:
 def _opens_continuation(ftext: str, s: int, e: int) -> bool:
     m = _pattern("continuation_openers").match(ftext, s, e)
     if m is None:
-        head = regex.match(r"[\s\-+*•]*", ftext[s:e])
-        m = _pattern("continuation_openers").match(ftext, s + (head.end() if head else 0), e)
+        head = _BULLET_LEAD.match(ftext, s, e)
+        m = _pattern("continuation_openers").match(ftext, head.end() if head else s, e)
     return m is not None
 
 

@@ -45,6 +45,8 @@ TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối
 # Patterns of this module run on the folded text.
 INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
+
+
 _NAME_END = pattern(r"[;(\n]|\.(?:\s|$)|\s+(?:@{criterion_and:folded})\b|,\s*(?:@{indicator_leads:folded})\b")
 _OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 
@@ -102,6 +104,8 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
 
 
 _MORE_NUMBERS = pattern(r"\s*(?:[;,]|\b(?:@{enumeration_joiners:folded})\b)\s*(?P<no>\d{1,2})(?![\d/%]|[.,]\d)")
+
+
 _AFTER_GAP = regex.compile(r"\s*")
 
 
@@ -221,12 +225,15 @@ def _list_groups(mentions) -> list[int]:
     return last
 
 
+_CLAUSE_COMMA = regex.compile(r"[,;]")
+
+
 def _partial_units(ctx: "PreparedDoc", lo: int, hi: int) -> bool:
     """A count of communes (not all of them) in the clause before a mention: the status is
     theirs, not the criterion's ("02 tiêu chí đạt 09 xã là tiêu chí số 14 …")."""
     clause_lo = lo
-    for m in regex.finditer(r"[,;]", ctx.text[lo:hi]):
-        clause_lo = lo + m.end()
+    for m in _CLAUSE_COMMA.finditer(ctx.text, lo, hi):
+        clause_lo = m.end()
     units = [u for u in _unit_counts(ctx, clause_lo, hi)]
     return any(not full for full in units)
 
@@ -365,6 +372,8 @@ def _indicator_for_line(folded: str, line) -> str | None:
 
 
 _LIST_OF_CRITERIA = pattern(r"(?<![\p{L}])(?:(?:@{plural_marker:folded})\s+)?(?:@{criterion_terms_loose:folded})\b")
+
+
 _WORD = regex.compile(r"\S+")
 _CLAUSE_END = regex.compile(r"[;(.:]")
 
@@ -469,8 +478,12 @@ def _district_document(ctx: "PreparedDoc") -> bool:
     return phrase_pattern(tuple(grammar()["district_criteria_markers"])).search(ctx.folded) is not None
 
 
+# a commune named by its unit word ("xã", "phường")
+_COMMUNE_WORD = pattern(r"(?<![\p{L}])(?:@{unit_words_commune:folded})(?![\p{L}])")
+
+
 def _names_commune(ctx: "PreparedDoc", s: int, e: int) -> bool:
-    return pattern(r"(?<![\p{L}])(?:@{unit_words_commune:folded})(?![\p{L}])").search(ctx.folded, s, e) is not None
+    return _COMMUNE_WORD.search(ctx.folded, s, e) is not None
 
 
 def _other_set_size(ctx: "PreparedDoc") -> bool:

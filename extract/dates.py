@@ -325,7 +325,7 @@ def relation_before(text: str, date_match: DateMatch) -> tuple[str, int] | None:
 
 
 @lru_cache(maxsize=None)
-def _relative_grammar() -> tuple["regex.Pattern[str]", dict[str, str | None], "regex.Pattern[str]"]:
+def _relative_grammar() -> tuple["regex.Pattern[str]", dict[str, str | None], "regex.Pattern[str]", "regex.Pattern[str]"]:
     data = load_data("date_words")
     parts = {_key(k): v for k, v in data["relative_years"].items()}
     not_before = words_alternation(data["relative_not_before"])
@@ -334,7 +334,8 @@ def _relative_grammar() -> tuple["regex.Pattern[str]", dict[str, str | None], "r
     month = expand("@{month_word}")
     # "cuối năm (tháng 10 và tháng 11)": the months in parentheses right after refine it
     refine = regex.compile(rf"\s*\((?P<months>[^()]*?(?<!\p{{L}})(?i:{month})\s+\d{{1,2}}[^()]*)\)")
-    return phrase, parts, refine
+    month_number = regex.compile(rf"(?<!\p{{L}})(?i:{month})\s+(?P<m>\d{{1,2}})(?!\d)")
+    return phrase, parts, refine, month_number
 
 
 def find_relative_dates(text: str, dates: list[DateMatch], now_year: str | None) -> list[DateMatch]:
@@ -342,9 +343,7 @@ def find_relative_dates(text: str, dates: list[DateMatch], now_year: str | None)
     dates of that year: `now_year` (the document's date), else the latest year written before
     the phrase. Months in parentheses right after ("cuối năm (tháng 10 và tháng 11)") make it
     the last of those months. Phrases inside a date already found are skipped."""
-    phrase, parts, refine = _relative_grammar()
-    month = expand("@{month_word}")
-    month_number = regex.compile(rf"(?<!\p{{L}})(?i:{month})\s+(?P<m>\d{{1,2}})(?!\d)")
+    phrase, parts, refine, month_number = _relative_grammar()
     taken = [(d.start, d.end) for d in dates]
     years_before = [(d.start, d.iso[:4]) for d in dates]
     out = []

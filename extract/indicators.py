@@ -42,11 +42,17 @@ SUBJECT_MAX_CHARS = 160  # a longer subject is cut to its last words
 AFTER_SUBJECT_MAX_CHARS = 90  # the population named after a value ("100% cán bộ …")
 
 _COMPUTATION_TAIL = regex.compile(r"[\s\d.,/%+\-–−=×xX*:≤≥<>]*$")
+
+
 _EQUALS = regex.compile(r"\s*=\s*")
 # "71/1.784 = 3,97%", "2.891/3.115 người = 92,8%": a fraction (and its noun) equal to a percentage
 _FRACTION_EQUALS = regex.compile(r"(?:\s+\p{Ll}+){0,2}\s*=\s*")
+
+
 _UNIT_GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _PLUS_MINUS = regex.compile(r"\s*[+\-–−]\s*")
+
+
 _LAST_WORD = regex.compile(r"(\p{L}+)\s*$")
 _SUBJECT_STOP = regex.compile(r"[;.(]")
 
@@ -165,6 +171,8 @@ _MONEY_AFTER = regex.compile(
     r"[ \t]*(?:" + expand("@{money_scale_words:folded}") + r")[ \t]+(?:"
     + words_alternation(fold(w) for w in lexicon_words("currency_dong")) + r")(?!\p{L})")
 _PAREN_AFTER_PERCENT = regex.compile(r"%\s*\(\s*\Z")
+
+
 _PAGE_COUNTER = regex.compile(r"[ \t]*\d+[ \t]*/[ \t]*\d+[ \t]*")
 RESTATE_TOLERANCE = 0.0051  # a fraction equal to the percentage before it, to its written precision
 
@@ -313,14 +321,22 @@ def _strip_trailing_words(folded: str, start: int, end: int) -> int:
     return end
 
 
+# a noun right after a value ("85% lượng rác thải"), on the folded text
+_POPULATION_AFTER_FOLDED = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})")
+
+
 def _names_population_after(ctx: "PreparedDoc", v: _Value) -> bool:
     """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
     folded = _folded(ctx)
-    m = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})").match(folded[v.end:v.end + 4])
+    m = _POPULATION_AFTER_FOLDED.match(folded[v.end:v.end + 4])
     if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
     a, b = _clause_before(ctx, v)
     return not _matches_outside_parens(_pattern("rate_heads"), folded, a, b)
+
+
+# a noun right after a value ("100% cán bộ"), on the text
+_POPULATION_AFTER = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})")
 
 
 def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
@@ -332,7 +348,7 @@ def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
     after_cmp = _COMPARATOR_AFTER().match(text[pos:s_end])
     if after_cmp:
         pos += after_cmp.end()
-    m = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})").match(text[pos:s_end])
+    m = _POPULATION_AFTER.match(text[pos:s_end])
     if not m:
         return None
     start = pos + m.end()
@@ -420,6 +436,10 @@ def _criterion_and_indicator(ctx: "PreparedDoc", v: _Value, subject: str | None)
 # ----------------------------------------------------------------------- role
 
 
+# "nội dung 17.8": a numbered norm of a criterion
+_CONTENT_ITEM = pattern(r"\b(?:@{content_item:folded})\b")
+
+
 def _role(ctx: "PreparedDoc", v: _Value) -> str:
     text = ctx.text
     folded = _folded(ctx)
@@ -438,7 +458,7 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
     if v.comparator != "eq" and not _pattern("actual_cues").search(folded, s, v.start):
         line = ctx.line_at(v.start)
         ids, numbers = _ids_and_numbers(ctx, min(clause_start, line.start), v.start)
-        labelled = ids or numbers or pattern(r"\b(?:@{content_item:folded})\b").search(folded[line.start:v.start])
+        labelled = ids or numbers or _CONTENT_ITEM.search(folded[line.start:v.start])
         norm_words = _pattern("threshold_words").search(folded, s, e)
         if labelled or norm_words:
             return "threshold"

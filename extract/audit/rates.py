@@ -33,8 +33,11 @@ def _decimals(written: str) -> int:
     return len(written.partition(",")[2])
 
 
+_NOT_NUMERAL = regex.compile(r"[^\d,.]")
+
+
 def _percent_value(text: str) -> tuple[Decimal, int] | None:
-    digits = regex.sub(r"[^\d,.]", "", text)
+    digits = _NOT_NUMERAL.sub("", text)
     value = parse_vn_decimal(digits.replace(", ", ","))
     return (value, _decimals(digits)) if value is not None else None
 
