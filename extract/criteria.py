@@ -44,6 +44,27 @@ TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối
 
 # Patterns of this module run on the folded text.
 INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorId:
+    """An indicator named by its id and a lead word: "Mục 15.1", "chỉ tiêu 17.8"."""
+
+    start: int
+    end: int
+    id: str  # "15.1"
+    id_start: int
+
+    @property
+    def criterion(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+def find_indicator_ids(folded: str) -> list[IndicatorId]:
+    """Every indicator id written with its lead word, on the folded text."""
+    return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id")) for m in INDICATOR_ID.finditer(folded)]
+
+
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
 
 
@@ -178,7 +199,7 @@ def _document_year(ctx: "PreparedDoc") -> int | None:
 
 
 def _indicator_for(ctx: "PreparedDoc", folded: str, number: int, lo: int, hi: int) -> str | None:
-    ids = {m.group("id") for m in INDICATOR_ID.finditer(folded, lo, hi) if int(m.group("id").split(".")[0]) == number}
+    ids = {m.id for m in ctx.indicator_ids_in(lo, hi) if m.criterion == number}
     return ids.pop() if len(ids) == 1 else None
 
 
@@ -343,7 +364,7 @@ def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, lev
             continue
         owner, indicator = None, None
         for anc in st.ancestors(ln.index):
-            ind = _indicator_for_line(folded, anc)
+            ind = _indicator_for_line(ctx, anc)
             if indicator is None and ind:
                 indicator = ind
             if by_line.get(anc.index):
@@ -366,8 +387,8 @@ def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, lev
     return out
 
 
-def _indicator_for_line(folded: str, line) -> str | None:
-    ids = {m.group("id") for m in INDICATOR_ID.finditer(folded, line.start, line.end)}
+def _indicator_for_line(ctx: "PreparedDoc", line) -> str | None:
+    ids = {m.id for m in ctx.indicator_ids_in(line.start, line.end)}
     return ids.pop() if len(ids) == 1 else None
 
 

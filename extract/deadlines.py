@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.criteria import INDICATOR_ID
 from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
@@ -389,7 +388,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
 
     def written(a: int, b: int) -> set[int] | None:
         numbers = {mn.number for mn in ctx.mentions_in(a, b)}
-        numbers |= {int(m.group("id").split(".")[0]) for m in INDICATOR_ID.finditer(folded, a, b)}
+        numbers |= {m.criterion for m in ctx.indicator_ids_in(a, b)}
         return numbers or None
 
     numbers = written(s, e)

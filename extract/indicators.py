@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.criteria import INDICATOR_ID
 from extract.dates import find_periods
 from extract.numbers import comparator_words, find_comparator
 from extract.records import IndicatorValue
@@ -293,9 +292,9 @@ def _subject_before(ctx: "PreparedDoc", v: _Value) -> tuple[str | None, bool]:
         m = match_at(_pattern("leading_time_words"), folded, lead_pos)
         if m:
             start = m.end()
-        ids = list(INDICATOR_ID.finditer(folded, start, b))
-        if ids and ids[-1].end() < b and not folded[start:ids[-1].start()].strip(" .:-"):
-            start = ids[-1].end()
+        ids = ctx.indicator_ids_in(start, b)
+        if ids and ids[-1].end < b and not folded[start:ids[-1].start].strip(" .:-"):
+            start = ids[-1].end
     stops = [m for m in _matches_outside_parens(_pattern("subject_stops"), folded, start, b) if m.start() > start]
     end = stops[-1].start() if stops else b
     tail = _pattern("subject_tails").search(folded, start, end)
@@ -373,9 +372,9 @@ def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
     """The name of the indicator (or criterion) item that encloses a line."""
     folded = _folded(ctx)
     for anc in [line, *ctx.structure.ancestors(line.index)]:
-        ids = list(INDICATOR_ID.finditer(folded, anc.start, anc.end))
+        ids = ctx.indicator_ids_in(anc.start, anc.end)
         if ids and anc is not line:
-            start, end = _trim(ctx.text, ids[-1].end(), anc.end)
+            start, end = _trim(ctx.text, ids[-1].end, anc.end)
             if end > start:
                 return ctx.text[start:end]
         for mn in ctx.mentions_in(anc.start, anc.end):
@@ -390,7 +389,7 @@ def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
 def _ids_and_numbers(ctx: "PreparedDoc", start: int, end: int) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """(offset, indicator id) and (offset, criterion number) written in text[start:end]."""
     folded = _folded(ctx)
-    ids = [(m.start(), m.group("id")) for m in INDICATOR_ID.finditer(folded, start, end)]
+    ids = [(m.start, m.id) for m in ctx.indicator_ids_in(start, end)]
     numbers = [(mn.start, mn.number) for mn in ctx.mentions_in(start, end)]
     return ids, numbers
 

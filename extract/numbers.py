@@ -804,3 +804,61 @@ def _word_amounts(text: str) -> list[MoneyMatch]:
             continue
         out.append(MoneyMatch(m.start(), m.end(), value, m.group(), False, None))
     return out
+
+
+# ---------------------------------------------------------------------------
+# Readings the audit checks make of numerals already found (they hold no patterns of their own)
+
+_NOT_NUMERAL = regex.compile(r"[^\d,.]")
+_RATIO = regex.compile(
+    r"(?<![\d.,/])(?P<a>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?:\p{L}{1,3})?\s*/\s*"
+    r"(?P<b>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d.,]*/)(?!\s?%)")
+_SPLIT_NUMERAL_TAIL = regex.compile(r"\d,\s+$")
+_PERCENT_AFTER = regex.compile(r"\s*(?P<n>\d+(?:,\d+)?)\s?%")
+_PER_AFTER = regex.compile(r"\s*/\s*(?P<n>\d+(?:\.\d{3})*)?\s*")
+_SCALE_WORDS = pattern(r"(?i)\b(?:@{money_scale_words})\b")
+
+
+def written_decimal(written: str) -> tuple[Decimal, int] | None:
+    """The exact value of a written figure ("79,9%", "71, 4 %") and its decimal places."""
+    digits = _NOT_NUMERAL.sub("", written)
+    value = parse_vn_decimal(digits.replace(", ", ","))
+    return (value, len(digits.partition(",")[2])) if value is not None else None
+
+
+def ratio_at(text: str, pos: int) -> tuple[int, int, Decimal, Decimal] | None:
+    """(start, end, numerator, denominator) of a ratio written at `pos`: "118,3/130",
+    "7,1km/7,1km" (a short unit after the first numeral allowed); not a date, a document
+    number or a percentage."""
+    m = match_at(_RATIO, text, pos)
+    if not m:
+        return None
+    a, b = parse_vn_decimal(m["a"]), parse_vn_decimal(m["b"])
+    return (m.start(), m.end(), a, b) if a is not None and b is not None else None
+
+
+def continues_a_numeral(text: str, start: int) -> bool:
+    """Whether a figure at `start` is the tail of a numeral split after its decimal comma ("71, 4")."""
+    return bool(_SPLIT_NUMERAL_TAIL.search(text, max(0, start - 4), start))
+
+
+def percent_after(text: str, pos: int) -> tuple[int, Decimal, int] | None:
+    """(end, value, decimal places) of a plain percentage right after `pos` ("chiếm 40%")."""
+    m = match_at(_PERCENT_AFTER, text, pos)
+    if not m:
+        return None
+    value = parse_vn_decimal(m.group("n"))
+    return (m.end(), value, len(m.group("n").partition(",")[2])) if value is not None else None
+
+
+def per_after(text: str, pos: int) -> tuple[int, Decimal] | None:
+    """(end, count) of a "per" slash after a unit ("tiêu chí/xã", "13 tiêu chí/ 1 xã"); count 1 when unwritten."""
+    m = match_at(_PER_AFTER, text, pos)
+    if not m:
+        return None
+    return m.end(), (parse_vn_decimal(m.group("n")) if m.group("n") else Decimal(1))
+
+
+def written_with_scale(written: str) -> bool:
+    """Whether an amount is written with a scale word ("7 tỷ", "500 triệu")."""
+    return bool(_SCALE_WORDS.search(written or ""))

@@ -9,8 +9,9 @@ component needs:
 3. the number layer: every date, period, fraction, range, percentage,
    money amount and plain number written in the text, with its value and span,
    and the written computations ("100 - 29 = 71/1.784 = 3,97%");
-4. the numbered criterion mentions ("tiêu chí số 5 …") and the criteria set
-   they vote for;
+4. the numbered criterion mentions ("tiêu chí số 5 …"), the indicator ids
+   written with their lead word ("Mục 15.1", "chỉ tiêu 17.8") and the
+   criteria set they vote for;
 5. the document metadata (which reads the criteria set), and from its date
    the phrases naming the year of writing ("năm nay", "cuối năm") as dates;
 6. the status statements about criteria (met, unmet, target) with their
@@ -28,13 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.computations import Computation, find_computations
-from extract.criteria import CriterionStatement, NumberedMention, criterion_statements, find_numbered_mentions, infer_criteria_set
+from extract.criteria import (CriterionStatement, IndicatorId, NumberedMention, criterion_statements, find_indicator_ids,
+                              find_numbered_mentions, infer_criteria_set)
 from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
 from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
-from gazetteer.cues import find_family
+from gazetteer.cues import find_family, phrase_pattern
 from gazetteer.cues import folded as folded_text
 from normalize.document import NormalizedDoc
 
@@ -60,6 +62,7 @@ class PreparedDoc:
     numbers: tuple[NumberMatch, ...] = ()  # every written number with its kind (extract.numbers.find_numbers)
     computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
     mentions: tuple[NumberedMention, ...] = ()
+    indicator_ids: tuple[IndicatorId, ...] = ()  # "Mục 15.1": an indicator named by its id
     criteria_set: str | None = None
     meta: DocumentMeta = None  # type: ignore[assignment]
     relative_dates: tuple[DateMatch, ...] = ()  # "năm nay", "cuối năm" resolved to the year of writing
@@ -102,6 +105,40 @@ class PreparedDoc:
         """Numbered criterion mentions that start in [start, end)."""
         starts = self._index["mention_starts"]
         return list(self.mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)])
+
+    def indicator_ids_in(self, start: int, end: int) -> list[IndicatorId]:
+        """Indicator ids ("Mục 15.1") written inside [start, end)."""
+        starts = self._index["indicator_starts"]
+        return [m for m in self.indicator_ids[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+                if m.end <= end]
+
+    # -- word lists --------------------------------------------------------
+
+    def phrases(self, words, start: int = 0, end: int | None = None) -> list:
+        """Where the phrases of a word list (data) are written inside [start, end): matches of
+        `gazetteer.cues.phrase_pattern(words)` on the folded text, found once per document."""
+        found, starts = self._phrase_matches(tuple(words))
+        end = len(self.text) if end is None else end
+        i = bisect.bisect_left(starts, start)
+        out = []
+        while i < len(found) and found[i].start() < end:
+            if found[i].end() <= end:
+                out.append(found[i])
+            i += 1
+        return out
+
+    def phrase_at(self, words, pos: int):
+        """The phrase of a word list that begins at `pos`, or None."""
+        found, starts = self._phrase_matches(tuple(words))
+        i = bisect.bisect_left(starts, pos)
+        return found[i] if i < len(found) and starts[i] == pos else None
+
+    def _phrase_matches(self, words: tuple) -> tuple[list, list[int]]:
+        cache = self._index.setdefault("phrases", {})
+        if words not in cache:
+            found = list(phrase_pattern(words).finditer(self.folded))
+            cache[words] = (found, [m.start() for m in found])
+        return cache[words]
 
     @property
     def periods(self) -> list[PeriodMatch]:
@@ -261,8 +298,9 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     index["period_starts"] = [p.start for p in single]
 
     mentions = find_numbered_mentions(text, prep.folded)
-    _set(prep, mentions=tuple(mentions))
+    _set(prep, mentions=tuple(mentions), indicator_ids=tuple(find_indicator_ids(prep.folded)))
     index["mention_starts"] = [m.start for m in mentions]
+    index["indicator_starts"] = [m.start for m in prep.indicator_ids]
     _set(prep, criteria_set=criteria_set if criteria_set is not None else infer_criteria_set(prep))
     _set(prep, meta=meta if meta is not None else extract_metadata(prep))
     _set(prep, relative_dates=tuple(find_relative_dates(text, dates, prep.now_period())))

@@ -8,6 +8,10 @@ III, 7 after 9) is a repeat; a number more than one above the previous, and
 not where its position says (6 after 4), is a skip, unless the missing item's
 marker sits inside the previous item's text (a line join, not the author's
 numbering).
+
+List items come from the prepared structure; `_MARKER_BEFORE` and `_MARKER_AFTER`
+look for a missing item's marker written inside a joined line, which the
+structure (one item per line) cannot see.
 """
 from __future__ import annotations
 
