@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.dates import find_periods
 from extract.numbers import comparator_words, find_comparator
 from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
@@ -469,30 +468,14 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
 
 def _range_in_sentence(ctx: "PreparedDoc", offset: int) -> bool:
     s, e = ctx.sentence_at(offset)
-    return any(p.kind == "range" for p in find_periods(ctx.text[s:e]))
-
-
-def _heading_title_period(ctx: "PreparedDoc", line: "Line") -> str | None:
-    """A period in an enclosing heading, its title read over all the capitalised lines that continue it."""
-    lines = ctx.structure.lines
-    for anc in ctx.structure.ancestors(line.index):
-        if not anc.is_heading:
-            continue
-        end = anc.end
-        k = anc.index + 1
-        while k < len(lines) and k < line.index and lines[k].is_heading and lines[k].scheme is None:
-            end = lines[k].end
-            k += 1
-        p = ctx.period_in_span(anc.start, end, end)
-        if p:
-            return p
-    return None
+    return any(p.kind == "range" and s <= p.start and p.end <= e for p in ctx.all_periods)
 
 
 def _period(ctx: "PreparedDoc", v: _Value, role: str, previous: str | None = None) -> str | None:
     """Thresholds of a range ("giai đoạn 2021-2025") have none; targets and norms take the
-    statement's period or the plan year; measured values the period of their sentence,
-    paragraph, the previous measured value of their item, their list intro or headings."""
+    statement's period or the plan year; measured values the period of their sentence, their
+    paragraph, the previous measured value of their item, else what `PreparedDoc.written_period`
+    finds for any statement (its list's intro, its headings)."""
     if role == "threshold":
         if _range_in_sentence(ctx, v.start):
             return None
@@ -509,12 +492,7 @@ def _period(ctx: "PreparedDoc", v: _Value, role: str, previous: str | None = Non
         return p
     if previous:
         return previous
-    intro = ctx.intro_line(line)
-    if intro is not None:
-        p = ctx.period_in_span(intro.start, intro.end, intro.end)
-        if p:
-            return p
-    return _heading_title_period(ctx, line) or ctx.default_period("met")
+    return ctx.written_period(v.start) or ctx.default_period("met")
 
 
 # ---------------------------------------------------------------------- rows
