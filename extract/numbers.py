@@ -429,8 +429,10 @@ def _word_number(text: str, m: regex.Match[str]) -> NumberMatch | None:
             return None
     # Capitalized mid-sentence ("Ba Vì") is a name, not a number.
     if first[0].isupper() and not first.isupper():
-        before = text[: tokens[0][0]].rstrip()
-        if before and before[-1] not in _SENTENCE_PUNCT:
+        at = tokens[0][0]
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+        if at > 0 and text[at - 1] not in _SENTENCE_PUNCT:
             return None
     start, end = tokens[0][0], tokens[-1][1]
     value = parse_number_words(text[start:end])

@@ -117,7 +117,7 @@ class PreparedDoc:
     def phrases(self, words, start: int = 0, end: int | None = None) -> list:
         """Where the phrases of a word list (data) are written inside [start, end): matches of
         `gazetteer.cues.phrase_pattern(words)` on the folded text, found once per document."""
-        found, starts = self._phrase_matches(tuple(words))
+        found, starts = self._phrase_matches(words)
         end = len(self.text) if end is None else end
         i = bisect.bisect_left(starts, start)
         out = []
@@ -129,16 +129,22 @@ class PreparedDoc:
 
     def phrase_at(self, words, pos: int):
         """The phrase of a word list that begins at `pos`, or None."""
-        found, starts = self._phrase_matches(tuple(words))
+        found, starts = self._phrase_matches(words)
         i = bisect.bisect_left(starts, pos)
         return found[i] if i < len(found) and starts[i] == pos else None
 
-    def _phrase_matches(self, words: tuple) -> tuple[list, list[int]]:
+    def _phrase_matches(self, words) -> tuple[list, list[int]]:
+        # Word lists are the data's own lists, read once per process: known by identity (the list
+        # is kept with its matches, so its id cannot be taken by another), else by their words.
         cache = self._index.setdefault("phrases", {})
-        if words not in cache:
-            found = list(phrase_pattern(words).finditer(self.folded))
-            cache[words] = (found, [m.start() for m in found])
-        return cache[words]
+        entry = cache.get(id(words))
+        if entry is None or entry[0] is not words:
+            key = tuple(words)
+            if key not in cache:
+                found = list(phrase_pattern(key).finditer(self.folded))
+                cache[key] = (words, found, [m.start() for m in found])
+            entry = cache[id(words)] = cache[key]
+        return entry[1], entry[2]
 
     @property
     def periods(self) -> list[PeriodMatch]:
