@@ -37,6 +37,7 @@ from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
 from gazetteer.cues import find_family, phrase_pattern
+from gazetteer.text import match_at
 from gazetteer.cues import folded as folded_text
 from normalize.document import NormalizedDoc
 
@@ -116,35 +117,19 @@ class PreparedDoc:
 
     def phrases(self, words, start: int = 0, end: int | None = None) -> list:
         """Where the phrases of a word list (data) are written inside [start, end): matches of
-        `gazetteer.cues.phrase_pattern(words)` on the folded text, found once per document."""
-        found, starts = self._phrase_matches(words)
-        end = len(self.text) if end is None else end
-        i = bisect.bisect_left(starts, start)
-        out = []
-        while i < len(found) and found[i].start() < end:
-            if found[i].end() <= end:
-                out.append(found[i])
-            i += 1
-        return out
+        `gazetteer.cues.phrase_pattern(words)` on the folded text. Those of the whole document
+        are found once per document (several checks read the same list)."""
+        if start == 0 and end is None:
+            cache = self._index.setdefault("phrases", {})
+            entry = cache.get(id(words))
+            if entry is None or entry[0] is not words:
+                entry = cache[id(words)] = (words, list(_phrase_pattern_of(words).finditer(self.folded)))
+            return entry[1]
+        return list(_phrase_pattern_of(words).finditer(self.folded, start, len(self.text) if end is None else end))
 
     def phrase_at(self, words, pos: int):
         """The phrase of a word list that begins at `pos`, or None."""
-        found, starts = self._phrase_matches(words)
-        i = bisect.bisect_left(starts, pos)
-        return found[i] if i < len(found) and starts[i] == pos else None
-
-    def _phrase_matches(self, words) -> tuple[list, list[int]]:
-        # Word lists are the data's own lists, read once per process: known by identity (the list
-        # is kept with its matches, so its id cannot be taken by another), else by their words.
-        cache = self._index.setdefault("phrases", {})
-        entry = cache.get(id(words))
-        if entry is None or entry[0] is not words:
-            key = tuple(words)
-            if key not in cache:
-                found = list(phrase_pattern(key).finditer(self.folded))
-                cache[key] = (words, found, [m.start() for m in found])
-            entry = cache[id(words)] = cache[key]
-        return entry[1], entry[2]
+        return match_at(_phrase_pattern_of(words), self.folded, pos)
 
     @property
     def periods(self) -> list[PeriodMatch]:
@@ -264,6 +249,21 @@ class PreparedDoc:
         from extract.clauses import status_before
 
         return status_before(self, start, end)
+
+
+_PHRASE_PATTERNS: dict[int, tuple] = {}
+MAX_PHRASE_LISTS = 4096
+
+
+def _phrase_pattern_of(words) -> "regex.Pattern[str]":
+    """`phrase_pattern` of a word list, known by identity: the data's lists live as long as the
+    process, and each is kept here with its pattern, so its id is never another list's."""
+    entry = _PHRASE_PATTERNS.get(id(words))
+    if entry is None or entry[0] is not words:
+        if len(_PHRASE_PATTERNS) > MAX_PHRASE_LISTS:  # lists made on the fly would pile up
+            _PHRASE_PATTERNS.clear()
+        entry = _PHRASE_PATTERNS[id(words)] = (words, phrase_pattern(tuple(words)))
+    return entry[1]
 
 
 def _set(prep: PreparedDoc, **values) -> None:
