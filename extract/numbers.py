@@ -37,7 +37,7 @@ import regex
 
 from gazetteer.lexicon import expand, load_data, pattern, words_alternation
 from gazetteer.lexicon import words as lexicon_words
-from gazetteer.text import match_at, matches_at
+from gazetteer.text import caseless, match_at, matches_at
 
 # ---------------------------------------------------------------------------
 # Match records
@@ -556,19 +556,12 @@ def find_percentages(text: str) -> list[PercentMatch]:
     return out
 
 
-def _caseless(phrase: str) -> str:
-    """`re` source matching `phrase` in any mix of cases (each letter as [xX]), any spaces between words."""
-    def letter(c: str) -> str:
-        return f"[{re.escape(c.lower())}{re.escape(c.upper())}]" if c.lower() != c.upper() else re.escape(c)
-    return r"\s+".join("".join(letter(c) for c in word) for word in phrase.split())
-
-
 @lru_cache(maxsize=None)
 def _range_start() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
     """A number followed by a dash or a closing word ("đến"), and the opening word ("từ") that may
     stand before it: where a range can begin, found by the standard `re` (far faster here)."""
     def alternation(key: str) -> str:
-        return "|".join(_caseless(w) for w in sorted(lexicon_words(key), key=len, reverse=True))
+        return "|".join(caseless(w) for w in sorted(lexicon_words(key), key=len, reverse=True))
     low = re.compile(rf"\d[\d.,]*(?:\s?[-–—]|\s+(?:{alternation('range_to')})\s)")
     opening = re.compile(rf"(?:{alternation('range_from')})$")
     return low, opening

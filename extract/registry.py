@@ -112,10 +112,7 @@ def warm() -> None:
         for value in list(vars(module).values()):
             if _is_cached_loader(value):
                 value()
-    for set_id in (None, *criteria_names.criteria_sets()):
-        criteria_names._matcher(set_id)
-    for phrase in criteria_names._phrases().values():
-        criteria_names._shape_check(phrase.text)
+    criteria_names.compile_matchers()
     for family, listed in cues.cue_data().items():
         if isinstance(listed, (list, dict)) and family != "count_units":
             cues.family_pattern(family)

@@ -426,6 +426,16 @@ def _matcher(set_id: str | None = None):
     return pattern, names
 
 
+def compile_matchers() -> None:
+    """Build the name matcher of every set (and of all sets) and the mark check of every phrase,
+    which are otherwise built on first use (the worker warm-up calls this)."""
+    for set_id in (None, *criteria_sets()):
+        _matcher(set_id)
+    for phrase in _phrases().values():
+        _shape_check(phrase.text)
+    _first_words()
+
+
 @lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
     """Every word a phrase match can begin with: the first word of each phrase, of each
