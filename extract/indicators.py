@@ -16,6 +16,8 @@ the enclosing item, else inferred from the subject) and its period.
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -168,7 +170,6 @@ def _values(ctx: "PreparedDoc") -> list[_Value]:
 _MONEY_AFTER = regex.compile(
     r"[ \t]*(?:" + expand("@{money_scale_words:folded}") + r")[ \t]+(?:"
     + words_alternation(fold(w) for w in lexicon_words("currency_dong")) + r")(?!\p{L})")
-_PAREN_AFTER_PERCENT = regex.compile(r"%\s*\(\s*\Z")
 
 
 _PAGE_COUNTER = regex.compile(r"[ \t]*\d+[ \t]*/[ \t]*\d+[ \t]*")
@@ -177,11 +178,28 @@ RESTATE_TOLERANCE = 0.0051  # a fraction equal to the percentage before it, to i
 
 def _restates(pcts, text: str, fr, value: float) -> int | None:
     """Start of the percentage a fraction in parentheses right after it restates."""
-    for p_start, p_end, pct, _ in pcts:
-        if p_end <= fr.start and _PAREN_AFTER_PERCENT.search(text, max(0, p_end - 1), fr.start) \
-                and abs(pct / 100 - value) <= RESTATE_TOLERANCE:
+    mark = _percent_before_paren(text, fr.start)
+    if mark is None:
+        return None
+    for p_start, p_end, pct, _ in pcts:  # in text order: the "%" must be at or after the percentage's last character
+        if p_end - 1 > mark:
+            break
+        if abs(pct / 100 - value) <= RESTATE_TOLERANCE:
             return p_start
     return None
+
+
+def _percent_before_paren(text: str, pos: int) -> int | None:
+    """Where the "%" of "…% (" right before `pos` stands (blanks allowed around the bracket), else None."""
+    at = pos
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    if at == 0 or text[at - 1] != "(":
+        return None
+    at -= 1
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at - 1 if at > 0 and text[at - 1] == "%" else None
 
 
 def _is_page_counter(text: str, fr) -> bool:
@@ -468,7 +486,13 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
 
 def _range_in_sentence(ctx: "PreparedDoc", offset: int) -> bool:
     s, e = ctx.sentence_at(offset)
-    return any(p.kind == "range" and s <= p.start and p.end <= e for p in ctx.all_periods)
+    periods = ctx.all_periods
+    i = bisect.bisect_left(periods, s, key=lambda p: p.start)
+    while i < len(periods) and periods[i].start < e:
+        if periods[i].kind == "range" and periods[i].end <= e:
+            return True
+        i += 1
+    return False
 
 
 def _period(ctx: "PreparedDoc", v: _Value, role: str, previous: str | None = None) -> str | None:
