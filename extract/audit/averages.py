@@ -53,10 +53,8 @@ def _cfg() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple:
-    c = _cfg()
-    return (phrase_pattern(c["cues"]), phrase_pattern(c["total_words"]), phrase_pattern(c["gap_words"]),
-            phrase_pattern(c["compare_words"]))
+def _total_words() -> "regex.Pattern[str]":
+    return phrase_pattern(_cfg()["total_words"])
 
 
 @dataclass
@@ -112,7 +110,7 @@ def _basis(prep: "PreparedDoc", qs: list[Quantity], avg: Quantity) -> Average | 
     if groups and totals:
         g, t = groups[-1], totals[-1]
         return Average(avg, t.value, g.value, sorted([(g.start, g.end), (t.start, t.end), (avg.start, avg.end)]))
-    _, total_words, _, _ = _patterns()
+    total_words = _total_words()
     for pairs in (q for q in before if q.repeated and q.unit == ITEM_UNIT):
         part = next((n for n in reversed(prep.numbers) if n.end <= pairs.start and n.kind == "number"), None)
         if part is None:
