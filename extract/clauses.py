@@ -113,6 +113,7 @@ def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: 
 
 
 _LEAD = regex.compile(r"[\s\-+*•\d.)]*")
+_BULLET_LEAD = regex.compile(r"[\s\-+*•]*")
 
 
 def _opens_sentence(ftext: str, lo: int, pos: int) -> bool:
@@ -149,8 +150,8 @@ def statement_span(ctx: "PreparedDoc", offset: int) -> tuple[int, int]:
 def _opens_continuation(ftext: str, s: int, e: int) -> bool:
     m = _pattern("continuation_openers").match(ftext, s, e)
     if m is None:
-        head = regex.match(r"[\s\-+*•]*", ftext[s:e])
-        m = _pattern("continuation_openers").match(ftext, s + (head.end() if head else 0), e)
+        head = _BULLET_LEAD.match(ftext, s, e)
+        m = _pattern("continuation_openers").match(ftext, head.end() if head else s, e)
     return m is not None
 
 
@@ -160,11 +161,10 @@ def inherited_status(ctx: "PreparedDoc", sentence_start: int) -> tuple[str, int]
     s, e = ctx.sentence_at(sentence_start)
     line = ctx.line_at(s)
     prev = None
-    for ps, pe in ctx.sentence_spans:
-        if pe <= s and ps >= line.start:
-            prev = (ps, pe)
-        if ps >= s:
-            break
+    spans = ctx.sentence_spans
+    i = bisect.bisect_left(ctx._index["sentence_starts"], s)  # the sentences before this one, in order
+    if i and spans[i - 1][1] <= s and spans[i - 1][0] >= line.start:
+        prev = spans[i - 1]
     if prev is None:
         # the sentence before may end the previous paragraph line
         idx = line.index - 1
@@ -174,10 +174,11 @@ def inherited_status(ctx: "PreparedDoc", sentence_start: int) -> tuple[str, int]
         while not ctx.text[pl.start:pl.end].strip() and idx > 0:
             idx -= 1
             pl = ctx.structure.lines[idx]
-        spans = [sp for sp in ctx.sentence_spans if pl.start <= sp[0] < pl.end]
-        if not spans:
+        starts = ctx._index["sentence_starts"]
+        j = bisect.bisect_left(starts, pl.end)  # the last sentence starting inside that line
+        if j == 0 or starts[j - 1] < pl.start:
             return None
-        prev = spans[-1]
+        prev = spans[j - 1]
     elif not (_opens_continuation(ctx.folded, s, e) or ctx.text[prev[0]:prev[1]].rstrip().endswith(":")):
         return None
     return status_before(ctx, prev[0], prev[1])

@@ -44,7 +44,30 @@ TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối
 
 # Patterns of this module run on the folded text.
 INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorId:
+    """An indicator named by its id and a lead word: "Mục 15.1", "chỉ tiêu 17.8"."""
+
+    start: int
+    end: int
+    id: str  # "15.1"
+    id_start: int
+
+    @property
+    def criterion(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+def find_indicator_ids(folded: str) -> list[IndicatorId]:
+    """Every indicator id written with its lead word, on the folded text."""
+    return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id")) for m in INDICATOR_ID.finditer(folded)]
+
+
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
+
+
 _NAME_END = pattern(r"[;(\n]|\.(?:\s|$)|\s+(?:@{criterion_and:folded})\b|,\s*(?:@{indicator_leads:folded})\b")
 _OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 
@@ -102,6 +125,8 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
 
 
 _MORE_NUMBERS = pattern(r"\s*(?:[;,]|\b(?:@{enumeration_joiners:folded})\b)\s*(?P<no>\d{1,2})(?![\d/%]|[.,]\d)")
+
+
 _AFTER_GAP = regex.compile(r"\s*")
 
 
@@ -174,7 +199,7 @@ def _document_year(ctx: "PreparedDoc") -> int | None:
 
 
 def _indicator_for(ctx: "PreparedDoc", folded: str, number: int, lo: int, hi: int) -> str | None:
-    ids = {m.group("id") for m in INDICATOR_ID.finditer(folded, lo, hi) if int(m.group("id").split(".")[0]) == number}
+    ids = {m.id for m in ctx.indicator_ids_in(lo, hi) if m.criterion == number}
     return ids.pop() if len(ids) == 1 else None
 
 
@@ -221,12 +246,15 @@ def _list_groups(mentions) -> list[int]:
     return last
 
 
+_CLAUSE_COMMA = regex.compile(r"[,;]")
+
+
 def _partial_units(ctx: "PreparedDoc", lo: int, hi: int) -> bool:
     """A count of communes (not all of them) in the clause before a mention: the status is
     theirs, not the criterion's ("02 tiêu chí đạt 09 xã là tiêu chí số 14 …")."""
     clause_lo = lo
-    for m in regex.finditer(r"[,;]", ctx.text[lo:hi]):
-        clause_lo = lo + m.end()
+    for m in _CLAUSE_COMMA.finditer(ctx.text, lo, hi):
+        clause_lo = m.end()
     units = [u for u in _unit_counts(ctx, clause_lo, hi)]
     return any(not full for full in units)
 
@@ -336,7 +364,7 @@ def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, lev
             continue
         owner, indicator = None, None
         for anc in st.ancestors(ln.index):
-            ind = _indicator_for_line(folded, anc)
+            ind = _indicator_for_line(ctx, anc)
             if indicator is None and ind:
                 indicator = ind
             if by_line.get(anc.index):
@@ -359,12 +387,14 @@ def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, lev
     return out
 
 
-def _indicator_for_line(folded: str, line) -> str | None:
-    ids = {m.group("id") for m in INDICATOR_ID.finditer(folded, line.start, line.end)}
+def _indicator_for_line(ctx: "PreparedDoc", line) -> str | None:
+    ids = {m.id for m in ctx.indicator_ids_in(line.start, line.end)}
     return ids.pop() if len(ids) == 1 else None
 
 
 _LIST_OF_CRITERIA = pattern(r"(?<![\p{L}])(?:(?:@{plural_marker:folded})\s+)?(?:@{criterion_terms_loose:folded})\b")
+
+
 _WORD = regex.compile(r"\S+")
 _CLAUSE_END = regex.compile(r"[;(.:]")
 
@@ -469,8 +499,12 @@ def _district_document(ctx: "PreparedDoc") -> bool:
     return phrase_pattern(tuple(grammar()["district_criteria_markers"])).search(ctx.folded) is not None
 
 
+# a commune named by its unit word ("xã", "phường")
+_COMMUNE_WORD = pattern(r"(?<![\p{L}])(?:@{unit_words_commune:folded})(?![\p{L}])")
+
+
 def _names_commune(ctx: "PreparedDoc", s: int, e: int) -> bool:
-    return pattern(r"(?<![\p{L}])(?:@{unit_words_commune:folded})(?![\p{L}])").search(ctx.folded, s, e) is not None
+    return _COMMUNE_WORD.search(ctx.folded, s, e) is not None
 
 
 def _other_set_size(ctx: "PreparedDoc") -> bool:

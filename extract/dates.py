@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import itertools
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
 from gazetteer.lexicon import expand, load_data, words_alternation
+from gazetteer.text import caseless, phrase_windows
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 _BARE_YEAR_MIN, _BARE_YEAR_MAX = 1990, 2100
@@ -325,7 +328,7 @@ def relation_before(text: str, date_match: DateMatch) -> tuple[str, int] | None:
 
 
 @lru_cache(maxsize=None)
-def _relative_grammar() -> tuple["regex.Pattern[str]", dict[str, str | None], "regex.Pattern[str]"]:
+def _relative_grammar() -> tuple:
     data = load_data("date_words")
     parts = {_key(k): v for k, v in data["relative_years"].items()}
     not_before = words_alternation(data["relative_not_before"])
@@ -334,7 +337,10 @@ def _relative_grammar() -> tuple["regex.Pattern[str]", dict[str, str | None], "r
     month = expand("@{month_word}")
     # "cuối năm (tháng 10 và tháng 11)": the months in parentheses right after refine it
     refine = regex.compile(rf"\s*\((?P<months>[^()]*?(?<!\p{{L}})(?i:{month})\s+\d{{1,2}}[^()]*)\)")
-    return phrase, parts, refine
+    month_number = regex.compile(rf"(?<!\p{{L}})(?i:{month})\s+(?P<m>\d{{1,2}})(?!\d)")
+    shared = sorted(set.intersection(*(set(k.split()) for k in parts))) if parts else []
+    anchor = re.compile(caseless(shared[0])) if shared else None  # a word every phrase holds ("năm")
+    return phrase, parts, refine, month_number, anchor
 
 
 def find_relative_dates(text: str, dates: list[DateMatch], now_year: str | None) -> list[DateMatch]:
@@ -342,19 +348,21 @@ def find_relative_dates(text: str, dates: list[DateMatch], now_year: str | None)
     dates of that year: `now_year` (the document's date), else the latest year written before
     the phrase. Months in parentheses right after ("cuối năm (tháng 10 và tháng 11)") make it
     the last of those months. Phrases inside a date already found are skipped."""
-    phrase, parts, refine = _relative_grammar()
-    month = expand("@{month_word}")
-    month_number = regex.compile(rf"(?<!\p{{L}})(?i:{month})\s+(?P<m>\d{{1,2}})(?!\d)")
+    phrase, parts, refine, month_number, anchor = _relative_grammar()
     taken = [(d.start, d.end) for d in dates]
     years_before = [(d.start, d.iso[:4]) for d in dates]
     out = []
-    for m in phrase.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
+    starts = [d.start for d in dates]
+    ends_before = list(itertools.accumulate((d.end for d in dates), max))  # dates are in text order
+    windows = phrase_windows(text, anchor) if anchor is not None else [(0, len(text))]
+    for m in (m for ws, we in windows for m in phrase.finditer(text, ws, we)):
+        i = bisect.bisect_left(starts, m.end())  # the dates starting before the phrase ends
+        if i and ends_before[i - 1] > m.start():
+            continue  # inside a date already found
         year = now_year
         if year is None:
-            prior = [y for start, y in years_before if start < m.start()]
-            year = prior[-1] if prior else None
+            j = bisect.bisect_left(starts, m.start())
+            year = years_before[j - 1][1] if j else None
         if year is None:
             continue
         part = parts[_key(m["rel"])]

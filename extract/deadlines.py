@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.criteria import INDICATOR_ID
 from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
@@ -46,6 +45,8 @@ MIN_TASK_WORDS = 3  # a shorter remainder ("Thời gian thực hiện xong") tak
 
 _DEFAULT_RELATION = {"year": "during", "quarter": "during", "month": "by", "day": "by"}
 _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\p{L}\d]*(?:\s?[-/]\s?\p{L}[\p{L}\d]*)*")
+
+
 _PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
 _LIST_MARK = regex.compile(r"[\s\-+*•]*")
 
@@ -98,6 +99,14 @@ def _is_date_line(ctx: "PreparedDoc", line: "Line") -> bool:
     return line.index < ctx.structure.first_section and parse_issued_line(line.text) is not None
 
 
+# between a document number and its date: "số 31/QĐ-UBND, ngày …"
+_CITATION_DATE_GAP = pattern(r"[\s,;]*(?:(?i:@{citation_date_leads}))?[\s,]*")
+
+
+# between a document type and its date: "Quyết định số … ngày"
+_TYPE_DATE_GAP = pattern(r"[\s,]*(?:(?:@{number_word:folded})\s+)?[\s,]*(?:@{day_word:folded})\s*")
+
+
 def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A date right after a document number or type word ("… số 31/QĐ-UBND ngày 08/01/2024")."""
     text = ctx.text
@@ -105,14 +114,18 @@ def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
     before = text[window_start:d.start]
     for m in _DOC_NUMBER.finditer(before):
         gap = before[m.end():]
-        if len(gap) <= CITATION_GAP and pattern(r"[\s,;]*(?:(?i:@{citation_date_leads}))?[\s,]*").fullmatch(gap):
+        if len(gap) <= CITATION_GAP and _CITATION_DATE_GAP.fullmatch(gap):
             return True
     folded_before = fold(before)
     for m in _type_words().finditer(folded_before):
         gap = folded_before[m.end():]
-        if pattern(r"[\s,]*(?:(?:@{number_word:folded})\s+)?[\s,]*(?:@{day_word:folded})\s*").fullmatch(gap):
+        if _TYPE_DATE_GAP.fullmatch(gap):
             return True
     return False
+
+
+# the filler words between "Căn cứ" and the document it cites
+_CITATION_FILLER = pattern(r"\s*(?:(?:@{citation_fillers:folded})\s+)?")
 
 
 def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
@@ -124,7 +137,7 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     opener = match_at(_pattern("citation_openers"), folded, pos)
     if opener is None:
         return False
-    rest = pattern(r"\s*(?:(?:@{citation_fillers:folded})\s+)?").match(folded[opener.end():e])
+    rest = _CITATION_FILLER.match(folded[opener.end():e])
     cited = match_at(_type_words(), folded, opener.end() + (rest.end() if rest else 0))
     if cited is None:
         return False
@@ -134,13 +147,20 @@ def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     return bool(_DOC_NUMBER.search(ctx.text, cited.end(), min(e, cited.end() + CITATION_GAP)))
 
 
+# between a status cut-off ("tính đến") and its year
+_CUTOFF_YEAR_GAP = pattern(r"\s*(?:@{year_word:folded})?\s*")
+
+
 def _is_cutoff(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A status cut-off: "tính đến cuối năm 2023, … đạt …" states how things stand then."""
     folded = _folded(ctx)
     s, _ = ctx.sentence_at(d.start)
     lead = _pattern("status_cutoffs")
-    return any(not folded[m.end():d.start].strip(" ,") or pattern(r"\s*(?:@{year_word:folded})?\s*").fullmatch(folded[m.end():d.start])
+    return any(not folded[m.end():d.start].strip(" ,") or _CUTOFF_YEAR_GAP.fullmatch(folded[m.end():d.start])
                for m in lead.finditer(folded, max(s, d.start - CUTOFF_GAP), d.start))
+
+
+_LEAD = regex.compile(r"[\s\-+*•]*")  # a line's bullet and spaces
 
 
 def _is_cited_horizon(ctx: "PreparedDoc", d: DateMatch) -> bool:
@@ -148,8 +168,8 @@ def _is_cited_horizon(ctx: "PreparedDoc", d: DateMatch) -> bool:
     (a sentence whose subject is a document, with a verb of having set it before the date)."""
     folded = _folded(ctx)
     s, _ = ctx.sentence_at(d.start)
-    lead = regex.match(r"[\s\-+*•]*", folded[s:d.start])
-    subject = match_at(_type_words(), folded, s + (lead.end() if lead else 0))
+    lead = _LEAD.match(folded, s, d.start)
+    subject = match_at(_type_words(), folded, lead.end() if lead else s)
     return subject is not None and bool(_cues(folded, subject.end(), d.start, "horizon_verbs"))
 
 
@@ -368,7 +388,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
 
     def written(a: int, b: int) -> set[int] | None:
         numbers = {mn.number for mn in ctx.mentions_in(a, b)}
-        numbers |= {int(m.group("id").split(".")[0]) for m in INDICATOR_ID.finditer(folded, a, b)}
+        numbers |= {m.criterion for m in ctx.indicator_ids_in(a, b)}
         return numbers or None
 
     numbers = written(s, e)

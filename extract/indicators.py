@@ -16,6 +16,8 @@ the enclosing item, else inferred from the subject) and its period.
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -23,8 +25,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Component
-from extract.criteria import INDICATOR_ID
-from extract.dates import find_periods
 from extract.numbers import comparator_words, find_comparator
 from extract.records import IndicatorValue
 from gazetteer.criteria import criterion_for_subject
@@ -42,11 +42,17 @@ SUBJECT_MAX_CHARS = 160  # a longer subject is cut to its last words
 AFTER_SUBJECT_MAX_CHARS = 90  # the population named after a value ("100% cán bộ …")
 
 _COMPUTATION_TAIL = regex.compile(r"[\s\d.,/%+\-–−=×xX*:≤≥<>]*$")
+
+
 _EQUALS = regex.compile(r"\s*=\s*")
 # "71/1.784 = 3,97%", "2.891/3.115 người = 92,8%": a fraction (and its noun) equal to a percentage
 _FRACTION_EQUALS = regex.compile(r"(?:\s+\p{Ll}+){0,2}\s*=\s*")
+
+
 _UNIT_GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _PLUS_MINUS = regex.compile(r"\s*[+\-–−]\s*")
+
+
 _LAST_WORD = regex.compile(r"(\p{L}+)\s*$")
 _SUBJECT_STOP = regex.compile(r"[;.(]")
 
@@ -164,18 +170,36 @@ def _values(ctx: "PreparedDoc") -> list[_Value]:
 _MONEY_AFTER = regex.compile(
     r"[ \t]*(?:" + expand("@{money_scale_words:folded}") + r")[ \t]+(?:"
     + words_alternation(fold(w) for w in lexicon_words("currency_dong")) + r")(?!\p{L})")
-_PAREN_AFTER_PERCENT = regex.compile(r"%\s*\(\s*\Z")
+
+
 _PAGE_COUNTER = regex.compile(r"[ \t]*\d+[ \t]*/[ \t]*\d+[ \t]*")
 RESTATE_TOLERANCE = 0.0051  # a fraction equal to the percentage before it, to its written precision
 
 
 def _restates(pcts, text: str, fr, value: float) -> int | None:
     """Start of the percentage a fraction in parentheses right after it restates."""
-    for p_start, p_end, pct, _ in pcts:
-        if p_end <= fr.start and _PAREN_AFTER_PERCENT.search(text, max(0, p_end - 1), fr.start) \
-                and abs(pct / 100 - value) <= RESTATE_TOLERANCE:
+    mark = _percent_before_paren(text, fr.start)
+    if mark is None:
+        return None
+    for p_start, p_end, pct, _ in pcts:  # in text order: the "%" must be at or after the percentage's last character
+        if p_end - 1 > mark:
+            break
+        if abs(pct / 100 - value) <= RESTATE_TOLERANCE:
             return p_start
     return None
+
+
+def _percent_before_paren(text: str, pos: int) -> int | None:
+    """Where the "%" of "…% (" right before `pos` stands (blanks allowed around the bracket), else None."""
+    at = pos
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    if at == 0 or text[at - 1] != "(":
+        return None
+    at -= 1
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at - 1 if at > 0 and text[at - 1] == "%" else None
 
 
 def _is_page_counter(text: str, fr) -> bool:
@@ -285,9 +309,9 @@ def _subject_before(ctx: "PreparedDoc", v: _Value) -> tuple[str | None, bool]:
         m = match_at(_pattern("leading_time_words"), folded, lead_pos)
         if m:
             start = m.end()
-        ids = list(INDICATOR_ID.finditer(folded, start, b))
-        if ids and ids[-1].end() < b and not folded[start:ids[-1].start()].strip(" .:-"):
-            start = ids[-1].end()
+        ids = ctx.indicator_ids_in(start, b)
+        if ids and ids[-1].end < b and not folded[start:ids[-1].start].strip(" .:-"):
+            start = ids[-1].end
     stops = [m for m in _matches_outside_parens(_pattern("subject_stops"), folded, start, b) if m.start() > start]
     end = stops[-1].start() if stops else b
     tail = _pattern("subject_tails").search(folded, start, end)
@@ -313,14 +337,22 @@ def _strip_trailing_words(folded: str, start: int, end: int) -> int:
     return end
 
 
+# a noun right after a value ("85% lượng rác thải"), on the folded text
+_POPULATION_AFTER_FOLDED = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})")
+
+
 def _names_population_after(ctx: "PreparedDoc", v: _Value) -> bool:
     """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
     folded = _folded(ctx)
-    m = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})").match(folded[v.end:v.end + 4])
+    m = _POPULATION_AFTER_FOLDED.match(folded[v.end:v.end + 4])
     if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
     a, b = _clause_before(ctx, v)
     return not _matches_outside_parens(_pattern("rate_heads"), folded, a, b)
+
+
+# a noun right after a value ("100% cán bộ"), on the text
+_POPULATION_AFTER = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})")
 
 
 def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
@@ -332,7 +364,7 @@ def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
     after_cmp = _COMPARATOR_AFTER().match(text[pos:s_end])
     if after_cmp:
         pos += after_cmp.end()
-    m = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})").match(text[pos:s_end])
+    m = _POPULATION_AFTER.match(text[pos:s_end])
     if not m:
         return None
     start = pos + m.end()
@@ -357,9 +389,9 @@ def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
     """The name of the indicator (or criterion) item that encloses a line."""
     folded = _folded(ctx)
     for anc in [line, *ctx.structure.ancestors(line.index)]:
-        ids = list(INDICATOR_ID.finditer(folded, anc.start, anc.end))
+        ids = ctx.indicator_ids_in(anc.start, anc.end)
         if ids and anc is not line:
-            start, end = _trim(ctx.text, ids[-1].end(), anc.end)
+            start, end = _trim(ctx.text, ids[-1].end, anc.end)
             if end > start:
                 return ctx.text[start:end]
         for mn in ctx.mentions_in(anc.start, anc.end):
@@ -374,7 +406,7 @@ def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
 def _ids_and_numbers(ctx: "PreparedDoc", start: int, end: int) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """(offset, indicator id) and (offset, criterion number) written in text[start:end]."""
     folded = _folded(ctx)
-    ids = [(m.start(), m.group("id")) for m in INDICATOR_ID.finditer(folded, start, end)]
+    ids = [(m.start, m.id) for m in ctx.indicator_ids_in(start, end)]
     numbers = [(mn.start, mn.number) for mn in ctx.mentions_in(start, end)]
     return ids, numbers
 
@@ -420,6 +452,10 @@ def _criterion_and_indicator(ctx: "PreparedDoc", v: _Value, subject: str | None)
 # ----------------------------------------------------------------------- role
 
 
+# "nội dung 17.8": a numbered norm of a criterion
+_CONTENT_ITEM = pattern(r"\b(?:@{content_item:folded})\b")
+
+
 def _role(ctx: "PreparedDoc", v: _Value) -> str:
     text = ctx.text
     folded = _folded(ctx)
@@ -438,7 +474,7 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
     if v.comparator != "eq" and not _pattern("actual_cues").search(folded, s, v.start):
         line = ctx.line_at(v.start)
         ids, numbers = _ids_and_numbers(ctx, min(clause_start, line.start), v.start)
-        labelled = ids or numbers or pattern(r"\b(?:@{content_item:folded})\b").search(folded[line.start:v.start])
+        labelled = ids or numbers or _CONTENT_ITEM.search(folded[line.start:v.start])
         norm_words = _pattern("threshold_words").search(folded, s, e)
         if labelled or norm_words:
             return "threshold"
@@ -450,30 +486,20 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
 
 def _range_in_sentence(ctx: "PreparedDoc", offset: int) -> bool:
     s, e = ctx.sentence_at(offset)
-    return any(p.kind == "range" for p in find_periods(ctx.text[s:e]))
-
-
-def _heading_title_period(ctx: "PreparedDoc", line: "Line") -> str | None:
-    """A period in an enclosing heading, its title read over all the capitalised lines that continue it."""
-    lines = ctx.structure.lines
-    for anc in ctx.structure.ancestors(line.index):
-        if not anc.is_heading:
-            continue
-        end = anc.end
-        k = anc.index + 1
-        while k < len(lines) and k < line.index and lines[k].is_heading and lines[k].scheme is None:
-            end = lines[k].end
-            k += 1
-        p = ctx.period_in_span(anc.start, end, end)
-        if p:
-            return p
-    return None
+    periods = ctx.all_periods
+    i = bisect.bisect_left(periods, s, key=lambda p: p.start)
+    while i < len(periods) and periods[i].start < e:
+        if periods[i].kind == "range" and periods[i].end <= e:
+            return True
+        i += 1
+    return False
 
 
 def _period(ctx: "PreparedDoc", v: _Value, role: str, previous: str | None = None) -> str | None:
     """Thresholds of a range ("giai đoạn 2021-2025") have none; targets and norms take the
-    statement's period or the plan year; measured values the period of their sentence,
-    paragraph, the previous measured value of their item, their list intro or headings."""
+    statement's period or the plan year; measured values the period of their sentence, their
+    paragraph, the previous measured value of their item, else what `PreparedDoc.written_period`
+    finds for any statement (its list's intro, its headings)."""
     if role == "threshold":
         if _range_in_sentence(ctx, v.start):
             return None
@@ -490,12 +516,7 @@ def _period(ctx: "PreparedDoc", v: _Value, role: str, previous: str | None = Non
         return p
     if previous:
         return previous
-    intro = ctx.intro_line(line)
-    if intro is not None:
-        p = ctx.period_in_span(intro.start, intro.end, intro.end)
-        if p:
-            return p
-    return _heading_title_period(ctx, line) or ctx.default_period("met")
+    return ctx.written_period(v.start) or ctx.default_period("met")
 
 
 # ---------------------------------------------------------------------- rows

@@ -57,13 +57,19 @@ _NUMBER_RE = regex.compile(
     regex.VERBOSE,
 )
 _PART_SPLIT = regex.compile(rf"(\s?[{_DASHES}/]\s?)")
+
+
 _CUT_OFF = regex.compile(rf"[{_DASHES}/][ \t]*(?:\n|\Z|(?!\p{{L}}))")  # "5313/QĐ- " then no issuer: cut off
 
 # Grammar words of a citation (what comes between and after its parts).
 _NUMBER_WORD = expand(r"(?i:@{number_word})(?:\s*[:.])?")
 _OWN_NUMBER_LINE = pattern(rf"^\s*{_NUMBER_WORD}\s*\Z")
+
+
 _DATE_GAP = pattern(r"[\s,;(]*(?:(?i:@{signing_verbs})\s+)?(?:(?i:@{day_word})\s*)?\Z")
 _ISSUER_LEAD = pattern(r"[\s,]*(?i:@{issuer_lead})\s+")
+
+
 _ISSUER_STOP = pattern(
     r"\s*[,;:.()\n]|\s+(?=(?i:@{issuer_stops})(?!\p{L}))"
     r"|\s+(?=(?:@{conjunction})\s+\p{Ll})"
@@ -74,16 +80,24 @@ _ISSUER_PLACE = pattern(
     r"(?:\p{Lu}[\p{L}]*|\d+)(?:\s+(?:\p{Lu}[\p{L}]*|\d+)){0,3}"
 )
 _SUBJECT_LEAD = pattern(r"[\s,]*(?:(?i:@{subject_leads})\s*:?\s*)")
+
+
 _SUBJECT_VERB = pattern(r"[\s,]*(?=(?i:@{subject_verbs})(?!\p{L}))")
 _SUBJECT_BARE = regex.compile(r"[ \t]+(?=\p{Lu}\p{Ll})")
+
+
 # A subject ends at a clause end, or where the sentence's own subject takes over
 # (", UBND xã báo cáo như sau:"): a comma before an issuer abbreviation.
 _SUBJECT_END = regex.compile(r";|\n|\.(?=\s|\Z)|:(?=\s|\Z)|,(?=\s+(?P<abbr>\p{Lu}{2,})(?!\p{L}))|\Z")
+
+
 _CODE_PARTS = regex.compile(r"[-/]")
 _SUBJECT_MAX = 250
 DATE_AFTER_WINDOW = 60  # the date of a citation ends this close after its number
 # What may come before a date that opens a sentence: nothing, or a source tag ("(Cổng TTĐT) - ").
 _CLAUSE_LEAD = regex.compile(r"(?:[^\d.;]{0,40}[-–—:)]\s*)?\s*")
+
+
 DATE_BEFORE_GAP = 60  # and ends this close to the citation
 _LOOKBACK = 90
 # Types cited by a name between the type word and "số": "Luật Bảo vệ môi trường số 72/2020/QH14".
@@ -200,6 +214,9 @@ def _issued_date(ctx: "PreparedDoc", end: int) -> tuple[str | None, int | None, 
     return None, None, end
 
 
+_DIGIT = regex.compile(r"\d")
+
+
 def _date_before(ctx: "PreparedDoc", start: int) -> tuple[str | None, int | None]:
     """The date a sentence opens with before the citation: "Ngày 20/5/2025, UBND tỉnh đã có
     Quyết định số 456/QĐ-UBND …" (no other number between)."""
@@ -209,7 +226,7 @@ def _date_before(ctx: "PreparedDoc", start: int) -> tuple[str | None, int | None
             break
         lead = ctx.text[s:d.start]
         if d.precision == "day" and s <= d.start and _CLAUSE_LEAD.fullmatch(lead) \
-                and not regex.search(r"\d", ctx.text[d.end:start]) and start - d.end <= DATE_BEFORE_GAP:
+                and not _DIGIT.search(ctx.text, d.end, start) and start - d.end <= DATE_BEFORE_GAP:
             return d.iso, int(d.iso[:4])
     return None, None
 

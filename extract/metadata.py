@@ -38,6 +38,8 @@ HEAD_YEAR_CHARS = 1500  # the years written this far in date a document that giv
 HEADLINE_CHARS = 160  # a first line longer than this is a paragraph, not a headline
 TITLE_WRAP_LINES = 4  # a title in capitals runs over this many lines at most
 _DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[\d/].*?)\s*$")
+
+
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
 _PLACE_NAME = rf"(?P<name>{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|\d+)){{0,3}})"
 _UNIT_PREFIX = {level: expand(f"@{{unit_words_{level}}}") for level in ("commune", "district", "province")}
@@ -47,6 +49,8 @@ _UNIT_MENTION = {
 # Where a _UNIT_MENTION can start, found on the folded text (much faster than its case-insensitive words).
 _UNIT_START = {level: pattern(rf"(?<![\p{{L}}])(?:@{{unit_words_{level}:folded}})\s") for level in _UNIT_PREFIX}
 _COMMITTEE_LINE = pattern(r"^(?:(?i:@{people_committee})\s+)?(?:@{unit_words_commune:upper})\s+(?P<n>[\p{Lu}\s]+)$")
+
+
 _ON_BEHALF = pattern(r"^(?:@{signing_on_behalf:folded})\.?\s+")  # on the folded key of a title line
 _UNIT_MENTION_ANY_CASE = {
     level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+(?P<name>(?:[\p{{Ll}}\p{{M}}]+|\p{{Lu}}[\p{{Lu}}\p{{M}}]+)(?:[ \t]+(?:[\p{{Ll}}\p{{M}}]+|\p{{Lu}}[\p{{Lu}}\p{{M}}]+)){{1,2}})")
@@ -55,6 +59,8 @@ _UNIT_MENTION_ANY_CASE = {
 _LOOKUP = {"district": lambda name: admin.lookup_district(name), "province": lambda name: admin.lookup_province(name)}
 # Runs of two or three capitalised words: the shape of a place name written bare.
 _TITLE_WORDS = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]+(?:[ \t]+\p{Lu}[\p{Ll}\p{M}]+){1,2}(?![\p{L}\p{M}])")
+
+
 _PERSON = regex.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 
 
@@ -136,6 +142,8 @@ def _frame() -> dict:
 
 
 _CLOCK = regex.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+
+
 _COVER = regex.compile(r"^\s*(?P<place>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){0,3})\s*[-–—,]\s*(?P<y>(?:19|20)\d\d)\s*$")
 
 
@@ -151,6 +159,9 @@ def _info_box(lines) -> dict[str, str]:
     return box
 
 
+_LETTER = regex.compile(r"\p{L}")
+
+
 def _date_line(ctx: "PreparedDoc", ln) -> tuple[str, bool] | None:
     """(ISO date, has a time) of a news page's date line: one date, a time, weekday and label words only."""
     dates = [d for d in _dates_in(ctx, ln.start, ln.end) if d.precision == "day"]
@@ -160,7 +171,7 @@ def _date_line(ctx: "PreparedDoc", ln) -> tuple[str, bool] | None:
     rest = ctx.text[ln.start:d.start] + " " + ctx.text[d.end:ln.end]
     has_time = bool(_CLOCK.search(rest))
     rest = _frame()["line_words_re"].sub(" ", _CLOCK.sub(" ", rest))
-    if regex.search(r"\p{L}", rest):
+    if _LETTER.search(rest):
         return None
     return d.iso, has_time
 

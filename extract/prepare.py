@@ -9,8 +9,9 @@ component needs:
 3. the number layer: every date, period, fraction, range, percentage,
    money amount and plain number written in the text, with its value and span,
    and the written computations ("100 - 29 = 71/1.784 = 3,97%");
-4. the numbered criterion mentions ("tiêu chí số 5 …") and the criteria set
-   they vote for;
+4. the numbered criterion mentions ("tiêu chí số 5 …"), the indicator ids
+   written with their lead word ("Mục 15.1", "chỉ tiêu 17.8") and the
+   criteria set they vote for;
 5. the document metadata (which reads the criteria set), and from its date
    the phrases naming the year of writing ("năm nay", "cuối năm") as dates;
 6. the status statements about criteria (met, unmet, target) with their
@@ -28,13 +29,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.computations import Computation, find_computations
-from extract.criteria import CriterionStatement, NumberedMention, criterion_statements, find_numbered_mentions, infer_criteria_set
+from extract.criteria import (CriterionStatement, IndicatorId, NumberedMention, criterion_statements, find_indicator_ids,
+                              find_numbered_mentions, infer_criteria_set)
 from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
 from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
-from gazetteer.cues import find_family
+from gazetteer.cues import find_family, phrase_pattern
+from gazetteer.text import match_at
 from gazetteer.cues import folded as folded_text
 from normalize.document import NormalizedDoc
 
@@ -60,6 +63,7 @@ class PreparedDoc:
     numbers: tuple[NumberMatch, ...] = ()  # every written number with its kind (extract.numbers.find_numbers)
     computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
     mentions: tuple[NumberedMention, ...] = ()
+    indicator_ids: tuple[IndicatorId, ...] = ()  # "Mục 15.1": an indicator named by its id
     criteria_set: str | None = None
     meta: DocumentMeta = None  # type: ignore[assignment]
     relative_dates: tuple[DateMatch, ...] = ()  # "năm nay", "cuối năm" resolved to the year of writing
@@ -102,6 +106,30 @@ class PreparedDoc:
         """Numbered criterion mentions that start in [start, end)."""
         starts = self._index["mention_starts"]
         return list(self.mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)])
+
+    def indicator_ids_in(self, start: int, end: int) -> list[IndicatorId]:
+        """Indicator ids ("Mục 15.1") written inside [start, end)."""
+        starts = self._index["indicator_starts"]
+        return [m for m in self.indicator_ids[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+                if m.end <= end]
+
+    # -- word lists --------------------------------------------------------
+
+    def phrases(self, words, start: int = 0, end: int | None = None) -> list:
+        """Where the phrases of a word list (data) are written inside [start, end): matches of
+        `gazetteer.cues.phrase_pattern(words)` on the folded text. Those of the whole document
+        are found once per document (several checks read the same list)."""
+        if start == 0 and end is None:
+            cache = self._index.setdefault("phrases", {})
+            entry = cache.get(id(words))
+            if entry is None or entry[0] is not words:
+                entry = cache[id(words)] = (words, list(_phrase_pattern_of(words).finditer(self.folded)))
+            return entry[1]
+        return list(_phrase_pattern_of(words).finditer(self.folded, start, len(self.text) if end is None else end))
+
+    def phrase_at(self, words, pos: int):
+        """The phrase of a word list that begins at `pos`, or None."""
+        return match_at(_phrase_pattern_of(words), self.folded, pos)
 
     @property
     def periods(self) -> list[PeriodMatch]:
@@ -223,6 +251,21 @@ class PreparedDoc:
         return status_before(self, start, end)
 
 
+_PHRASE_PATTERNS: dict[int, tuple] = {}
+MAX_PHRASE_LISTS = 4096
+
+
+def _phrase_pattern_of(words) -> "regex.Pattern[str]":
+    """`phrase_pattern` of a word list, known by identity: the data's lists live as long as the
+    process, and each is kept here with its pattern, so its id is never another list's."""
+    entry = _PHRASE_PATTERNS.get(id(words))
+    if entry is None or entry[0] is not words:
+        if len(_PHRASE_PATTERNS) > MAX_PHRASE_LISTS:  # lists made on the fly would pile up
+            _PHRASE_PATTERNS.clear()
+        entry = _PHRASE_PATTERNS[id(words)] = (words, phrase_pattern(tuple(words)))
+    return entry[1]
+
+
 def _set(prep: PreparedDoc, **values) -> None:
     for name, value in values.items():
         object.__setattr__(prep, name, value)
@@ -261,8 +304,9 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     index["period_starts"] = [p.start for p in single]
 
     mentions = find_numbered_mentions(text, prep.folded)
-    _set(prep, mentions=tuple(mentions))
+    _set(prep, mentions=tuple(mentions), indicator_ids=tuple(find_indicator_ids(prep.folded)))
     index["mention_starts"] = [m.start for m in mentions]
+    index["indicator_starts"] = [m.start for m in prep.indicator_ids]
     _set(prep, criteria_set=criteria_set if criteria_set is not None else infer_criteria_set(prep))
     _set(prep, meta=meta if meta is not None else extract_metadata(prep))
     _set(prep, relative_dates=tuple(find_relative_dates(text, dates, prep.now_period())))

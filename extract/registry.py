@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import extract
 import extract.audit
@@ -75,6 +76,76 @@ def extract_document(doc: NormalizedDoc) -> Extraction:
     prep = prepare(doc)
     records = run_components(prep)
     return Extraction(meta=prep.meta, records=records, findings=run_checks(prep, records))
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+WARMED_PACKAGES = ("gazetteer", "normalize", "extract", "extract.audit")
+
+
+def warm() -> None:
+    """Load every data file and compile every lexicon, matcher and pattern, once per process.
+
+    Patterns are built on first use (`lru_cache`d functions of no argument, the criterion-name
+    matchers per set, the cue families, the per-phrase mark checks); a worker calls this before
+    its first document so that no document pays for them. Then the bundled sample plans are
+    read once, which builds the patterns that only a particular word list makes (phrase
+    patterns over audit and cue lists). Calling it again does nothing new."""
+    from gazetteer import criteria as criteria_names
+    from gazetteer import cues
+    from gazetteer.datafiles import DATA_DIRS, load_data
+    from normalize.pipeline import normalize_raw
+    from normalize.raw import RawDocument
+
+    for folder in DATA_DIRS:
+        for path in sorted(folder.glob("*.yaml")):
+            load_data(path.name)
+    for module in _warmed_modules():
+        for value in list(vars(module).values()):
+            if _is_cached_loader(value):
+                value()
+    criteria_names.compile_matchers()
+    for family, listed in cues.cue_data().items():
+        if isinstance(listed, (list, dict)) and family != "count_units":
+            cues.family_pattern(family)
+    for folder in DATA_DIRS:  # every word list a component may match as phrases (criteria names aside)
+        for path in sorted(folder.glob("*.yaml")):
+            if not path.name.startswith("criteria_"):
+                for phrases in _word_lists(load_data(path.name)):
+                    cues.phrase_pattern(phrases)
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        extract_document(normalize_raw(RawDocument(text=sample.read_text(encoding="utf-8"), file_type="txt",
+                                                   markup="plain")))
+
+
+def _word_lists(value):
+    """Every list of strings inside a data file's content, as a tuple."""
+    if isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            yield tuple(value)
+        for v in value:
+            yield from _word_lists(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _word_lists(v)
+
+
+def _warmed_modules() -> list:
+    modules = []
+    for name in WARMED_PACKAGES:
+        package = importlib.import_module(name)
+        modules += [package, *_modules(package)]
+    return modules
+
+
+def _is_cached_loader(value) -> bool:
+    """An `lru_cache`d function of no argument (a loader or a compiled pattern), defined here."""
+    if not hasattr(value, "cache_info") or not callable(value):
+        return False
+    wrapped = getattr(value, "__wrapped__", None)
+    if wrapped is None or not getattr(wrapped, "__module__", "").startswith(WARMED_PACKAGES[:3]):
+        return False
+    code = getattr(wrapped, "__code__", None)
+    return code is not None and code.co_argcount == 0 and code.co_kwonlyargcount == 0
 
 
 components()  # importing the registry imports every component and check: a broken one stops here

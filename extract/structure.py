@@ -8,6 +8,8 @@ reader infers it: the first scheme seen is the outermost.
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -86,14 +88,11 @@ class Structure:
         return out
 
     def line_at(self, offset: int) -> Line:
-        lo, hi = 0, len(self.lines) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.lines[mid].start <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return self.lines[lo]
+        """The last line starting at or before `offset` (the first line when none does)."""
+        starts = self.__dict__.get("_starts")
+        if starts is None or len(starts) != len(self.lines):
+            starts = self.__dict__["_starts"] = [ln.start for ln in self.lines]
+        return self.lines[max(0, bisect.bisect_right(starts, offset) - 1)]
 
     def children(self, i: int) -> list[Line]:
         return [ln for ln in self.lines if ln.parent == i]

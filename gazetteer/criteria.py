@@ -426,6 +426,42 @@ def _matcher(set_id: str | None = None):
     return pattern, names
 
 
+def compile_matchers() -> None:
+    """Build the name matcher of every set (and of all sets) and the mark check of every phrase,
+    which are otherwise built on first use (the worker warm-up calls this)."""
+    for set_id in (None, *criteria_sets()):
+        _matcher(set_id)
+    for phrase in _phrases().values():
+        _shape_check(phrase.text)
+    _first_words()
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """Every word a phrase match can begin with: the first word of each phrase, of each
+    canonical spelling and of each of its variants (folded, as `_phrase_source` writes them)."""
+    firsts = {words_key(p.text).split()[0] for p in _phrases().values() if words_key(p.text)}
+    for canonical, variants in _equivalences():
+        for written in (canonical, *variants):
+            tokens = words_key(written).split()
+            if tokens:
+                firsts.add(tokens[0])
+    return frozenset(firsts)
+
+
+# A word of the folded text, as it starts a phrase match: letters and digits, and with the
+# "&" of an abbreviation ("gd&dt") when one follows.
+_TEXT_WORD = regex.compile(r"(?<![\p{L}\p{N}])(?P<w>[\p{L}\p{N}]+)(?P<amp>[\p{L}\p{N}&]*)")
+
+
+def _match_starts(folded: str) -> list[int]:
+    """The offsets where a phrase match may begin: words a phrase begins with. Trying the
+    phrase alternation there only is what a search does, without trying it at every offset."""
+    firsts = _first_words()
+    return [m.start() for m in _TEXT_WORD.finditer(folded)
+            if m["w"] in firsts or (m["amp"] and m.group() in firsts)]
+
+
 @lru_cache(maxsize=1024)
 def _shape_check(text: str) -> "regex.Pattern[str]":
     return regex.compile(_phrase_source(text, marks=True))
@@ -453,10 +489,12 @@ def find_criterion_names(text: str, set_id: str | None = None) -> list[NameMatch
     folded = fold(text)
     out: list[NameMatch] = []
     pos = 0
-    while True:
-        m = pattern.search(folded, pos)
+    for start in _match_starts(folded):
+        if start < pos:
+            continue
+        m = pattern.match(folded, start)
         if m is None:
-            break
+            continue
         phrase = names[int(m.lastgroup[1:])]
         span = text[m.start() : m.end()]
         if not _marks_agree(span, phrase):

@@ -7,6 +7,7 @@ gazetteer matches on folded text or on keys derived from it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -57,12 +58,25 @@ def _fold_char(ch: str) -> str:
 _TABLE = _FoldTable()
 
 
+SHORT_FOLD = 200  # strings up to this length (words, phrases, clauses) keep their fold in a cache
+
+
 def fold(s: str) -> str:
     """Lowercase and strip tone and vowel marks, one character per character.
 
     `len(fold(s)) == len(s)` always holds, so spans found in `fold(s)` are
-    spans of `s`. Expects NFC text (as produced by `normalize`).
+    spans of `s`. Expects NFC text (as produced by `normalize`). Short strings,
+    folded again and again (cue words, names), are folded once per process.
     """
+    if len(s) <= SHORT_FOLD:
+        return _fold_short(s)
+    folded = s.translate(_TABLE)
+    assert len(folded) == len(s)
+    return folded
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(s: str) -> str:
     folded = s.translate(_TABLE)
     assert len(folded) == len(s)
     return folded
@@ -73,6 +87,7 @@ _SPACES = regex.compile(r"\s+")
 _INNER_PUNCT = regex.compile(r"[^\p{L}\p{N}\s&]+")
 
 
+@lru_cache(maxsize=65536)
 def fold_key(s: str) -> str:
     """Dictionary key: folded, whitespace collapsed, punctuation stripped at the ends."""
     folded = fold(unicodedata.normalize("NFC", s))
@@ -81,6 +96,7 @@ def fold_key(s: str) -> str:
     return _EDGE_PUNCT.sub("", folded)
 
 
+@lru_cache(maxsize=65536)
 def words_key(s: str) -> str:
     """Looser key for names: `fold_key` with inner punctuation turned into spaces.
 
@@ -143,6 +159,38 @@ def strip_tones(s: str) -> str:
 def has_marks(s: str) -> bool:
     """Whether `s` carries any Vietnamese diacritic (i.e. is not written bare)."""
     return fold(s) != s.lower()
+
+
+# A phrase of letters and spaces never holds any other character: those bound where it can be.
+_PHRASE_BOUND = regex.compile(r"[^\p{L}\s]")
+_PHRASE_BOUND_BEFORE = regex.compile(r"(?r)[^\p{L}\s]")
+
+
+def caseless(phrase: str) -> str:
+    """`re` source matching `phrase` in any mix of cases (each letter as [xX]), any spaces between words."""
+    def letter(c: str) -> str:
+        return f"[{re.escape(c.lower())}{re.escape(c.upper())}]" if c.lower() != c.upper() else re.escape(c)
+    return r"\s+".join("".join(letter(c) for c in word) for word in phrase.split())
+
+
+def phrase_windows(text: str, anchor: "re.Pattern[str]") -> list[tuple[int, int]]:
+    """Merged stretches of `text` that hold every phrase of letters and spaces containing a match
+    of `anchor`: from the character before it that is neither a letter nor a space, to the one
+    after it (included, so that a lookahead sees it). A pattern for such phrases finds in these
+    stretches what it finds in the whole text; `anchor` (a standard `re` pattern, which finds a
+    few words far faster than `regex` scans for a phrase) must match inside every such phrase."""
+    windows: list[tuple[int, int]] = []
+    for m in anchor.finditer(text):
+        if windows and m.start() < windows[-1][1]:
+            continue
+        before = _PHRASE_BOUND_BEFORE.search(text, 0, m.start())
+        after = _PHRASE_BOUND.search(text, m.end())
+        start, end = before.start() if before else 0, after.end() if after else len(text)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 MATCH_WINDOW = 400  # chars after `pos` a match anchored there may span

@@ -5,6 +5,7 @@ them, keeps offsets through `MappedText.edit`, and counts each repair by kind.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -34,9 +35,18 @@ def _table() -> dict:
         r"(?<!\p{L})(?:" + "|".join(regex.escape(e["word"]) for e in words) + r")(?=\s)") if words else None
     chars += "".join(e["word"][-1] for e in words)
     data["suspect_re"] = regex.compile("[" + regex.escape(chars) + "]")
+    # the glyphs alone, for the standard `re`, which finds a few characters in a long text far faster
+    data["glyph_re"] = re.compile("[" + re.escape("".join(data["by_glyph"])) + "]") if data["by_glyph"] else None
     spacing = regex.escape("".join(data["spacing"]))
     data["spacing_word_re"] = regex.compile(rf"\p{{L}}+[{spacing}]\p{{L}}*")
     data["marked_word_re"] = regex.compile(r"[\p{L}\p{M}]*\p{M}[\p{L}\p{M}]*")
+    # Both word patterns match letters and marks only, so a character of neither bounds them:
+    # they are run between the bounds around each spacing mark or combining mark found (a scan
+    # for one character class is many times cheaper than for the words).
+    data["spacing_char_re"] = regex.compile(rf"[{spacing}]")
+    data["spacing_bound"] = (regex.compile(rf"[^\p{{L}}{spacing}]"), regex.compile(rf"(?r)[^\p{{L}}{spacing}]"))
+    data["mark_re"] = regex.compile(r"\p{M}")
+    data["mark_bound"] = (regex.compile(r"[^\p{L}\p{M}]"), regex.compile(r"(?r)[^\p{L}\p{M}]"))
     return data
 
 
@@ -48,9 +58,9 @@ def repair_glyphs(mt: MappedText) -> tuple[MappedText, Counter]:
         return mt, counts
     vietnamese = bool(VIETNAMESE_LETTERS_RE.search(mt.text.replace("\u01A3", "ư").replace("\u01A2", "Ư")))
     edits = []
-    for i, ch in enumerate(mt.text):
-        entry = table["by_glyph"].get(ch)
-        if entry and (entry["context"] == "always" or vietnamese):
+    for m in table["glyph_re"].finditer(mt.text) if table["glyph_re"] else ():
+        i, entry = m.start(), table["by_glyph"][m.group()]
+        if entry["context"] == "always" or vietnamese:
             edits.append((i, i + 1, entry["replacement"]))
             counts[entry["kind"]] += 1
     if edits:
@@ -74,11 +84,29 @@ def _word_confusions(mt: MappedText, counts: Counter) -> MappedText:
     return mt.edit(edits) if edits else mt
 
 
+def _bounded(text: str, hits: "regex.Pattern[str]", bounds: tuple) -> list[tuple[int, int]]:
+    """Merged [bound before, bound after] stretches around every match of `hits`."""
+    after, before = bounds
+    windows: list[tuple[int, int]] = []
+    for m in hits.finditer(text):
+        if windows and m.start() < windows[-1][1]:
+            continue
+        b, a = before.search(text, 0, m.start()), after.search(text, m.end())
+        start, end = b.start() if b else 0, a.start() if a else len(text)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _spacing_marks(mt: MappedText, counts: Counter) -> MappedText:
     """'tie˜n' style: a spacing tone mark after a vowel becomes the combining mark."""
     table = _table()
     edits = []
-    for m in table["spacing_word_re"].finditer(mt.text):
+    text = mt.text
+    windows = _bounded(text, table["spacing_char_re"], table["spacing_bound"])
+    for m in (m for ws, we in windows for m in table["spacing_word_re"].finditer(text, ws, we)):
         word = m.group()
         fixed = unicodedata.normalize("NFC", "".join(table["spacing"].get(ch, ch) for ch in word))
         if is_valid_syllable(fixed) and not any(unicodedata.combining(ch) for ch in fixed):
@@ -93,7 +121,9 @@ def _stray_combining_marks(mt: MappedText, counts: Counter) -> MappedText:
     """A tone mark NFC cannot attach (on a consonant, doubled) moves to the one vowel that makes a syllable."""
     table = _table()
     edits = []
-    for m in table["marked_word_re"].finditer(mt.text):
+    text = mt.text
+    windows = _bounded(text, table["mark_re"], table["mark_bound"])
+    for m in (m for ws, we in windows for m in table["marked_word_re"].finditer(text, ws, we)):
         word = m.group()
         composed = unicodedata.normalize("NFC", word)
         if is_valid_syllable(composed) or not composed.isalpha() and not any(unicodedata.combining(c) for c in composed):

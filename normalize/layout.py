@@ -8,6 +8,7 @@ when the next one opens a heading or a list item. Runs of spaces collapse.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 
 import regex
@@ -94,14 +95,33 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
     edits: list[tuple[int, int, str]] = []
     if lines[0][0] > 0:
         edits.append((0, lines[0][0], ""))
-    for i, (s, e) in enumerate(lines):
-        for m in _SPACE_RUN.finditer(text, s, e):
-            if m.group(0) != " ":
-                edits.append((m.start(), m.end(), " "))
+    # One scan for the space runs of the whole text; a line without any is its own collapsed form.
+    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(text)]
+    run_starts = [a for a, _ in runs]
+
+    def line_runs(s: int, e: int) -> list[tuple[int, int]]:
+        i = max(0, bisect.bisect_right(run_starts, s) - 1)
+        out = []
+        while i < len(runs) and runs[i][0] < e:
+            if runs[i][1] > s:
+                out.append(runs[i])
+            i += 1
+        if any(a < s or b > e for a, b in out):  # a run across the line's edge: read the line alone
+            out = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(text, s, e)]
+        return out
+
+    collapsed = []
+    for s, e in lines:
+        inside = line_runs(s, e)
+        collapsed.append(_collapse(text[s:e]) if inside else text[s:e])
+        for a, b in inside:
+            if text[a:b] != " ":
+                edits.append((a, b, " "))
                 counts["space_collapse"] += 1
+    for i, (s, e) in enumerate(lines):
         if i + 1 < len(lines):
             ns = lines[i + 1][0]
-            if continues(_collapse(text[s:e]), _collapse(text[ns:lines[i + 1][1]]), width):
+            if continues(collapsed[i], collapsed[i + 1], width):
                 edits.append((e, ns, " "))
                 counts["line_join"] += 1
             elif text[e:ns] != "\n":

@@ -247,6 +247,7 @@ def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
     return _split_joined_syllables(mt, counts)
 
 
+@lru_cache(maxsize=65536)
 def _could_be_broken(word: str) -> bool:
     """A word the repairs could act on: no acronym (HĐND, TTg), no lone letter (b/c)."""
     if len(word) < 2 or sum(c.isupper() for c in word) >= 2:

@@ -25,4 +25,11 @@ message comes from one template (gazetteer/data/audit_messages.yaml, English
 and Vietnamese) filled with the values kept on the finding (`messages`).
 Shared readings (numbers with their units, bounds on amounts) are in
 `quantities`.
+
+Checks read the prepared document (numbers, fractions, percentages, amounts,
+computations, criterion mentions and indicator ids, structure and sentences,
+and the phrases of a word list: `PreparedDoc.phrases`, `phrase_at`, found once
+per document) and the records; the readings of a figure they need beyond that
+(its exact decimal value, a ratio, a "per" slash) are in `extract.numbers`. A
+module that keeps a pattern of its own says why in its docstring.
 """

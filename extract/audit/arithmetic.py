@@ -22,18 +22,14 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-import regex
 
 from extract.component import Check
-from extract.audit.common import audit_data, folded_text, fmt_number, trimmed
+from extract.audit.common import audit_data, fmt_number, trimmed
 from extract.computations import Computation, Side, Term
-from extract.numbers import parse_vn_decimal
+from extract.numbers import continues_a_numeral, percent_after, written_with_scale
 from extract.audit.messages import make_finding
 from extract.audit.quantities import amount_bound, amount_range
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
-from gazetteer.lexicon import pattern
-from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -120,22 +116,12 @@ def check_arithmetic(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 # -- funding totals --------------------------------------------------------------------
 
-_SCALE_WORDS = pattern(r"(?i)\b(?:@{money_scale_words})\b")
-
-
 def _tolerance(amount: int, amount_text: str) -> int:
     """Half a unit of the last written digit when the amount is written with a scale word."""
-    if not _SCALE_WORDS.search(amount_text or ""):
+    if not written_with_scale(amount_text):
         return 0
     zeros = len(str(amount)) - len(str(amount).rstrip("0"))
     return (10 ** zeros) // 2
-
-
-_SPLIT_NUMERAL_TAIL = regex.compile(r"\d,\s+$")
-
-
-def _continues_a_numeral(text: str, start: int) -> bool:
-    return bool(_SPLIT_NUMERAL_TAIL.search(text, max(0, start - 4), start))
 
 
 def _sum_within_bounds(ctx: "PreparedDoc", total, comps: list, summed: int) -> bool:
@@ -176,7 +162,7 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
         total = by_start[start]
         if len(comps) < 2:
             continue
-        if any(_continues_a_numeral(ctx.text, c.start) for c in comps + [total]):
+        if any(continues_a_numeral(ctx.text, c.start) for c in comps + [total]):
             continue  # "71, 4 tỉ": the amount is the tail of a numeral split at its comma
         summed = sum(c.amount_vnd for c in comps)
         if _sum_within_bounds(ctx, total, comps, summed) or _several_breakdowns(total.amount_vnd, comps):
@@ -191,35 +177,29 @@ def _funding_sums(ctx: "PreparedDoc", records: dict) -> list[Finding]:
 
 # -- shares of one whole ----------------------------------------------------------------
 
-_SHARE_PERCENT = regex.compile(r"\s*(?P<n>\d+(?:,\d+)?)\s?%")  # right after the share word
-
-
 def _share_sums(ctx: "PreparedDoc") -> list[Finding]:
     """Shares ("chiếm 40%") of one whole, inline or as the items of one list, above 100%."""
     cfg = audit_data()["arithmetic"]
-    share = phrase_pattern(cfg["share_words"])
-    context = phrase_pattern(cfg["share_context"])
-    text, folded = ctx.text, folded_text(ctx)
+    text = ctx.text
     groups: dict[tuple, list[tuple[int, int, Decimal, int]]] = defaultdict(list)
-    for m in share.finditer(folded):
-        pct = match_at(_SHARE_PERCENT, text, m.end())
+    for m in ctx.phrases(cfg["share_words"]):
+        pct = percent_after(text, m.end())  # right after the share word
         if not pct:
             continue
         line = ctx.line_at(m.start())
         if line.intro is not None:
             intro = ctx.structure.lines[line.intro]
-            if not context.search(folded, intro.start, intro.end):
+            if not ctx.phrases(cfg["share_context"], intro.start, intro.end):
                 continue
             key = ("list", line.intro)
         else:
             s, _ = ctx.sentence_at(m.start())
-            ctx_m = context.search(folded, s, m.start())
+            ctx_m = ctx.phrases(cfg["share_context"], s, m.start())
             if not ctx_m:
                 continue
             key = ("inline", s)
-        value = parse_vn_decimal(pct.group("n"))
-        if value is not None:
-            groups[key].append((m.start(), pct.end(), value, len(pct.group("n").partition(",")[2])))
+        end, value, decimals = pct
+        groups[key].append((m.start(), end, value, decimals))
     findings = []
     for items in groups.values():
         if len(items) < 2:

@@ -16,6 +16,10 @@ one (an average after "so với" is that other one, never recomputed from the
 document's figures). When the gap holds for the rounded average (14 - 11,64) but not for the
 computed one (13,978 - 11,64 = 2,34), it was computed from a rounded figure
 (`info`).
+
+It reads numbers, sentences and cue phrases from the prepared document; the one
+pattern it keeps (`total_words`, a word list) tells whether the words between two
+figures are exactly such a phrase, which a list of phrase matches cannot say.
 """
 from __future__ import annotations
 
@@ -49,10 +53,8 @@ def _cfg() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple:
-    c = _cfg()
-    return (phrase_pattern(c["cues"]), phrase_pattern(c["total_words"]), phrase_pattern(c["gap_words"]),
-            phrase_pattern(c["compare_words"]))
+def _total_words() -> "regex.Pattern[str]":
+    return phrase_pattern(_cfg()["total_words"])
 
 
 @dataclass
@@ -108,7 +110,7 @@ def _basis(prep: "PreparedDoc", qs: list[Quantity], avg: Quantity) -> Average | 
     if groups and totals:
         g, t = groups[-1], totals[-1]
         return Average(avg, t.value, g.value, sorted([(g.start, g.end), (t.start, t.end), (avg.start, avg.end)]))
-    _, total_words, _, _ = _patterns()
+    total_words = _total_words()
     for pairs in (q for q in before if q.repeated and q.unit == ITEM_UNIT):
         part = next((n for n in reversed(prep.numbers) if n.end <= pairs.start and n.kind == "number"), None)
         if part is None:
@@ -128,11 +130,11 @@ def _basis(prep: "PreparedDoc", qs: list[Quantity], avg: Quantity) -> Average | 
 
 def find_averages(prep: "PreparedDoc") -> list[Average]:
     """Every criteria average whose total and number of units the text gives."""
-    cues, _, _, compare_words = _patterns()
+    c = _cfg()
     out, seen = [], set()
-    for cue in cues.finditer(prep.folded):
+    for cue in prep.phrases(c["cues"]):
         s, hi = prep.sentence_at(cue.start())
-        if compare_words.search(prep.folded, s, cue.start()):
+        if prep.phrases(c["compare_words"], s, cue.start()):
             continue  # "so với bình quân cả nước": another whole's average, compared with
         lo = _window_start(prep, cue.start())
         qs = quantities(prep, lo, hi)
@@ -170,19 +172,19 @@ def check_averages(prep: "PreparedDoc", records: dict) -> list[Finding]:
 
 
 def check_average_gaps(prep: "PreparedDoc", records: dict) -> list[Finding]:
-    cues, _, gap_words, compare_words = _patterns()
+    c = _cfg()
     findings = []
     for a in find_averages(prep):
         _, end = prep.sentence_at(a.written.start)
-        gap_m = gap_words.search(prep.folded, a.written.end, end)
+        gap_m = next(iter(prep.phrases(c["gap_words"], a.written.end, end)), None)
         if not gap_m:
             continue
         qs = quantities(prep, gap_m.end(), end)
         gap = next((q for q in qs if q.unit == ITEM_UNIT), None)
         if gap is None:
             continue
-        cmp_m = compare_words.search(prep.folded, gap.end, end)
-        if not cmp_m or not cues.search(prep.folded, cmp_m.end(), end):
+        cmp_m = next(iter(prep.phrases(c["compare_words"], gap.end, end)), None)
+        if not cmp_m or not prep.phrases(c["cues"], cmp_m.end(), end):
             continue
         other = next((q for q in qs if q.start > cmp_m.end() and q.unit == ITEM_UNIT), None)
         if other is None:

@@ -9,6 +9,10 @@ percentage at once: blanks, an opening parenthesis or a cell bar between them
 (numerator not above the denominator). The basis is a prepared fraction, or
 two numerals with decimals joined by "/" ("118,3/130 km"), which the fraction
 layer leaves out; its operands are taken as written.
+
+Percentages, fractions and ratios come from the number layer; `_GAP` is no reading
+of the text but the layout allowed between a percentage and its basis (blanks, an
+opening bracket, a table's cell border).
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from extract.audit.averages import round_at
 from extract.audit.common import fmt_number
 from extract.audit.messages import make_finding
 from extract.component import Check
-from extract.numbers import parse_vn_decimal
+from extract.numbers import ratio_at
 from extract.records import Finding
 
 if TYPE_CHECKING:
@@ -33,9 +37,6 @@ MAX_BASIS_NEWLINES = 4  # a basis in the next table cell sits a few (blank) line
 _GAP = regex.compile(r"[ \t\n\r(|]*")
 # "118,3/130", "7,1km/7,1km": two numerals (a short unit after the first allowed) joined by "/",
 # not part of a date or a document number, not a percentage.
-_RATIO = regex.compile(
-    r"(?<![\d.,/])(?P<a>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?:\p{L}{1,3})?\s*/\s*"
-    r"(?P<b>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d.,]*/)(?!\s?%)")
 
 
 def _decimals(written: str) -> int:
@@ -49,11 +50,7 @@ def _basis_at(prep: "PreparedDoc", pos: int) -> tuple[int, int, Decimal, Decimal
     if i < len(prep.fractions) and prep.fractions[i].start == pos:
         f = prep.fractions[i]
         return f.start, f.end, Decimal(str(f.numerator)), Decimal(str(f.denominator))
-    m = _RATIO.match(prep.text, pos)
-    if not m:
-        return None
-    a, b = parse_vn_decimal(m["a"]), parse_vn_decimal(m["b"])
-    return (m.start(), m.end(), a, b) if a is not None and b is not None else None
+    return ratio_at(prep.text, pos)
 
 
 def basis_after(prep: "PreparedDoc", pct) -> tuple[int, int, Decimal, Decimal] | None:

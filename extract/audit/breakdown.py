@@ -10,7 +10,6 @@ indicators. Reported under `count_mismatch`, as a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extract.audit.common import audit_data
@@ -18,8 +17,6 @@ from extract.audit.messages import make_finding
 from extract.audit.quantities import CRITERIA, Quantity, quantities, skip_blanks
 from extract.component import Check
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
-from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -40,15 +37,10 @@ class Breakdown:
         return sorted({c for _, c, _ in self.parts})
 
 
-@lru_cache(maxsize=1)
-def _link():
-    return phrase_pattern(audit_data()["indicator_breakdown"]["link_words"])
-
-
 def _after_link(prep: "PreparedDoc", q: Quantity) -> int | None:
     gap = audit_data()["indicator_breakdown"]["link_gap"]
     pos = skip_blanks(prep.text, q.end, gap)
-    m = match_at(_link(), prep.folded, pos)
+    m = prep.phrase_at(audit_data()["indicator_breakdown"]["link_words"], pos)
     if not m:
         return None
     return skip_blanks(prep.text, m.end(), gap)

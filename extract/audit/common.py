@@ -1,4 +1,8 @@
-"""What the audit checks share: their tunables and how a span is quoted."""
+"""What the audit checks share: their tunables and how a span is quoted.
+
+`_SENTENCE_END` is how a quote is cut (evidence stops at the first stop mark),
+not a reading of the text.
+"""
 from __future__ import annotations
 
 from functools import lru_cache

@@ -14,12 +14,18 @@ unmet are compared within one period; a remaining count ("05 tiêu chí còn
 lại", what is left to do) with the latest met count at or before its period.
 A period holding two different met counts (a district report naming several
 communes) is ambiguous and not checked.
+
+Counts, criterion mentions and indicator ids come from the records and the
+prepared document. Patterns kept, each for a reason: `_MORE_NUMBERS` reads the
+bare numbers that continue a mention's list ("6, 12 và 17") up to the end of an
+enumeration, also before a count unit where the extractor stops; `_ENUM_SEPARATOR`
+and `_SENTENCE_BREAK` split an inline enumeration into its parts and find where it
+ends (list layout, not numbers); `_PERIOD` reads the records' period field.
 """
 from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
@@ -29,7 +35,6 @@ from extract.audit.common import audit_data, folded_text, trimmed
 from extract.audit.messages import make_finding
 from extract.records import CountClaim, CriterionMention, Finding
 from gazetteer.criteria import criteria_sets
-from gazetteer.cues import phrase_pattern
 from gazetteer.lexicon import pattern
 from gazetteer.text import fold
 
@@ -37,17 +42,10 @@ if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
 # Patterns run on the folded text.
-_INDICATOR_OF = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})\.\d{1,2}(?!\d)")
 _MORE_NUMBERS = pattern(r"\s*(?:[,;&]|@{conjunction:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<no>\d{1,2})(?!\d|[.,]\d)")
 _ENUM_SEPARATOR = pattern(r"[;,]\s+|\s+(?:@{enumeration_joiners:folded})\s+")
 _SENTENCE_BREAK = regex.compile(r"\.\s+(?=\p{Lu})")
 _PERIOD = regex.compile(r"(\d{4})(?:-Q([1-4]))?")
-
-
-@lru_cache(maxsize=1)
-def _announcer_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]"]:
-    cfg = audit_data()["counts"]
-    return phrase_pattern(cfg["announcers"]), phrase_pattern(cfg["announcers_before_colon"])
 
 
 def _criteria_counts(records: dict) -> list[CountClaim]:
@@ -65,12 +63,12 @@ def _announcer_end(ctx: "PreparedDoc", count: CountClaim, count_starts: list[int
     brk = _SENTENCE_BREAK.search(text, count.end, window_end)
     if brk:
         window_end = brk.start()
-    strong, weak = _announcer_patterns()
+    cfg = audit_data()["counts"]
     found = []
-    m = strong.search(folded, count.end, window_end)
-    if m:
-        found.append(m.end())
-    for w in weak.finditer(folded, count.end, window_end):
+    strong = ctx.phrases(cfg["announcers"], count.end, window_end)
+    if strong:
+        found.append(strong[0].end())
+    for w in ctx.phrases(cfg["announcers_before_colon"], count.end, window_end):
         after = text[w.end():line.end].lstrip()
         if not after or after.startswith(":"):
             found.append(w.end())
@@ -99,8 +97,7 @@ def _criteria_in(ctx: "PreparedDoc", start: int, end: int) -> set[int]:
             if 1 <= int(more.group("no")) <= 19:
                 numbers.add(int(more.group("no")))
             pos = more.end()
-    numbers |= {int(m.group("no")) for m in _INDICATOR_OF.finditer(folded, start, end)
-                if 1 <= int(m.group("no")) <= 19}
+    numbers |= {m.criterion for m in ctx.indicator_ids_in(start, end) if 1 <= m.criterion <= 19}
     return numbers
 
 
@@ -146,14 +143,14 @@ def listed_items(ctx: "PreparedDoc", named_lists: list[CriterionMention], start:
 
 def _first_item_start(ctx: "PreparedDoc", start: int, end: int) -> int:
     starts = [mn.start for mn in ctx.mentions_in(start, end)]
-    starts += [m.start() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
+    starts += [m.start for m in ctx.indicator_ids_in(start, end)]
     return min(starts, default=end)
 
 
 def _first_item_end(ctx: "PreparedDoc", start: int, end: int) -> int:
     """End of the first criterion named in an inline enumeration (the evidence stops there)."""
     ends = [mn.number_end for mn in ctx.mentions_in(start, end)]
-    ends += [m.end() for m in _INDICATOR_OF.finditer(folded_text(ctx), start, end)]
+    ends += [m.end for m in ctx.indicator_ids_in(start, end)]
     return min(ends, default=end)
 
 

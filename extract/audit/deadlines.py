@@ -7,6 +7,9 @@ months. Deadlines of month precision with the same month and the relations
 "before" and "during" (or "by") are compared when their tasks share a word
 beyond the common ones of `deadline_disagreement.stop_words`. Reported under
 `other`, as `info`: the two may be a target and a hope.
+
+`_WORD` splits the records' task texts into words to compare them; it reads no
+document text.
 """
 from __future__ import annotations
 

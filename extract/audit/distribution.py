@@ -13,7 +13,6 @@ the whole read is not theirs: nothing is said. Reported under `count_sum`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extract.audit.averages import ITEM_UNIT, set_size
@@ -23,8 +22,6 @@ from extract.audit.quantities import Quantity, quantities, skip_blanks, unit_aft
 from extract.component import Check
 from extract.records import Finding
 from gazetteer.criteria import criteria_sets
-from gazetteer.cues import phrase_pattern
-from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -38,23 +35,17 @@ class Bucket:
     end: int
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> dict:
-    cfg = audit_data()["distribution"]
-    return {k: phrase_pattern(cfg[k]) for k in ("verbs", "below", "from", "above")}
-
-
 def _band(prep: "PreparedDoc", q: Quantity, criteria: list[Quantity]) -> Bucket | None:
     """The band of criteria right after "N xã": "đạt 10-14 tiêu chí", "đạt dưới 10 tiêu chí", "đạt 9 tiêu chí"."""
-    p = _patterns()
+    cfg = audit_data()["distribution"]
     folded = prep.folded
-    verb = match_at(p["verbs"], folded, skip_blanks(folded, q.end))
+    verb = prep.phrase_at(cfg["verbs"], skip_blanks(folded, q.end))
     if not verb:
         return None
     pos = skip_blanks(folded, verb.end())
     kind = None
     for name in ("below", "from", "above"):
-        m = match_at(p[name], folded, pos)
+        m = prep.phrase_at(cfg[name], pos)
         if m:
             kind, pos = name, skip_blanks(folded, m.end())
             break

@@ -8,6 +8,10 @@ criterion's name may itself run over several parts (the huyện set's "Y tế -
 Văn hóa - Giáo dục"), so the finding is `info` under `count_mismatch`.
 Enumerations that name criteria by number are `count_mismatch`'s own; after
 "5 xã đạt 14 tiêu chí gồm" the names are those of the communes.
+
+The separators of a list of names (data: `named_list.separators`) split the
+announced body into its parts; that is list layout, which the prepared document
+does not split.
 """
 from __future__ import annotations
 
@@ -21,16 +25,9 @@ from extract.audit.messages import make_finding
 from extract.audit.quantities import CRITERIA, quantities, skip_blanks
 from extract.component import Check
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
-from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
-
-
-@lru_cache(maxsize=1)
-def _announcers():
-    return phrase_pattern(audit_data()["counts"]["announcers"])
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +47,7 @@ def check_named_list_count(prep: "PreparedDoc", records: dict) -> list[Finding]:
         if before is not None and before.unit in group_units and q.start - before.end <= window:
             continue  # "5 xã đạt 14 tiêu chí gồm Thắng Quân, …": the names are the communes'
         pos = skip_blanks(prep.text, q.end, window)
-        ann = match_at(_announcers(), prep.folded, pos)
+        ann = prep.phrase_at(audit_data()["counts"]["announcers"], pos)
         if not ann:
             continue
         start = ann.end()

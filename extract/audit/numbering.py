@@ -8,6 +8,10 @@ III, 7 after 9) is a repeat; a number more than one above the previous, and
 not where its position says (6 after 4), is a skip, unless the missing item's
 marker sits inside the previous item's text (a line join, not the author's
 numbering).
+
+List items come from the prepared structure; `_MARKER_BEFORE` and `_MARKER_AFTER`
+look for a missing item's marker written inside a joined line, which the
+structure (one item per line) cannot see.
 """
 from __future__ import annotations
 
@@ -92,8 +96,18 @@ def _joined_marker(ctx: "PreparedDoc", prev: Line, cur: Line, label: str) -> boo
     """The missing item's marker written inside the text between two items (a joined line)."""
     # After a blank or a sentence's end ("… TT-BNNPTNT).2. Bản chính"), never inside a
     # code or a number ("M2.1", "40/2014").
-    pattern = regex.compile(rf"(?<![\p{{L}}\d,/]){regex.escape(label)}\s*[.)]\s+\p{{Lu}}")
-    return bool(pattern.search(ctx.text, prev.body_start, cur.start))
+    text, end = ctx.text, cur.start
+    at = text.find(label, prev.body_start, end)
+    while at >= 0:
+        if not (at and _MARKER_BEFORE.match(text, at - 1)) and _MARKER_AFTER.match(text, at + len(label), end):
+            return True
+        at = text.find(label, at + 1, end)
+    return False
+
+
+# What may not stand before an item's marker, and what follows one ("3.3. Tiêu chí …", "c) Xây …").
+_MARKER_BEFORE = regex.compile(r"[\p{L}\d,/]")
+_MARKER_AFTER = regex.compile(r"\s*[.)]\s+\p{Lu}")
 
 
 def _latin_successor(prev: Line, cur: Line) -> bool:

@@ -5,6 +5,11 @@ gazetteer/data/audit.yaml (`quantities`): each plain number followed by a unit
 word becomes a `Quantity` with that unit, whether it counts criteria once per
 commune ("306 lượt tiêu chí"), whether a change word precedes it ("tăng 3
 tiêu chí"), and the number of units it is given per ("/92 xã").
+
+Unit words, repeat words and bounds are phrases of the prepared document
+(`PreparedDoc.phrase_at`, `phrases`); the change words are matched on the few
+characters before a number as written there (`_change_words`), where a phrase
+must end right before the number.
 """
 from __future__ import annotations
 
@@ -14,18 +19,15 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import regex
 
 from extract.audit.common import audit_data
-from extract.numbers import parse_vn_decimal
+from extract.numbers import parse_vn_decimal, per_after
 from gazetteer.cues import phrase_pattern
-from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
 
 CRITERIA = "criteria"
-_PER = regex.compile(r"\s*/\s*(?P<n>\d+(?:\.\d{3})*)?\s*")
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,16 @@ class Quantity:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple:
+def _change_words() -> "regex.Pattern[str]":
+    return phrase_pattern(audit_data()["quantities"]["change_words"])
+
+
+def _unit_at(prep: "PreparedDoc", pos: int) -> tuple[str, int] | None:
     cfg = audit_data()["quantities"]
-    units = [(name, phrase_pattern(words)) for name, words in cfg["units"].items()]
-    return units, phrase_pattern(cfg["repeat_words"]), phrase_pattern(cfg["change_words"]), cfg["unit_gap"]
-
-
-def _unit_at(folded: str, pos: int) -> tuple[str, int] | None:
-    units, _, _, gap = _patterns()
-    for skip in range(gap + 1):
-        for name, pat in units:
-            m = match_at(pat, folded, pos + skip)
+    folded = prep.folded
+    for skip in range(cfg["unit_gap"] + 1):
+        for name, words in cfg["units"].items():
+            m = prep.phrase_at(words, pos + skip)
             if m:
                 return name, m.end()
         if pos + skip >= len(folded) or not folded[pos + skip].isspace():
@@ -70,7 +71,7 @@ def skip_blanks(text: str, pos: int, limit: int | None = None) -> int:
 
 def unit_after(prep: "PreparedDoc", pos: int) -> str | None:
     """The unit written right after `pos` ("18/19 tiêu chí" → criteria), if any."""
-    unit = _unit_at(prep.folded, pos)
+    unit = _unit_at(prep, pos)
     return unit[0] if unit else None
 
 
@@ -78,7 +79,7 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
     """Every number with a unit in [start, end), in text order."""
     end = len(prep.text) if end is None else end
     folded = prep.folded
-    _, repeat, change, _ = _patterns()
+    repeat_words, change = audit_data()["quantities"]["repeat_words"], _change_words()
     out = []
     first = bisect.bisect_left(prep.numbers, start, key=lambda n: n.start)
     for n in prep.numbers[first:]:
@@ -91,21 +92,21 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
         if value is None:
             continue
         pos, repeated = n.end, False
-        r = match_at(repeat, folded, pos + 1) if folded[pos:pos + 1].isspace() else None
+        r = prep.phrase_at(repeat_words, pos + 1) if folded[pos:pos + 1].isspace() else None
         if r:
             pos, repeated = r.end(), True
-        unit = _unit_at(folded, pos)
+        unit = _unit_at(prep, pos)
         if unit is None:
             continue
         name, stop = unit
         if n.kind == "label" and name == CRITERIA:
             continue
         per_value = per_unit = None
-        per = match_at(_PER, prep.text, stop)
+        per = per_after(prep.text, stop)
         if per:
-            after = _unit_at(folded, per.end())
+            after = _unit_at(prep, per[0])
             if after:
-                per_value = parse_vn_decimal(per.group("n")) if per.group("n") else Decimal(1)
+                per_value = per[1]
                 per_unit, stop = after
         before = prep.folded[max(0, n.start - 12):n.start]
         changed = any(m.end() == len(before.rstrip()) for m in change.finditer(before))
@@ -114,19 +115,12 @@ def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> l
     return out
 
 
-@lru_cache(maxsize=1)
-def _bound_patterns() -> tuple:
-    cfg = audit_data()["shares"]
-    return (phrase_pattern(cfg["lower_bounds"]), phrase_pattern(cfg["upper_bounds"]),
-            phrase_pattern(cfg["approximations"]))
-
-
 def amount_bound(prep: "PreparedDoc", amount) -> str | None:
     """"lower" (trên 293 tỷ), "upper" (gần 7.000 tỷ), "about" (khoảng 350 tỷ) or None (as written)."""
-    lower, upper, about = _bound_patterns()
-    window = audit_data()["shares"]["bound_window"]
-    for kind, pat in (("lower", lower), ("upper", upper), ("about", about)):
-        for m in pat.finditer(prep.folded, max(0, amount.start - 20), amount.start):
+    cfg = audit_data()["shares"]
+    window = cfg["bound_window"]
+    for kind, key in (("lower", "lower_bounds"), ("upper", "upper_bounds"), ("about", "approximations")):
+        for m in prep.phrases(cfg[key], max(0, amount.start - 20), amount.start):
             if amount.start - m.end() <= window:
                 return kind
     return None

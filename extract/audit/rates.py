@@ -11,20 +11,18 @@ is a finding.
 """
 from __future__ import annotations
 
+import bisect
+
 from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import regex
 
-from extract.audit.averages import round_at
 from extract.audit.common import audit_data, fmt_number
 from extract.audit.messages import make_finding
 from extract.audit.quantities import amount_bound, amount_range
 from extract.component import Check
-from extract.numbers import parse_vn_decimal
+from extract.numbers import written_decimal
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -33,25 +31,15 @@ def _decimals(written: str) -> int:
     return len(written.partition(",")[2])
 
 
-def _percent_value(text: str) -> tuple[Decimal, int] | None:
-    digits = regex.sub(r"[^\d,.]", "", text)
-    value = parse_vn_decimal(digits.replace(", ", ","))
-    return (value, _decimals(digits)) if value is not None else None
-
-
-@lru_cache(maxsize=1)
-def _share_patterns() -> tuple:
-    arith = audit_data()["arithmetic"]
-    return phrase_pattern(arith["share_words"]), phrase_pattern(arith["share_context"])
-
-
 def check_share_of_total(prep: "PreparedDoc", records: dict) -> list[Finding]:
-    share, context = _share_patterns()
+    arith = audit_data()["arithmetic"]
     window = audit_data()["shares"]["part_window"]
-    text, folded = prep.text, prep.folded
+    text = prep.text
     findings = []
-    for sm in share.finditer(folded):
-        pct = next((p for p in prep.percentages if 0 <= p.start - sm.end() <= 2), None)
+    pct_starts = [p.start for p in prep.percentages]
+    for sm in prep.phrases(arith["share_words"]):
+        i = bisect.bisect_left(pct_starts, sm.end())
+        pct = prep.percentages[i] if i < len(pct_starts) and pct_starts[i] - sm.end() <= 2 else None
         if pct is None:
             continue
         s, _ = prep.sentence_at(sm.start())
@@ -60,14 +48,14 @@ def check_share_of_total(prep: "PreparedDoc", records: dict) -> list[Finding]:
         if part is None or part.per_unit:
             continue
         ctx = None
-        for c in context.finditer(folded, s, part.start):
+        for c in prep.phrases(arith["share_context"], s, part.start):
             ctx = c
         if ctx is None:
             continue
         whole = next((a for a in reversed(prep.amounts) if a.end <= ctx.start() and a.start >= s), None)
         if whole is None or whole.per_unit or whole.amount_vnd <= part.amount_vnd:
             continue
-        pv = _percent_value(pct.text)
+        pv = written_decimal(pct.text)
         if pv is None:
             continue
         value, d = pv

@@ -11,6 +11,8 @@ speak of the same kind of figure: an average per unit, or not, as the whole.
 The bounds written on the amounts and the share ("khoảng", "trên") are
 respected (`shares.approximate_share`); only figures that cannot agree
 within them are a finding (`arithmetic`, warning).
+
+`_WORD` splits the subject words of two rates to compare them (records' text).
 """
 from __future__ import annotations
 
@@ -25,7 +27,6 @@ from extract.audit.messages import make_finding
 from extract.audit.quantities import amount_bound, amount_range
 from extract.component import Check
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
 from gazetteer.text import fold
 
 if TYPE_CHECKING:
@@ -44,11 +45,6 @@ def _stop() -> frozenset[str]:
     return frozenset(fold(w) for w in _cfg()["stop_words"])
 
 
-@lru_cache(maxsize=1)
-def _average_cue():
-    return phrase_pattern(audit_data()["averages"]["cues"])
-
-
 def _clause_start(prep: "PreparedDoc", pos: int) -> int:
     s, _ = prep.sentence_at(pos)
     marks = _cfg()["clause_marks"]
@@ -61,7 +57,7 @@ def _words(prep: "PreparedDoc", start: int, end: int) -> set[str]:
 
 def _is_average(prep: "PreparedDoc", pos: int) -> bool:
     s, e = prep.sentence_at(pos)
-    return bool(_average_cue().search(prep.folded, s, e))
+    return bool(prep.phrases(audit_data()["averages"]["cues"], s, e))
 
 
 def check_restated_share(prep: "PreparedDoc", records: dict) -> list[Finding]:

@@ -11,7 +11,6 @@ skipped) that each give a fraction of criteria.
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extract.audit.averages import ITEM_UNIT
@@ -20,15 +19,9 @@ from extract.audit.messages import make_finding
 from extract.audit.quantities import quantities, unit_after
 from extract.component import Check
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
-
-
-@lru_cache(maxsize=1)
-def _standard():
-    return phrase_pattern(audit_data()["standard_list"]["standard_words"])
 
 
 def _criteria_fraction(prep: "PreparedDoc", start: int, end: int):
@@ -49,7 +42,7 @@ def check_standard_list(prep: "PreparedDoc", records: dict) -> list[Finding]:
     for q in quantities(prep):
         if q.unit not in group_units or q.change or q.decimals:
             continue
-        m = _standard().search(prep.folded, q.end, q.end + cfg["gap"] + 12)
+        m = next(iter(prep.phrases(cfg["standard_words"], q.end, q.end + cfg["gap"] + 12)), None)
         if not m or m.start() - q.end > cfg["gap"]:
             continue
         line = prep.line_at(q.start)

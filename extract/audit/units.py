@@ -5,7 +5,6 @@ Reported under `other`.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extract.audit.common import audit_data
@@ -13,16 +12,9 @@ from extract.audit.messages import make_finding
 from extract.audit.quantities import skip_blanks
 from extract.component import Check
 from extract.records import Finding
-from gazetteer.cues import phrase_pattern
-from gazetteer.text import match_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
-
-
-@lru_cache(maxsize=1)
-def _units():
-    return phrase_pattern(audit_data()["unit_slip"]["amount_units"])
 
 
 def check_unit_slip(prep: "PreparedDoc", records: dict) -> list[Finding]:
@@ -30,7 +22,7 @@ def check_unit_slip(prep: "PreparedDoc", records: dict) -> list[Finding]:
     findings = []
     for p in prep.percentages:
         pos = skip_blanks(prep.text, p.end, gap)
-        m = match_at(_units(), prep.folded, pos)
+        m = prep.phrase_at(audit_data()["unit_slip"]["amount_units"], pos)
         if not m:
             continue
         unit_end = m.end()

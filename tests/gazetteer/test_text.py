@@ -7,7 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gazetteer.text import fold, fold_key, has_marks, strip_tones, tone_key, words_key
+import re
+
+import regex
+
+from gazetteer.text import caseless, fold, fold_key, has_marks, phrase_windows, strip_tones, tone_key, words_key
 from tests.gazetteer.cases import cases
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
@@ -76,3 +80,25 @@ def test_offsets_in_folded_text_are_offsets_in_original():
 def test_has_marks():
     assert has_marks("Điện") and has_marks("hóa")
     assert not has_marks("Dien luc 2024")
+
+
+_PHRASE = regex.compile(r"(?<!\p{L})(?i:cuối\s+năm|năm\s+nay)(?!\p{L})(?!\s*\d)")
+_WORDS = ["năm", "Năm", "NĂM", "nay", "cuối", "Cuối", "2024", "5", ",", ".", "(", ")", "\n", " ", "xã", "nămx"]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=16).map(" ".join))
+def test_a_phrase_read_in_its_windows_is_read_as_in_the_whole_text(text):
+    whole = [m.span() for m in _PHRASE.finditer(text)]
+    windows = [m.span() for ws, we in phrase_windows(text, re.compile(caseless("năm"))) for m in _PHRASE.finditer(text, ws, we)]
+    assert windows == whole
+
+
+def test_phrase_windows_stop_at_what_is_neither_letter_nor_space():
+    text = "Báo cáo: cuối năm nay, xã đạt; năm 2024."
+    windows = phrase_windows(text, re.compile(caseless("năm")))
+    assert [text[s:e] for s, e in windows] == [": cuối năm nay,", "; năm 2"]
+
+
+def test_caseless_matches_any_mix_of_cases():
+    assert re.fullmatch(caseless("cuối năm"), "CuỐi   NĂm")
+    assert not re.fullmatch(caseless("cuối năm"), "cuoi nam")
