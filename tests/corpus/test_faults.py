@@ -71,11 +71,11 @@ def test_hung_crashed_and_hungry_workers_cost_one_row_each(tmp_path):
 def test_limit_failures_are_redone_on_the_next_run(tmp_path):
     folder = _folder(tmp_path, ["a.txt", "hang.txt"])
     out = tmp_path / "out"
-    run_batch([folder], out, RunOptions(engine=_engine(timeout_s=1.0), progress="none"))
+    run_batch([folder], out, RunOptions(engine=_engine(timeout_s=HANG_TIMEOUT_S), progress="none"))
     _, entries = read_manifest(out)
     hung = next(e for e in entries if e.path.endswith("hang.txt"))
     assert not hung.cacheable and hung.shard.endswith(".retry.json")
-    again = run_batch([folder], out, RunOptions(engine=_engine(timeout_s=1.0), progress="none"))
+    again = run_batch([folder], out, RunOptions(engine=_engine(timeout_s=HANG_TIMEOUT_S), progress="none"))
     assert (again.processed, again.reused) == (1, 1)
 
 
