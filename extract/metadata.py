@@ -37,7 +37,8 @@ HEADER_LINES = 14  # the frame's top lines come before this many lines, at most
 HEAD_YEAR_CHARS = 1500  # the years written this far in date a document that gives no date
 HEADLINE_CHARS = 160  # a first line longer than this is a paragraph, not a headline
 TITLE_WRAP_LINES = 4  # a title in capitals runs over this many lines at most
-_DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[\d/].*?)\s*$")
+# The number ends at a table cell's edge: a header block read as one line joins its cells with " | ".
+_DOC_NUMBER = pattern(r"^\s*(?i:@{number_word})\s*[:.]?\s*(?P<n>[\d/][^|]*?)\s*(?:\|.*)?$")
 
 
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
