@@ -404,6 +404,7 @@ def main() -> None:
     parser.add_argument("--baseline-docs", type=int, default=100, help="PDFs the baselines read (default 100)")
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="profile the per-document function on N documents")
+    parser.add_argument("--only", choices=["memory"], help="memory: only the text archives at each --scale size")
     args = parser.parse_args()
 
     _become_subreaper()
@@ -414,13 +415,14 @@ def main() -> None:
                      "load_average_at_start": os.getloadavg()}
 
     pdf_archive = archives / f"pdf-{args.docs}"
-    info = make_archive(pdf_archive, args.docs, ["pdf"], args.province, args.workers)
-    print(f"archive: {info['docs']} PDFs, {info['pdf_pages']} pages in {pdf_archive}", flush=True)
-    results["pdf"] = measure_pdf(code, pdf_archive / "pdf", args.out / "out_pdf", args.workers, args.baseline_docs)
-    print(json.dumps({"pdf": results["pdf"]}, ensure_ascii=False), flush=True)
+    if args.only is None:
+        info = make_archive(pdf_archive, args.docs, ["pdf"], args.province, args.workers)
+        print(f"archive: {info['docs']} PDFs, {info['pdf_pages']} pages in {pdf_archive}", flush=True)
+        results["pdf"] = measure_pdf(code, pdf_archive / "pdf", args.out / "out_pdf", args.workers, args.baseline_docs)
+        print(json.dumps({"pdf": results["pdf"]}, ensure_ascii=False), flush=True)
 
-    results["start"] = start_times(code, sorted((pdf_archive / "pdf").glob("*.pdf"))[0], args.out)
-    print(json.dumps({"start": results["start"]}), flush=True)
+        results["start"] = start_times(code, sorted((pdf_archive / "pdf").glob("*.pdf"))[0], args.out)
+        print(json.dumps({"start": results["start"]}), flush=True)
 
     results["text"] = {}
     sizes = [int(n) for n in args.scale.split(",") if n.strip()]
@@ -431,7 +433,7 @@ def main() -> None:
                                           rerun=True)
         print(json.dumps({f"text_{n}": results["text"][n]}), flush=True)
 
-    if not args.no_dask and sizes:
+    if not args.no_dask and sizes and args.only is None:
         n = sizes[0]
         dask = measure_dask(code, archives / f"txt-{n}" / "txt", args.out / "engines", args.workers,
                             results["text"][n]["wall_s"])
@@ -439,7 +441,7 @@ def main() -> None:
             results["dask"] = dask
             print(json.dumps({"dask": dask}), flush=True)
 
-    if args.profile:
+    if args.profile and args.only is None:
         paths = sorted((pdf_archive / "pdf").iterdir())[: args.profile]
         text = profile(paths, args.out / "profile_pdf.txt")
         print("\n".join(text.splitlines()[:60]))

@@ -83,7 +83,7 @@ def print_findings(out_dir: Path, console: Console | None = None) -> int:
             sev = str(f["severity"])
             line = Text("  ")
             line.append(f"{sev.upper():<7}", style=SEVERITY_STYLE.get(sev, ""))
-            line.append(f" {_value(f['check'])}: ", style="bold")
+            line.append(f" {_value(f.get('check_name', f.get('check')))}: ", style="bold")
             line.append(str(_value(f["message"])))
             console.print(line)
             quote = _value(f.get("quote"))

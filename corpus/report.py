@@ -594,10 +594,10 @@ def _findings_view(src: TableRows, lab: dict, docs: dict) -> list[dict]:
             sev = r.get("severity") or "info"
             key = order(r, n_of[sev])
             by_sev[sev].append(key)
-            checks_of[sev][r.get("check")] += 1
-            first = check_first[sev].get(r.get("check"))
+            checks_of[sev][r.get("check_name")] += 1
+            first = check_first[sev].get(r.get("check_name"))
             if first is None or key[:-1] < first:
-                check_first[sev][r.get("check")] = key[:-1]
+                check_first[sev][r.get("check_name")] = key[:-1]
             n_of[sev] += 1
         for sev, kept in by_sev.items():
             if len(kept) > 4 * MAX_FINDINGS_PER_SEVERITY:
@@ -614,7 +614,7 @@ def _findings_view(src: TableRows, lab: dict, docs: dict) -> list[dict]:
             spans = evidence_spans(r.get("evidence"))
             if not spans and r.get("char_start") is not None:
                 spans = [(r["char_start"], r["char_end"])]
-            items.append({"check": enum_label(lab, r.get("check")), "message": r.get("message") or "",
+            items.append({"check": enum_label(lab, r.get("check_name")), "message": r.get("message") or "",
                           "quote": r.get("quote") or "", "place": place_of(docs.get(r["doc_id"], r)),
                           "doc_id": r["doc_id"],
                           "href": page_href(r["doc_id"], *(spans[0] if spans else (None, None))),
@@ -690,7 +690,7 @@ def _doc_sections(doc_id: str, rows_by_table: dict[str, list[dict]], lab: dict, 
             [(r["char_start"], r["char_end"])] if r.get("char_start") is not None else [])
         links = [{"text": f"[{i + 1}]", "span": (js(s), js(e)), "title": ""} for i, (s, e) in enumerate(spans)]
         findings.append([{"text": E(r.get("severity")), "cls": "sev-" + str(r.get("severity"))},
-                         _cell(E(r.get("check"))), _cell(r.get("message")), {"links": links}, _cell(r.get("quote"))])
+                         _cell(E(r.get("check_name"))), _cell(r.get("message")), {"links": links}, _cell(r.get("quote"))])
     sections.append({"name": "findings", "title": t["findings"],
                      "columns": [lab["severity"], lab["check"], lab["message"], lab["evidence"], lab["quote"]],
                      "rows": findings})

@@ -22,7 +22,7 @@ DEFAULT_OUT = Path("out")
 # The columns shown per table, after the span (as each record kind declares); every table ends with its quote.
 SHOWN_COLUMNS = {
     **{c.table: list(c.shown) for c in components()},
-    "findings": ["severity", "check", "message"],
+    "findings": ["severity", "check_name", "message"],
 }
 DOCUMENT_FIELDS = ["doc_id", "path", "status", "error", "quality", "doc_kind", "doc_number", "issued_date", "plan_year",
                    "commune", "district", "province", "programme", "criteria_set", "signer", "signer_title"]

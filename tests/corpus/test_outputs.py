@@ -44,7 +44,7 @@ def test_workers_render_the_pages_the_parent_would(sample_run, tmp_path):
 
 def test_a_page_is_reused_only_under_its_key_and_path(tmp_path):
     doc = {"doc_id": "a" * 16, "path": "/x/a.txt", "status": "ok", "commune": "Xã Thử"}
-    finding = {"doc_id": doc["doc_id"], "check": "arithmetic", "severity": "warning", "message": "1 + 1 ≠ 3",
+    finding = {"doc_id": doc["doc_id"], "check_name": "arithmetic", "severity": "warning", "message": "1 + 1 ≠ 3",
                "quote": "1 + 1 = 3", "char_start": 0, "char_end": 9, "evidence": "[[0, 9]]"}
     shard = {"document": doc, "rows": {"findings": [finding]}, "text": "1 + 1 = 3.",
              "page": {"key": page_key("vi"), "path": doc["path"], "html": "<kept>"}}
@@ -68,7 +68,7 @@ def test_findings_across_documents_reach_the_page_of_their_document(tmp_path):
              "page": {"key": page_key("vi"), "path": doc["path"], "html": "<kept>"}}
     pages = DocumentPages(tmp_path, "vi", read_shard=lambda name: shard)
     pages.add("s1", doc, shard)
-    across = {"doc_id": doc["doc_id"], "check": "status_conflict", "severity": "warning",
+    across = {"doc_id": doc["doc_id"], "check_name": "status_conflict", "severity": "warning",
               "message": "18/19 here, 17/19 in an earlier plan", "quote": "đạt 18/19", "char_start": 0,
               "char_end": 9, "evidence": "[[0, 9]]"}
     pages.amend([across, dict(across, doc_id="f" * 16)])  # a document without a page is left alone
