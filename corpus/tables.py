@@ -203,7 +203,20 @@ def arrow_table(name: str, rows: Iterable[dict]) -> pa.Table:
             data[c].append(spans_of(v) if c in lists else v)
         for c, derive in derived:
             data[c].append(derive(r))
-    return pa.Table.from_pydict(data, schema=schema)
+    arrays = [_enum_array(name, field.name, data[field.name]) if (name, field.name) in ENUMS
+              else pa.array(data[field.name], type=field.type) for field in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _enum_array(table: str, column: str, values: list) -> pa.DictionaryArray:
+    """An enum column whose dictionary holds every declared value (so a categorical read from it has
+    them all as categories, in every run), then any other value found."""
+    declared = enum_values(table, column)
+    position = {v: i for i, v in enumerate(declared)}
+    extra = sorted({str(v) for v in values if v is not None and str(v) not in position})
+    position.update((v, len(declared) + i) for i, v in enumerate(extra))
+    indices = pa.array([None if v is None else position[str(v)] for v in values], type=pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, pa.array(declared + extra, type=pa.string()))
 
 
 def with_place(rows: Iterable[dict], document: dict) -> list[dict]:
