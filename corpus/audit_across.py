@@ -272,13 +272,16 @@ class AcrossAudit:
     """Keeps the few columns the cross-document checks read while a run streams its rows,
     then gives the findings: `add(table, rows)` per document, `findings()` at the end.
 
-    The documents' rows stay in memory (`rows["documents"]`); their counts and
-    criteria rows go to a temporary file and are read back one commune at a
-    time, so memory does not grow with the rows of the run.
+    Every row kept goes to a temporary file: the documents' rows a thousand at a time, their
+    counts and criteria rows per document, read back one commune at a time, so memory does not
+    grow with the documents of the run (only the documents' rows are read back whole, at the end).
     """
 
+    _DOCUMENTS_PER_WRITE = 1_000
+
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {"documents": []}
+        self._documents = tempfile.TemporaryFile()
+        self._pending: list[dict] = []
         self._spilled = {t: _SpilledRows() for t in ACROSS_COLUMNS if t != "documents"}
 
     def add(self, table: str, rows: list[dict]) -> None:
@@ -287,7 +290,9 @@ class AcrossAudit:
             return
         kept = [{k: r.get(k) for k in keep} for r in rows]
         if table == "documents":
-            self.rows[table].extend(kept)
+            self._pending.extend(kept)
+            if len(self._pending) >= self._DOCUMENTS_PER_WRITE:
+                self._write_documents()
             return
         by_doc: dict[str, list[dict]] = defaultdict(list)
         for r in _records(kept):
@@ -295,10 +300,28 @@ class AcrossAudit:
         for doc_id, doc_rows in by_doc.items():
             self._spilled[table].extend(doc_id, doc_rows)
 
+    def _write_documents(self) -> None:
+        if self._pending:
+            pickle.dump(self._pending, self._documents, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
+
+    def documents(self):
+        """The documents' rows kept so far, in the order they were added (what the checks read of them)."""
+        self._write_documents()
+        self._documents.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self._documents)
+            except EOFError:
+                return
+
     def findings(self) -> list[dict]:
         try:
-            return _audit_documents(_records(self.rows["documents"]), self._spilled["counts"],
+            return _audit_documents(_records(list(self.documents())), self._spilled["counts"],
                                     self._spilled["criteria"])
         finally:
             for spilled in self._spilled.values():
                 spilled.close()
+
+    def close(self) -> None:
+        self._documents.close()

@@ -462,7 +462,8 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                         flush(name)
             across_findings = localized(across.findings(), lang)
             if across_findings:
-                places = {d.get("doc_id"): d for d in across.rows["documents"]}
+                wanted = {f.get("doc_id") for f in across_findings}
+                places = {d.get("doc_id"): d for d in across.documents() if d.get("doc_id") in wanted}
                 for finding in across_findings:
                     buffers["findings"].extend(with_place([finding], places.get(finding.get("doc_id"), {})))
             if pages is not None:
@@ -472,6 +473,8 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                 if counts[name] == 0:
                     writers[name].write_table(arrow_table(name, []))
     finally:
+        index.close()
+        across.close()
         for writer in writers.values():
             writer.close()
     if on_parquet is not None:

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import json
 import re
+import sqlite3
 from array import array
-from dataclasses import dataclass
 
 SKETCH_SIZE = 64  # hashes kept per document
 SHINGLE_WORDS = 5
@@ -69,30 +70,37 @@ def identity_of(document: dict) -> tuple:
     return tuple(None if document.get(f) in (None, "") else str(document.get(f)) for f in IDENTITY_FIELDS)
 
 
-@dataclass
-class Seen:
-    """The first file of one content: its path and file type."""
-
-    path: str
-    file_type: str | None
-    identity: tuple = ()
-
-
 def agree(a: tuple, b: tuple) -> bool:
     """No field known in both identities differs."""
     return all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
 class DuplicateIndex:
-    """The files of a run seen so far, in order; `check` tells whether the next one repeats one of them."""
+    """The files of a run seen so far, in order; `check` tells whether the next one repeats one of them.
+
+    What it remembers of each first file (its path, format, identity and sketch) is kept in a private
+    temporary SQLite database on disk, with a small cache, so the parent's memory does not grow with
+    the number of documents.
+    """
 
     def __init__(self, threshold: float = NEAR_DUPLICATE):
         self.threshold = threshold
-        self._by_hash: dict[str, int] = {}  # content hash -> index of its first file
-        self._firsts: list[Seen] = []
-        self._sketches: list[bytes | None] = []
-        self._lookup: dict[int, list[int]] = {}  # one of a sketch's smallest hashes -> firsts holding it
         self.duplicates = 0
+        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary database on disk
+        self._db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -2048;
+            CREATE TABLE firsts (idx INTEGER PRIMARY KEY, path TEXT, file_type TEXT, identity TEXT, sketch BLOB);
+            CREATE TABLE hashes (hash TEXT PRIMARY KEY, idx INTEGER);
+            CREATE TABLE lookup (h INTEGER, idx INTEGER);
+            CREATE INDEX lookup_h ON lookup (h);
+        """)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _first_of_hash(self, content_hash: str) -> int | None:
+        row = self._db.execute("SELECT idx FROM hashes WHERE hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
 
     def check(self, content_hash: str | None, path: str, file_type: str | None, sketch,
               identity: tuple = ()) -> str | None:
@@ -100,36 +108,40 @@ class DuplicateIndex:
 
         `identity` holds what the document's row says of it (see `identity_of`).
         """
-        first = self._by_hash.get(content_hash) if content_hash else None
-        if first is None and sketch:
-            first = self._near(sketch, file_type, identity)
+        db = self._db
+        first = self._first_of_hash(content_hash) if content_hash else None
+        values = sorted(int(v) for v in sketch) if sketch else None
+        if first is None and values:
+            first = self._near(values, file_type, tuple(identity))
         if first is not None:
             self.duplicates += 1
             if content_hash:
-                self._by_hash.setdefault(content_hash, first)
-            return self._firsts[first].path
-        index = len(self._firsts)
-        self._firsts.append(Seen(path, file_type, tuple(identity)))
+                db.execute("INSERT OR IGNORE INTO hashes VALUES (?, ?)", (content_hash, first))
+            return db.execute("SELECT path FROM firsts WHERE idx = ?", (first,)).fetchone()[0]
+        blob = array("Q", values).tobytes() if values else None
+        index = db.execute("INSERT INTO firsts (path, file_type, identity, sketch) VALUES (?, ?, ?, ?)",
+                           (path, file_type, json.dumps(list(identity), ensure_ascii=False), blob)).lastrowid
         if content_hash:
-            self._by_hash[content_hash] = index
-        if sketch:
-            values = sorted(int(v) for v in sketch)
-            self._sketches.append(array("Q", values).tobytes())
-            for h in values[:_INDEXED]:
-                self._lookup.setdefault(h, []).append(index)
-        else:
-            self._sketches.append(None)
+            db.execute("INSERT OR IGNORE INTO hashes VALUES (?, ?)", (content_hash, index))
+        if values:
+            db.executemany("INSERT INTO lookup VALUES (?, ?)", [(_signed(h), index) for h in values[:_INDEXED]])
         return None
 
-    def _near(self, sketch, file_type: str | None, identity: tuple) -> int | None:
-        values = sorted(int(v) for v in sketch)
-        candidates = sorted({i for h in values[:_INDEXED] for i in self._lookup.get(h, ())})
-        for i in candidates:
-            seen = self._firsts[i]
-            if seen.file_type == file_type or self._sketches[i] is None or not agree(seen.identity, identity):
+    def _near(self, values: list[int], file_type: str | None, identity: tuple) -> int | None:
+        keys = [_signed(h) for h in values[:_INDEXED]]
+        rows = self._db.execute(
+            f"SELECT DISTINCT f.idx, f.file_type, f.identity, f.sketch FROM lookup AS l JOIN firsts AS f ON f.idx = l.idx "
+            f"WHERE l.h IN ({', '.join('?' * len(keys))}) ORDER BY f.idx", keys).fetchall()
+        for index, seen_type, seen_identity, blob in rows:
+            if seen_type == file_type or blob is None or not agree(tuple(json.loads(seen_identity)), identity):
                 continue
             other = array("Q")
-            other.frombytes(self._sketches[i])
+            other.frombytes(blob)
             if similarity(values, other) >= self.threshold:
-                return i
+                return index
         return None
+
+
+def _signed(h: int) -> int:
+    """A 64-bit hash as SQLite's signed integer."""
+    return h - (1 << 63)

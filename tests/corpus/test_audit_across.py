@@ -61,6 +61,8 @@ def test_streaming_collector_keeps_only_what_the_checks_read():
         across.add("documents", [dict(d, repairs="{}")])
         across.add("counts", [c for c in case["counts"] if c["doc_id"] == d["doc_id"]])
         across.add("funding", [{"doc_id": d["doc_id"], "amount_vnd": 1}])
-    assert all(set(r) == set(ACROSS_COLUMNS["documents"]) for r in across.rows["documents"])
-    assert "funding" not in across.rows
+    kept = list(across.documents())
+    assert [r["doc_id"] for r in kept] == [d["doc_id"] for d in case["documents"]]
+    assert all(set(r) == set(ACROSS_COLUMNS["documents"]) for r in kept)
+    assert set(across._spilled) == {"criteria", "counts"}
     assert [(r["doc_id"], r["check_name"]) for r in across.findings()] == [("b", "other")]
