@@ -53,7 +53,7 @@ RETRY_SUFFIX = ".retry.json"  # a shard of a failure that depends on the run's l
 
 from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES  # noqa: E402,F401
 # Rows buffered per table before they are written out as a Parquet row group.
-_ROWS_PER_WRITE = 5_000
+_ROWS_PER_WRITE = 2_000
 _PLAIN_PROGRESS_EVERY_S = 10.0
 DEFAULT_LANG = "vi"  # language of the findings' messages and of report.html
 

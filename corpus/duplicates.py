@@ -4,14 +4,15 @@ Each document's normalized text gets a sketch in the worker (`text_sketch`): the
 K smallest 64-bit hashes of its word 5-grams (a bottom-k MinHash), so that the
 share of 5-grams two texts have in common (their Jaccard similarity) can be
 estimated from the two sketches alone (`similarity`). The parent keeps one
-sketch per document, a few hundred bytes, while it assembles the tables in the
-inputs' sorted order (`DuplicateIndex`): a file whose bytes were already seen,
+sketch per document, 512 bytes in a temporary database on disk, while it
+assembles the tables in the inputs' sorted order (`DuplicateIndex`): a file
+whose bytes were already seen,
 or an earlier file's document in another format, is a duplicate of that first
 file. Another format's file is the same document when its text is at least
 `NEAR_DUPLICATE` similar and nothing the two documents' rows say of them
 (commune, district, province, plan year, kind) differs.
 
-Measured on the sample plans (tests/corpus/test_duplicates.py prints them):
+Measured on the sample plans (tests/corpus/test_duplicates.py prints its own):
 a plan typeset as PDF against the same plan as DOCX scores 1.00, against its
 text with the markdown marks 0.91-0.95; distinct plans score at most 0.28,
 and the real excerpts at most 0.34 (a draft and the final plan of one district).

@@ -266,7 +266,7 @@ def _csv_cell(v):
     return "" if v is None or (isinstance(v, float) and v != v) else v
 
 
-def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 10_000) -> None:
+def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 2_000) -> None:
     """A Parquet table as CSV (UTF-8 with BOM, minimal quoting, `\\n` lines), a batch at a time."""
     parquet = pq.ParquetFile(parquet_path)
     with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
@@ -278,7 +278,7 @@ def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 10_000) -> N
             writer.writerows([_csv_cell(v) for v in row] for row in zip(*cols))
 
 
-def finish_folder(folder: Path, batch_rows: int = 10_000) -> None:
+def finish_folder(folder: Path, batch_rows: int = 2_000) -> None:
     """CSV and DuckDB copies of the Parquet tables in `folder`, read a batch at a time, and the marker."""
     import duckdb
 
