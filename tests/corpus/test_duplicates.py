@@ -157,3 +157,23 @@ def test_a_short_or_missing_text_has_no_sketch():
     sketch = text_sketch(" ".join(f"w{i}" for i in range(500)))
     assert sketch == sorted(sketch) and len(sketch) == 64
     assert similarity(sketch, sketch) == 1.0 and similarity(sketch, _sketch(9)) < 0.1
+
+
+def test_the_run_summary_counts_the_duplicates(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sample = sorted(build.SAMPLES.glob("*.txt"))[-1]
+    for name in ("a.txt", "b.txt", "c.md"):
+        shutil.copyfile(sample, folder / name)
+    result = CliRunner().invoke(app, ["run", str(folder), "--out", str(tmp_path / "out"), "--workers", "1",
+                                      "--no-report", "--no-xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "3 documents (ok 3; 2 duplicates;" in result.output
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs["duplicate_of"].isna().sum() == 1 and docs["doc_id"].nunique() == 1
+    once = pd.read_parquet(tmp_path / "out" / "criteria.parquet")
+    assert len(once) and len(once) == len(once.drop_duplicates(["char_start", "char_end", "criterion_no", "status"]))
