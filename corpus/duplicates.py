@@ -34,6 +34,7 @@ SKETCH_SIZE = 64  # hashes kept per document
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE = 0.8  # estimated Jaccard similarity of word 5-grams at or above which two texts are one document
 _INDEXED = 6  # smallest hashes of each sketch looked up to find the candidates
+_MAX_CANDIDATES = 200  # candidates compared per document at most
 _MIN_SHINGLES = 20  # texts shorter than this many 5-grams are compared by their bytes only
 _WORD = re.compile(r"\w+")
 
@@ -92,8 +93,8 @@ class DuplicateIndex:
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -2048;
             CREATE TABLE firsts (idx INTEGER PRIMARY KEY, path TEXT, file_type TEXT, identity TEXT, sketch BLOB);
             CREATE TABLE hashes (hash TEXT PRIMARY KEY, idx INTEGER);
-            CREATE TABLE lookup (h INTEGER, idx INTEGER);
-            CREATE INDEX lookup_h ON lookup (h);
+            CREATE TABLE lookup (h INTEGER, commune TEXT, file_type TEXT, idx INTEGER);
+            CREATE INDEX lookup_h ON lookup (h, commune);
         """)
 
     def close(self) -> None:
@@ -125,14 +126,25 @@ class DuplicateIndex:
         if content_hash:
             db.execute("INSERT OR IGNORE INTO hashes VALUES (?, ?)", (content_hash, index))
         if values:
-            db.executemany("INSERT INTO lookup VALUES (?, ?)", [(_signed(h), index) for h in values[:_INDEXED]])
+            commune = identity[0] if identity else None
+            db.executemany("INSERT INTO lookup VALUES (?, ?, ?, ?)",
+                           [(_signed(h), commune, file_type, index) for h in values[:_INDEXED]])
         return None
 
     def _near(self, values: list[int], file_type: str | None, identity: tuple) -> int | None:
         keys = [_signed(h) for h in values[:_INDEXED]]
+        commune = identity[0] if identity else None
+        # Candidates of another format whose commune is this one's or unknown: plans of one template for
+        # many communes share most of their 5-grams, and must not all be compared with each other.
+        where = f"l.h IN ({', '.join('?' * len(keys))}) AND l.file_type IS NOT ?"
+        if commune is None:
+            clause, args = where, [*keys, file_type]
+        else:
+            clause = f"{where} AND (l.commune = ? OR l.commune IS NULL)"
+            args = [*keys, file_type, commune]
         rows = self._db.execute(
-            f"SELECT DISTINCT f.idx, f.file_type, f.identity, f.sketch FROM lookup AS l JOIN firsts AS f ON f.idx = l.idx "
-            f"WHERE l.h IN ({', '.join('?' * len(keys))}) ORDER BY f.idx", keys).fetchall()
+            f"SELECT f.idx, f.file_type, f.identity, f.sketch FROM firsts AS f WHERE f.idx IN "
+            f"(SELECT l.idx FROM lookup AS l WHERE {clause} LIMIT {_MAX_CANDIDATES}) ORDER BY f.idx", args).fetchall()
         for index, seen_type, seen_identity, blob in rows:
             if seen_type == file_type or blob is None or not agree(tuple(json.loads(seen_identity)), identity):
                 continue

@@ -177,3 +177,16 @@ def test_the_run_summary_counts_the_duplicates(tmp_path):
     assert docs["duplicate_of"].isna().sum() == 1 and docs["doc_id"].nunique() == 1
     once = pd.read_parquet(tmp_path / "out" / "criteria.parquet")
     assert len(once) and len(once) == len(once.drop_duplicates(["char_start", "char_end", "criterion_no", "status"]))
+
+
+def test_one_template_for_many_communes_in_two_formats_still_finds_the_true_pair():
+    """Plans of one template share most 5-grams: the candidates are narrowed to the commune, so the
+    pair of one commune's plan is found however many other communes' plans came before."""
+    index = DuplicateIndex()
+    sketch = _sketch(3)
+    for i in range(300):
+        fmt = "pdf" if i % 2 else "docx"
+        assert index.check(f"h{i}", f"{i:03d}.{fmt}", fmt, sketch, identity_of({**PLACE, "commune": f"Xã {i}"})) is None
+    assert index.check("h-pair", "299-copy.docx", "docx", sketch,
+                       identity_of({**PLACE, "commune": "Xã 299"})) == "299.pdf"
+    assert index.duplicates == 1
