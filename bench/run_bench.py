@@ -435,6 +435,7 @@ def main() -> None:
     parser.add_argument("--baseline-docs", type=int, default=100, help="PDFs the baselines read (default 100)")
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="profile the per-document function on N documents")
+    parser.add_argument("--only", choices=["memory"], help="memory: only the text archives at each --scale size")
     args = parser.parse_args()
     if args.quick:
         args.docs, args.scale, args.baseline_docs = 40, "1000", 20
@@ -455,12 +456,13 @@ def main() -> None:
             print(json.dumps({name: {part: every[name][part]}}, ensure_ascii=False), flush=True)
 
     pdf_archive = archives / f"pdf-{args.docs}"
-    info = make_archive(pdf_archive, args.docs, ["pdf"], args.province, args.workers)
-    print(f"archive: {info['docs']} PDFs, {info['pdf_pages']} pages in {pdf_archive}", flush=True)
-    each_tree("pdf", lambda code, out: measure_pdf(code, pdf_archive / "pdf", out / "out_pdf", args.workers,
-                                                   args.baseline_docs))
-    one_file = sorted((pdf_archive / "pdf").glob("*.pdf"))[0]
-    each_tree("start", lambda code, out: start_times(code, one_file, out))
+    if args.only is None:
+        info = make_archive(pdf_archive, args.docs, ["pdf"], args.province, args.workers)
+        print(f"archive: {info['docs']} PDFs, {info['pdf_pages']} pages in {pdf_archive}", flush=True)
+        each_tree("pdf", lambda code, out: measure_pdf(code, pdf_archive / "pdf", out / "out_pdf", args.workers,
+                                                       args.baseline_docs))
+        one_file = sorted((pdf_archive / "pdf").glob("*.pdf"))[0]
+        each_tree("start", lambda code, out: start_times(code, one_file, out))
 
     sizes = [int(n) for n in args.scale.split(",") if n.strip()]
     for name in trees:
@@ -473,7 +475,7 @@ def main() -> None:
                                                   args.workers, rerun=True)
             print(json.dumps({name: {f"text_{n}": every[name]["text"][n]}}), flush=True)
 
-    if not args.no_dask and sizes:
+    if not args.no_dask and sizes and args.only is None:
         n = sizes[0]
         for name, code in trees.items():
             dask = measure_dask(code, archives / f"txt-{n}" / "txt", args.out / _slug(name) / "engines", args.workers,
@@ -482,7 +484,7 @@ def main() -> None:
                 every[name]["dask"] = dask
                 print(json.dumps({name: {"dask": dask}}), flush=True)
 
-    if args.profile:
+    if args.profile and args.only is None:
         paths = sorted((pdf_archive / "pdf").iterdir())[: args.profile]
         text = profile(paths, args.out / "profile_pdf.txt")
         print("\n".join(text.splitlines()[:60]))

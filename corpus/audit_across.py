@@ -80,16 +80,22 @@ def _file_name(doc: dict) -> str:
     return Path(str(doc.get("path") or doc.get("doc_id"))).name
 
 
-def _finding(doc_id: str, check: str, message: str, rows: list[dict]) -> dict:
+def _finding(doc_id: str, template: str, rows: list[dict], **values) -> dict:
+    """A finding row of message template `template` (gazetteer/data/audit_messages.yaml), in English;
+    its values are kept in `params`, so the run renders it in its language."""
+    from extract.audit.messages import render, templates
+
     spans = [[int(r["char_start"]), int(r["char_end"])] for r in rows
              if r.get("char_start") is not None and r.get("char_end") is not None]
     first = rows[0] if rows else {}
+    params = {"template": template, **values}
     return {
         "doc_id": doc_id,
-        "check": check,
-        "severity": SEVERITY,
-        "message": message,
-        "evidence": json.dumps(spans),
+        "check_name": templates()[template]["check"],
+        "severity": templates()[template]["severity"],
+        "message": render(template, params, "en"),
+        "params": json.dumps(params, ensure_ascii=False, sort_keys=True),
+        "evidence": spans,
         "quote": first.get("quote"),
         "page": first.get("page"),
         "char_start": spans[0][0] if spans else None,
@@ -138,9 +144,8 @@ def compare_counts(earlier: dict, later: dict, a: dict, b: dict) -> list[dict]:
     for key in sorted(set(a) & set(b)):
         (ma, ta, _), (mb, tb, row) = a[key], b[key]
         if (ma, ta) != (mb, tb):
-            out.append(_finding(later["doc_id"], "other",
-                f"{_label(key)}: this document gives {mb}/{tb} criteria met, {name} gave {ma}/{ta} "
-                f"for the same period; both cannot hold.", [row]))
+            out.append(_finding(later["doc_id"], "across_same_period", [row], period=_label(key), met=mb, total=tb,
+                                earlier=name, earlier_met=ma, earlier_total=ta))
     if out:
         return out
     last_a = max(a)
@@ -149,9 +154,8 @@ def compare_counts(earlier: dict, later: dict, a: dict, b: dict) -> list[dict]:
         mb, tb, row = b[key]
         narrated = any(last_a <= k < key and b[k][0] >= ma for k in b)
         if tb == ta and mb < ma and not narrated:  # a drop the later document reports itself is narrated
-            out.append(_finding(later["doc_id"], "other",
-                f"Regression: this document gives {mb}/{tb} criteria met for {_label(key)}, "
-                f"fewer than the {ma}/{ta} that {name} gave for {_label(last_a)}.", [row]))
+            out.append(_finding(later["doc_id"], "across_regression", [row], period=_label(key), met=mb, total=tb,
+                                earlier=name, earlier_met=ma, earlier_total=ta, earlier_period=_label(last_a)))
             break
     return out
 
@@ -173,14 +177,11 @@ def compare_criteria(earlier: dict, later: dict, a: dict, b: dict) -> list[dict]
     out = []
     if conflict:
         nums = ", ".join(f"{n} ({_label(k)})" for n, k, _ in conflict)
-        out.append(_finding(later["doc_id"], "status_conflict",
-            f"Criteria stated unmet here but met in {name} for the same period: {nums}.",
-            [r for *_, r in conflict]))
+        out.append(_finding(later["doc_id"], "across_status_conflict", [r for *_, r in conflict],
+                            earlier=name, criteria=nums))
     if lost:
-        nums = ", ".join(f"{n} (met {_label(k0)}, unmet {_label(k1)})" for n, k0, k1, _ in lost)
-        out.append(_finding(later["doc_id"], "other",
-            f"Criteria met in {name} are unmet in this later document: {nums}.",
-            [r for *_, r in lost]))
+        nums = ", ".join(f"{n} ({_label(k0)} → {_label(k1)})" for n, k0, k1, _ in lost)
+        out.append(_finding(later["doc_id"], "across_lost", [r for *_, r in lost], earlier=name, criteria=nums))
     return out
 
 
@@ -271,13 +272,16 @@ class AcrossAudit:
     """Keeps the few columns the cross-document checks read while a run streams its rows,
     then gives the findings: `add(table, rows)` per document, `findings()` at the end.
 
-    The documents' rows stay in memory (`rows["documents"]`); their counts and
-    criteria rows go to a temporary file and are read back one commune at a
-    time, so memory does not grow with the rows of the run.
+    Every row kept goes to a temporary file: the documents' rows a thousand at a time, their
+    counts and criteria rows per document, read back one commune at a time, so memory does not
+    grow with the documents of the run (only the documents' rows are read back whole, at the end).
     """
 
+    _DOCUMENTS_PER_WRITE = 1_000
+
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {"documents": []}
+        self._documents = tempfile.TemporaryFile()
+        self._pending: list[dict] = []
         self._spilled = {t: _SpilledRows() for t in ACROSS_COLUMNS if t != "documents"}
 
     def add(self, table: str, rows: list[dict]) -> None:
@@ -286,7 +290,9 @@ class AcrossAudit:
             return
         kept = [{k: r.get(k) for k in keep} for r in rows]
         if table == "documents":
-            self.rows[table].extend(kept)
+            self._pending.extend(kept)
+            if len(self._pending) >= self._DOCUMENTS_PER_WRITE:
+                self._write_documents()
             return
         by_doc: dict[str, list[dict]] = defaultdict(list)
         for r in _records(kept):
@@ -294,10 +300,28 @@ class AcrossAudit:
         for doc_id, doc_rows in by_doc.items():
             self._spilled[table].extend(doc_id, doc_rows)
 
+    def _write_documents(self) -> None:
+        if self._pending:
+            pickle.dump(self._pending, self._documents, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
+
+    def documents(self):
+        """The documents' rows kept so far, in the order they were added (what the checks read of them)."""
+        self._write_documents()
+        self._documents.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self._documents)
+            except EOFError:
+                return
+
     def findings(self) -> list[dict]:
         try:
-            return _audit_documents(_records(self.rows["documents"]), self._spilled["counts"],
+            return _audit_documents(_records(list(self.documents())), self._spilled["counts"],
                                     self._spilled["criteria"])
         finally:
             for spilled in self._spilled.values():
                 spilled.close()
+
+    def close(self) -> None:
+        self._documents.close()

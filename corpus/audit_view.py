@@ -70,7 +70,9 @@ def print_findings(out_dir: Path, console: Console | None = None) -> int:
     out_dir = Path(out_dir)
     findings = read_table(out_dir, "findings")
     docs = read_table(out_dir, "documents")
-    doc_rows = {d["doc_id"]: d for d in docs.astype(object).to_dict("records")}
+    doc_rows: dict = {}
+    for d in docs.astype(object).to_dict("records"):  # byte copies share a doc_id: the first file stands for them
+        doc_rows.setdefault(d["doc_id"], d)
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for f in findings.astype(object).to_dict("records"):
         by_doc[f["doc_id"]].append(f)
@@ -83,7 +85,7 @@ def print_findings(out_dir: Path, console: Console | None = None) -> int:
             sev = str(f["severity"])
             line = Text("  ")
             line.append(f"{sev.upper():<7}", style=SEVERITY_STYLE.get(sev, ""))
-            line.append(f" {_value(f['check'])}: ", style="bold")
+            line.append(f" {_value(f.get('check_name', f.get('check')))}: ", style="bold")
             line.append(str(_value(f["message"])))
             console.print(line)
             quote = _value(f.get("quote"))

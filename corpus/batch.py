@@ -30,14 +30,15 @@ import pyarrow.parquet as pq
 
 from corpus.audit_across import AcrossAudit
 from corpus.manifest import (
-    MANIFEST_FILE, Entry, ShardStore, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
+    MANIFEST_FILE, Entry, ShardStore, assembly_key, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
     write_shard,
 )
-from corpus.process import DocResult
+from corpus.duplicates import DuplicateIndex, identity_of
+from corpus.process import SKETCH_KEY, DocResult, localized
 from corpus.schema import TABLE_NAMES, arrow_schema
 from corpus.tables import (
     OUTPUT_MARKER, OWNER_FILE, Tables, arrow_table, check_output_folder, finish_folder, new_output_folder, preload_writers,
-    read_tables, recover_interrupted_swap, swap_into_place,
+    read_tables, recover_interrupted_swap, swap_into_place, with_place,
 )
 from corpus.workers import Outcome, Task, failure_row
 from normalize.pipeline import process_alive
@@ -52,8 +53,9 @@ RETRY_SUFFIX = ".retry.json"  # a shard of a failure that depends on the run's l
 
 from corpus.defaults import DEFAULT_MAX_DOCS_PER_WORKER, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, ENGINES  # noqa: E402,F401
 # Rows buffered per table before they are written out as a Parquet row group.
-_ROWS_PER_WRITE = 5_000
+_ROWS_PER_WRITE = 2_000
 _PLAIN_PROGRESS_EVERY_S = 10.0
+DEFAULT_LANG = "vi"  # language of the findings' messages and of report.html
 
 
 def sample_corpus() -> Path:
@@ -187,6 +189,7 @@ class RunReport:
     processed: int = 0
     reused: int = 0
     skipped_output: int = 0  # files of ntm output folders found among the inputs, not read
+    duplicates: int = 0  # input files whose content an earlier file already has (documents.duplicate_of)
     pages: int = 0
     megabytes: float = 0.0
     elapsed_s: float = 0.0
@@ -432,16 +435,22 @@ def _text_hash(text: str) -> str:
 
 
 def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: Callable[[DocResult], None] | None,
-              pages=None, on_parquet: Callable[[], None] | None = None):
+              pages=None, on_parquet: Callable[[], None] | None = None, lang: str = DEFAULT_LANG):
     """Write the tables from the shards, in the entries' order, a bounded number of rows at a time.
 
+    Every input file gets its `documents` row; a duplicate (the same bytes as an earlier file, or
+    the same document in another format: corpus.duplicates) says which with `duplicate_of`, and
+    its facts are not written again. Every other row gets its document's place and year, and each
+    finding its message in `lang`.
     `pages` (a report.DocumentPages) receives every document as it passes, for its report page;
     `on_parquet` is called once the Parquet tables are complete, before their CSV and DuckDB copies.
+    Returns the rows per table and the number of duplicates.
     """
     writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name)) for name in TABLE_NAMES}
     buffers: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
     counts = {name: 0 for name in TABLE_NAMES}
     across = AcrossAudit()  # cross-document checks, over all documents of the run
+    index = DuplicateIndex()
 
     def flush(name: str) -> None:
         if buffers[name]:
@@ -454,25 +463,35 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
             for entry in entries:
                 shard = store.read(entry.shard)
                 document = dict(shard["document"])
+                sketch = document.pop(SKETCH_KEY, None)
                 document["path"] = entry.path
                 entry.status = document.get("status") or "error"
+                document["duplicate_of"] = index.check(entry.sha256, entry.path, document.get("file_type"), sketch,
+                                                       identity_of(document))
+                shard = _localized_shard(shard, lang)
+                rows = {} if document["duplicate_of"] else shard.get("rows", {})
                 buffers["documents"].append(document)
-                across.add("documents", [document])
-                for table, rows in shard.get("rows", {}).items():
+                if not document["duplicate_of"]:
+                    across.add("documents", [document])
+                for table, table_rows in rows.items():
                     if table in buffers:  # a table outside the contract is not written
-                        buffers[table].extend(rows)
-                        across.add(table, rows)
+                        buffers[table].extend(with_place(table_rows, document))
+                        across.add(table, table_rows)
                 if shard.get("log"):
                     log_file.write(f"== {entry.path}\n{shard['log'].rstrip()}\n\n")
                 if pages is not None:
                     pages.add(entry.shard, document, shard)
                 if on_result is not None:
-                    on_result(DocResult(document=document, rows=shard.get("rows", {}), log=shard.get("log")))
+                    on_result(DocResult(document=document, rows=rows, log=shard.get("log")))
                 for name in TABLE_NAMES:
                     if len(buffers[name]) >= _ROWS_PER_WRITE:
                         flush(name)
-            across_findings = across.findings()
-            buffers["findings"].extend(across_findings)
+            across_findings = localized(across.findings(), lang)
+            if across_findings:
+                wanted = {f.get("doc_id") for f in across_findings}
+                places = {d.get("doc_id"): d for d in across.documents() if d.get("doc_id") in wanted}
+                for finding in across_findings:
+                    buffers["findings"].extend(with_place([finding], places.get(finding.get("doc_id"), {})))
             if pages is not None:
                 pages.amend(across_findings)
             for name in TABLE_NAMES:
@@ -480,12 +499,22 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                 if counts[name] == 0:
                     writers[name].write_table(arrow_table(name, []))
     finally:
+        index.close()
+        across.close()
         for writer in writers.values():
             writer.close()
     if on_parquet is not None:
         on_parquet()
     finish_folder(folder)
-    return counts
+    return counts, index.duplicates
+
+
+def _localized_shard(shard: dict, lang: str) -> dict:
+    """A shard whose findings have their message in `lang`."""
+    rows = shard.get("rows") or {}
+    if not rows.get("findings"):
+        return shard
+    return {**shard, "rows": {**rows, "findings": localized(rows["findings"], lang)}}
 
 
 # ---------------------------------------------------------------- the run
@@ -594,8 +623,9 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
         pages = _pages(tmp, options, store)
         workbook: list = []
         try:
-            counts = _assemble(store, plan.entries, tmp, on_result, pages,
-                               on_parquet=lambda: workbook.extend(_start_workbook(tmp, options)))
+            counts, report.duplicates = _assemble(store, plan.entries, tmp, on_result, pages,
+                                                  on_parquet=lambda: workbook.extend(_start_workbook(tmp, options)),
+                                                  lang=options.lang)
         except BaseException:
             if pages is not None:
                 pages.discard()
@@ -631,7 +661,7 @@ def _pages(folder: Path, options: RunOptions, store: ShardStore):
     try:
         from corpus.report import DocumentPages
 
-        return DocumentPages(folder, options.lang, store.read)
+        return DocumentPages(folder, options.lang, lambda name: _localized_shard(store.read(name), options.lang))
     except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
         _log_report_failure(folder)
         return None
@@ -682,7 +712,8 @@ def _log_report_failure(folder: Path) -> None:
 
 def _views(options: RunOptions) -> dict:
     """Which views of the tables a run writes (in run.json: a rerun asking for others writes them)."""
-    return {"report": options.reports, "xlsx": options.xlsx, "lang": options.lang if options.reports else None}
+    return {"report": options.reports, "xlsx": options.xlsx, "lang": options.lang if options.reports else None,
+            "messages": options.lang, "assembly": assembly_key()}
 
 
 def _unchanged_output(out: Path, key: str, entries: list[Entry], views: dict) -> RunReport | None:
@@ -697,7 +728,8 @@ def _unchanged_output(out: Path, key: str, entries: list[Entry], views: dict) ->
     if not all((out / f"{name}.parquet").is_file() for name in TABLE_NAMES) or last.get("views") != views:
         return None
     return RunReport(n_documents=len(entries), by_status=last.get("by_status", {}), rows=last.get("rows", {}),
-                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key, views=views)
+                     processed=0, reused=len(entries), engine=last.get("engine", ""), pipeline=key, views=views,
+                     duplicates=last.get("duplicates", 0))
 
 
 def _keep_only_used_shards(store: ShardStore, entries: list[Entry]) -> None:

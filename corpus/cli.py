@@ -109,7 +109,7 @@ def run_cmd(
         _fail(f"could not write the output to {out}: {e.strerror or e}")
     if not quiet:
         statuses = ", ".join(f"{k} {v}" for k, v in report.by_status.items())
-        typer.echo(f"{report.n_documents} documents ({statuses}; {report.processed} processed, "
+        typer.echo(f"{report.n_documents} documents ({statuses}; {report.duplicates} duplicates; {report.processed} processed, "
                    f"{report.reused} unchanged) in {report.elapsed_s:.1f} s → {out}/")
         if report.skipped_output:
             typer.echo(f"skipped {report.skipped_output} files of ntm output folders among the inputs")

@@ -18,6 +18,7 @@ Text is always written as text (never read as a formula or a link).
 """
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from collections import defaultdict
@@ -61,6 +62,10 @@ def _value(v):
         return v if len(v) <= MAX_CELL_CHARS else v[: MAX_CELL_CHARS - 1] + "…"
     if hasattr(v, "item"):  # numpy scalars
         return v.item()
+    if isinstance(v, (list, tuple)):  # evidence spans: their JSON text, as in the CSV
+        return json.dumps(list(v))
+    if isinstance(v, datetime.date):
+        return v.isoformat()
     return v
 
 

@@ -29,7 +29,10 @@ MANIFEST_FORMAT = 1
 
 _REPO = Path(__file__).resolve().parents[1]
 # Everything whose change can change a document's rows.
-_PIPELINE_SOURCES = ("normalize", "extract", "gazetteer", "corpus/process.py", "corpus/schema.py", "corpus/workers.py")
+_PIPELINE_SOURCES = ("normalize", "extract", "gazetteer", "corpus/process.py", "corpus/schema.py", "corpus/workers.py",
+                     "corpus/duplicates.py")
+# Everything that turns the shards into the tables: a change here rewrites the tables (a rerun's shards stay).
+_ASSEMBLY_SOURCES = ("corpus/batch.py", "corpus/tables.py", "corpus/duplicates.py", "corpus/audit_across.py")
 _SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".txt", ".tsv"}
 _READER_LIBRARIES = ("pypdfium2", "pdfplumber", "python-docx", "regex", "underthesea", "vietnamadminunits")
 _HASH_CHUNK = 1 << 20
@@ -56,6 +59,14 @@ def pipeline_key() -> str:
             version = "-"
         digest.update(f"{lib}={version}\n".encode())
     return f"{PIPELINE_VERSION}-{digest.hexdigest()[:16]}"
+
+
+def assembly_key() -> str:
+    """A hash of the code that assembles the tables from the shards (see `_ASSEMBLY_SOURCES`)."""
+    digest = hashlib.sha256()
+    for source in _ASSEMBLY_SOURCES:
+        digest.update(source.encode() + b"\0" + (_REPO / source).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def content_hash(path: Path) -> str:

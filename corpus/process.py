@@ -19,6 +19,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.duplicates import text_sketch
 from extract.records import Finding, Record
 from normalize.document import NormalizedDoc
 from normalize.pipeline import doc_id_of, normalize_raw, read_data
@@ -28,6 +29,9 @@ from normalize.readers import file_type_of
 log = logging.getLogger("ntm")
 
 _PROVENANCE_FIELDS = {"start", "end", "rule"}
+# In a document's row as a worker returns it: the sketch of its text that duplicates are found by
+# (corpus.duplicates); not a column of the table.
+SKETCH_KEY = "text_sketch"
 
 
 @dataclass
@@ -64,10 +68,11 @@ def _finding_row(doc: NormalizedDoc, f: Finding) -> dict:
     first = f.evidence[0] if f.evidence else (0, 0)
     return {
         "doc_id": f.doc_id or doc.doc_id,
-        "check": f.check,
+        "check_name": f.check,
         "severity": f.severity,
         "message": f.message,
-        "evidence": json.dumps([list(e) for e in f.evidence]),
+        "params": json.dumps(f.params, ensure_ascii=False, sort_keys=True) if f.params else None,
+        "evidence": [list(e) for e in f.evidence],
         "quote": doc.text[first[0]:first[1]] if f.doc_id in (None, doc.doc_id) else None,
         "page": doc.page_at(first[0]) if f.evidence else None,
         "char_start": first[0] if f.evidence else None,
@@ -187,6 +192,7 @@ def process_data(data: bytes, path: Path) -> DocResult:
     result = DocResult(document=document_row(doc), timings=timings, text=doc.text or None)
     if doc.status != "ok":
         return result
+    result.document[SKETCH_KEY] = text_sketch(doc.text)
     started = time.perf_counter()
     try:
         ex = extract_document(doc)
@@ -204,6 +210,28 @@ def process_data(data: bytes, path: Path) -> DocResult:
     result.rows["findings"] = [_finding_row(doc, f) for f in ex.findings]
     timings["extract"] = time.perf_counter() - started
     return result
+
+
+def localized(findings: list[dict], lang: str) -> list[dict]:
+    """Finding rows with their `message` rendered in `lang` from the template and values in `params`;
+    a row without them (or with values its template cannot take) keeps its message."""
+    from extract.audit.messages import render
+
+    out = []
+    for row in findings:
+        params = row.get("params")
+        if isinstance(params, str):
+            try:
+                params = json.loads(params)
+            except ValueError:
+                params = None
+        if isinstance(params, dict) and params.get("template"):
+            try:
+                row = {**row, "message": render(params["template"], params, lang)}
+            except (KeyError, IndexError, ValueError):
+                pass
+        out.append(row)
+    return out
 
 
 def _one_line(error: Exception, limit: int = 200) -> str:

@@ -124,9 +124,11 @@ def compute(task: Task, page_lang: str | None = None) -> tuple[Outcome, bytes]:
 def _page(document: dict, result: DocResult, lang: str) -> dict | None:
     """The document's report page; None (the parent renders it) if it cannot be rendered here."""
     try:
+        from corpus.process import localized
         from corpus.report import page_entry
 
-        return page_entry(document, result.rows, result.text, lang)
+        rows = dict(result.rows, findings=localized(result.rows.get("findings") or [], lang))
+        return page_entry(document, rows, result.text, lang)
     except Exception:  # noqa: BLE001 - the page is a view; the rows must still reach the tables
         return None
 

@@ -8,31 +8,42 @@ import pandas as pd
 import pytest
 
 from corpus.audit_across import audit_across, audit_rows
-from corpus.schema import columns
+from corpus.schema import CONTRACT_COLUMNS
 from tests.extract.helpers import load_cases
 
 
 @pytest.mark.parametrize("case", load_cases("audit_across"))
 def test_audit_across_case(case):
     rows = audit_across(case["documents"], case.get("criteria", []), case.get("counts", []))
-    assert Counter((r["doc_id"], r["check"]) for r in rows) == Counter(tuple(e) for e in case["expect"])
+    assert Counter((r["doc_id"], r["check_name"]) for r in rows) == Counter(tuple(e) for e in case["expect"])
 
 
 @pytest.mark.parametrize("case", [c for c in load_cases("audit_across") if c.values[0]["expect"]])
 def test_rows_fit_the_findings_table(case):
     for r in audit_across(case["documents"], case.get("criteria", []), case.get("counts", [])):
-        assert set(r) == set(columns("findings"))
+        assert set(r) == set(CONTRACT_COLUMNS["findings"])
         assert r["severity"] == "warning"
         earlier = next(d for d in case["documents"] if d["doc_id"] != r["doc_id"])
         assert earlier["path"] in r["message"]
-        assert json.loads(r["evidence"])
+        assert r["evidence"] and all(len(span) == 2 for span in r["evidence"])
+
+
+@pytest.mark.parametrize("case", [c for c in load_cases("audit_across") if c.values[0]["expect"]])
+def test_findings_across_documents_are_rebuilt_in_either_language(case):
+    from corpus.process import localized
+
+    rows = audit_across(case["documents"], case.get("criteria", []), case.get("counts", []))
+    for en, vi in zip(rows, localized(rows, "vi")):
+        params = json.loads(en["params"])
+        assert params["template"].startswith("across_") and params["earlier"] in vi["message"]
+        assert vi["message"] != en["message"] and localized([vi], "en")[0]["message"] == en["message"]
 
 
 def test_accepts_dataframes_as_the_batch_builds_them():
     (case,) = [c.values[0] for c in load_cases("audit_across") if c.id == "regression-between-two-plans"]
     frames = {k: pd.DataFrame(case.get(k, [])) for k in ("documents", "criteria", "counts")}
     rows = audit_rows(frames)
-    assert [(r["doc_id"], r["check"]) for r in rows] == [("b", "other")]
+    assert [(r["doc_id"], r["check_name"]) for r in rows] == [("b", "other")]
     assert "17/19" in rows[0]["message"] and "18/19" in rows[0]["message"]
 
 
@@ -50,6 +61,8 @@ def test_streaming_collector_keeps_only_what_the_checks_read():
         across.add("documents", [dict(d, repairs="{}")])
         across.add("counts", [c for c in case["counts"] if c["doc_id"] == d["doc_id"]])
         across.add("funding", [{"doc_id": d["doc_id"], "amount_vnd": 1}])
-    assert all(set(r) == set(ACROSS_COLUMNS["documents"]) for r in across.rows["documents"])
-    assert "funding" not in across.rows
-    assert [(r["doc_id"], r["check"]) for r in across.findings()] == [("b", "other")]
+    kept = list(across.documents())
+    assert [r["doc_id"] for r in kept] == [d["doc_id"] for d in case["documents"]]
+    assert all(set(r) == set(ACROSS_COLUMNS["documents"]) for r in kept)
+    assert set(across._spilled) == {"criteria", "counts"}
+    assert [(r["doc_id"], r["check_name"]) for r in across.findings()] == [("b", "other")]

@@ -40,6 +40,19 @@ def test_quotes_are_printed_as_written_not_as_markup(tmp_path):
     assert "plan.txt  Phúc Chu" in text and "m [bold]x[/bold]" in text and "“[red]q”" in text
 
 
+def test_copies_of_a_document_print_its_findings_once_under_the_first_file(tmp_path):
+    pd.DataFrame([{"doc_id": "d1", "path": "a/plan.txt", "duplicate_of": None},
+                  {"doc_id": "d1", "path": "b/plan copy.txt", "duplicate_of": "a/plan.txt"}]).to_parquet(
+        tmp_path / "documents.parquet")
+    pd.DataFrame([{"doc_id": "d1", "check_name": "arithmetic", "severity": "warning", "message": "1 + 1 ≠ 3",
+                   "quote": "1 + 1 = 3", "char_start": 0, "char_end": 9}]).to_parquet(tmp_path / "findings.parquet")
+    console, buf = _plain_console()
+    assert print_findings(tmp_path, console=console) == 1
+    text = buf.getvalue()
+    assert "plan.txt" in text and "plan copy.txt" not in text and "arithmetic: 1 + 1 ≠ 3" in text
+    assert "in 1 of 1 documents." in text
+
+
 def test_no_findings(tmp_path):
     pd.DataFrame([{"doc_id": "d1", "path": "plan.txt"}]).to_csv(tmp_path / "documents.csv", index=False)
     pd.DataFrame(columns=["doc_id", "check", "severity", "message", "evidence", "quote"]).to_csv(

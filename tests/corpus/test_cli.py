@@ -62,7 +62,7 @@ def test_quiet_prints_nothing_and_plain_progress_otherwise(tmp_path):
     loud = _run(str(folder), "--out", str(tmp_path / "l"), "--workers", "1")
     assert loud.exit_code == 0
     assert "ntm: 1/1 documents" in loud.output  # a plain progress line: the output is not a terminal
-    assert "1 documents (ok 1; 1 processed, 0 unchanged)" in loud.output
+    assert "1 documents (ok 1; 0 duplicates; 1 processed, 0 unchanged)" in loud.output
 
 
 def test_failed_documents_still_exit_zero(tmp_path):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,10 @@ from corpus.batch import RunOptions, run_batch
 from corpus.excel import column_title, sheet_title, write_xlsx
 from corpus.manifest import read_manifest, shard_dir
 from corpus.report import PAGES_DIR, DocumentPages, page_key, render_summary, write_report
-from corpus.schema import TABLE_NAMES
+from corpus.schema import ENUMS, TABLE_NAMES
 from corpus.tables import TableRows, build_tables, read_tables, write_csv, write_tables
 from tests.corpus.test_report import synthetic_tables
+from tests.extract.helpers import load_cases
 from tests.fixtures import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +46,7 @@ def test_workers_render_the_pages_the_parent_would(sample_run, tmp_path):
 
 def test_a_page_is_reused_only_under_its_key_and_path(tmp_path):
     doc = {"doc_id": "a" * 16, "path": "/x/a.txt", "status": "ok", "commune": "Xã Thử"}
-    finding = {"doc_id": doc["doc_id"], "check": "arithmetic", "severity": "warning", "message": "1 + 1 ≠ 3",
+    finding = {"doc_id": doc["doc_id"], "check_name": "arithmetic", "severity": "warning", "message": "1 + 1 ≠ 3",
                "quote": "1 + 1 = 3", "char_start": 0, "char_end": 9, "evidence": "[[0, 9]]"}
     shard = {"document": doc, "rows": {"findings": [finding]}, "text": "1 + 1 = 3.",
              "page": {"key": page_key("vi"), "path": doc["path"], "html": "<kept>"}}
@@ -68,7 +70,7 @@ def test_findings_across_documents_reach_the_page_of_their_document(tmp_path):
              "page": {"key": page_key("vi"), "path": doc["path"], "html": "<kept>"}}
     pages = DocumentPages(tmp_path, "vi", read_shard=lambda name: shard)
     pages.add("s1", doc, shard)
-    across = {"doc_id": doc["doc_id"], "check": "status_conflict", "severity": "warning",
+    across = {"doc_id": doc["doc_id"], "check_name": "status_conflict", "severity": "warning",
               "message": "18/19 here, 17/19 in an earlier plan", "quote": "đạt 18/19", "char_start": 0,
               "char_end": 9, "evidence": "[[0, 9]]"}
     pages.amend([across, dict(across, doc_id="f" * 16)])  # a document without a page is left alone
@@ -196,3 +198,109 @@ def test_cli_leaves_out_what_it_is_told_to(tmp_path, flag, missing):
     assert result.exit_code == 0, result.output
     assert not (out / missing).exists() and (out / "documents.parquet").exists()
     assert pd.read_parquet(out / "documents.parquet")["status"].tolist() == ["ok"]
+
+
+# ---------------------------------------------------------------- types an analyst reads
+
+
+@pytest.mark.parametrize("case", load_cases("output_dates"))
+def test_dates_get_a_precision_and_a_real_date_only_to_the_day(case):
+    from corpus.tables import date_of, precision_of
+
+    assert precision_of(case["iso"]) == case["precision"]
+    got = date_of(case["iso"], case.get("given"))
+    assert (got.isoformat() if got else None) == case["date"]
+
+
+def test_plain_read_parquet_gives_nullable_integers_categoricals_lists_and_dates(sample_run):
+    out, _ = sample_run
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert str(docs["plan_year"].dtype) == "Int64" and str(docs["n_pages"].dtype) == "Int64"
+    assert docs["n_pages"].isna().all() and docs["plan_year"].notna().all()  # text has no pages, yet stays integer
+    assert isinstance(docs["status"].dtype, pd.CategoricalDtype)
+    assert set(docs["status"].cat.categories) == ENUMS[("documents", "status")]  # every declared value, not only those found
+    crit = pd.read_parquet(out / "criteria.parquet")
+    assert str(crit["criterion_no"].dtype) == "Int64" and str(crit["page"].dtype) == "Int64"
+    assert list(crit["status"].cat.categories) == sorted(ENUMS[("criteria", "status")])
+    findings = pd.read_parquet(out / "findings.parquet")
+    spans = findings["evidence"].iloc[0]
+    assert len(spans) >= 1 and all(len(s) == 2 and s[0] < s[1] for s in spans)
+    refs = pd.read_parquet(out / "legal_refs.parquet")
+    full = refs[refs["issued_precision"] == "day"]
+    assert len(full) and all(d.isoformat() == iso for d, iso in zip(full["issued_on"], full["issued_date"]))
+    assert refs.loc[refs["issued_precision"] != "day", "issued_on"].isna().all()
+
+
+def test_duckdb_has_enums_integers_lists_and_dates(sample_run):
+    import duckdb
+
+    out, _ = sample_run
+    con = duckdb.connect(str(out / "ntm.duckdb"), read_only=True)
+    try:
+        kinds = {(t, c): k for t in ("documents", "findings", "deadlines", "criteria_status")
+                 for c, k, *_ in con.execute(f'DESCRIBE "{t}"').fetchall()}
+        values = con.execute("SELECT enum_range(NULL::findings_check_name)").fetchone()[0]
+        plan_year = con.execute("SELECT plan_year FROM documents LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    assert kinds[("documents", "plan_year")] == "BIGINT" and kinds[("deadlines", "criterion_no")] == "BIGINT"
+    assert kinds[("findings", "check_name")].startswith("ENUM(") and kinds[("documents", "status")].startswith("ENUM(")
+    assert set(values) == ENUMS[("findings", "check_name")]
+    assert kinds[("findings", "evidence")] == "BIGINT[][]" and kinds[("criteria_status", "evidence")] == "BIGINT[][]"
+    assert kinds[("deadlines", "due_date")] == "DATE" and kinds[("documents", "issued_on")] == "DATE"
+    assert isinstance(plan_year, int)
+
+
+def test_csv_keeps_codes_as_written_and_evidence_as_json(sample_run):
+    out, tables = sample_run
+    docs = pd.read_csv(out / "documents.csv", encoding="utf-8-sig", dtype=str)
+    codes = [c for c in tables["documents"]["commune_code"].dropna()]
+    assert any(c.startswith("0") for c in codes)
+    assert sorted(docs["commune_code"].dropna()) == sorted(codes)
+    findings = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
+    assert all(json.loads(e) for e in findings["evidence"])
+    assert set(findings["check_name"]) <= ENUMS[("findings", "check_name")]
+
+
+def test_every_fact_row_carries_its_documents_place_and_year(sample_run):
+    out, tables = sample_run
+    docs = tables["documents"].set_index("doc_id")
+    for name in TABLE_NAMES:
+        if name == "documents" or not len(tables[name]):
+            continue
+        frame = tables[name]
+        for column in ("commune", "district", "province", "plan_year"):
+            expected = docs.loc[frame["doc_id"], column].astype(object).tolist()
+            assert frame[column].astype(object).tolist() == expected, (name, column)
+
+
+def test_findings_messages_follow_the_language_and_keep_their_values(sample_run, tmp_path):
+    from extract.audit.messages import render
+
+    out, tables = sample_run
+    en = run_batch([ROOT / "corpus" / "samples"], tmp_path / "en",
+                   RunOptions(workers=1, progress="none", lang="en", reports=False, xlsx=False))
+    assert en.rows["findings"] == len(tables["findings"])
+    english = read_tables(tmp_path / "en")["findings"]
+    vi = tables["findings"]
+    assert list(english["params"]) == list(vi["params"])
+    for params, m_vi, m_en in zip(vi["params"], vi["message"], english["message"]):
+        values = json.loads(params)
+        assert m_vi == render(values["template"], values, "vi") and m_en == render(values["template"], values, "en")
+        assert m_vi != m_en
+
+
+def test_an_output_with_the_old_check_column_still_reads(sample_run, tmp_path):
+    import pyarrow.parquet as pq
+
+    out, tables = sample_run
+    old = tmp_path / "old"
+    shutil.copytree(out, old)
+    table = pq.read_table(old / "findings.parquet").drop_columns(["params"])
+    pq.write_table(table.rename_columns(["check" if c == "check_name" else c for c in table.column_names]),
+                   old / "findings.parquet")
+    again = read_tables(old)["findings"]
+    assert list(again["check_name"].astype(str)) == list(tables["findings"]["check_name"].astype(str))
+    rows = list(TableRows(old).rows("findings", ["check_name", "severity"]))
+    assert [r["check_name"] for r in rows] == list(tables["findings"]["check_name"].astype(str))
+    assert TableRows(old).columns("findings")[1] == "check_name"

@@ -97,12 +97,12 @@ def synthetic_tables(n_docs: int = 3):
         add("deadlines", "trong năm 2025", due="2025", precision="year", relation="during", task="giữ vững tiêu chí")
         add("legal_refs", "Quyết định số 318/QĐ-TTg", ref_id="318/QĐ-TTg", ref_type="quyet_dinh", number="318",
             year=2022, issuer="Thủ tướng Chính phủ")
-        add("findings", "hai tiêu chí chưa đạt bao gồm: Mục 15.1", check="count_mismatch", severity="error",
+        add("findings", "hai tiêu chí chưa đạt bao gồm: Mục 15.1", check_name="count_mismatch", severity="error",
             message="Declares 2 unmet criteria but lists 1.",
             params=json.dumps({"template": "count_mismatch", "quote": "hai tiêu chí chưa đạt", "declared": 2,
                                "status": "chưa đạt", "period": "2024", "found": 1, "criteria": ": 15"},
                               ensure_ascii=False))
-        add("findings", "71/1.784 = 3,97%", check="arithmetic", severity="warning",
+        add("findings", "71/1.784 = 3,97%", check_name="arithmetic", severity="warning",
             message="71/1784 = 3,98%, written 3,97%.")
         text = "".join(parts)
         texts[doc_id] = text
