@@ -96,8 +96,9 @@ def sheet_columns(src: TableRows, name: str) -> tuple[list[str], list[str]]:
     if name == "documents" or "doc_id" not in cols:
         return cols, []
     joined = [c for c in PLACE_COLUMNS if c not in cols]
-    at = cols.index("doc_id") + 1
-    return cols[:at] + joined + cols[at:], joined
+    rest = [c for c in cols if c not in PLACE_COLUMNS]  # a table that carries the place shows it beside doc_id too
+    at = rest.index("doc_id") + 1
+    return rest[:at] + list(PLACE_COLUMNS) + rest[at:], joined
 
 
 def _converters(cols: list[str], enum_cols: set, lab: dict, lang: str) -> list:
