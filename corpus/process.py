@@ -215,23 +215,9 @@ def process_data(data: bytes, path: Path) -> DocResult:
 def localized(findings: list[dict], lang: str) -> list[dict]:
     """Finding rows with their `message` rendered in `lang` from the template and values in `params`;
     a row without them (or with values its template cannot take) keeps its message."""
-    from extract.audit.messages import render
+    from extract.audit.messages import row_message
 
-    out = []
-    for row in findings:
-        params = row.get("params")
-        if isinstance(params, str):
-            try:
-                params = json.loads(params)
-            except ValueError:
-                params = None
-        if isinstance(params, dict) and params.get("template"):
-            try:
-                row = {**row, "message": render(params["template"], params, lang)}
-            except (KeyError, IndexError, ValueError):
-                pass
-        out.append(row)
-    return out
+    return [{**row, "message": row_message(row, lang)} for row in findings]
 
 
 def _one_line(error: Exception, limit: int = 200) -> str:

@@ -135,20 +135,9 @@ def finding_check(r: Mapping) -> str | None:
 
 def finding_message(r: Mapping, lang: str) -> str:
     """A finding's message in `lang`, rebuilt from its template and values when the row keeps them."""
-    params = r.get("params")
-    if isinstance(params, str):
-        try:
-            params = json.loads(params)
-        except ValueError:
-            params = None
-    if isinstance(params, Mapping) and params.get("template"):
-        try:
-            from extract.audit.messages import render
+    from extract.audit.messages import row_message
 
-            return render(params["template"], dict(params), lang)
-        except Exception:  # noqa: BLE001 - a template that changed since the run: the stored message stands
-            pass
-    return r.get("message") or ""
+    return row_message(r, lang)
 
 
 def format_number(x: float | int | None, lang: str, decimals: int = 0) -> str:

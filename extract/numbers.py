@@ -37,7 +37,7 @@ import regex
 
 from gazetteer.lexicon import expand, load_data, pattern, words_alternation
 from gazetteer.lexicon import words as lexicon_words
-from gazetteer.text import caseless, match_at, matches_at
+from gazetteer.text import caseless, match_at, matches_at, merged_windows
 
 # ---------------------------------------------------------------------------
 # Match records
@@ -763,20 +763,13 @@ def _scale_word() -> "re.Pattern[str]":
     return re.compile("|".join(re.escape(w) for w in sorted(scales, key=len, reverse=True)))
 
 
+def _part_of_longer_word(text: str, m) -> bool:
+    return text[m.end():m.end() + 1].isalpha()  # a scale word's letters inside a longer word ("tỉnh")
+
+
 def _scale_windows(text: str) -> list[tuple[int, int]]:
     """Merged [bound before, bound after) stretches around every scale word of `text`."""
-    windows: list[tuple[int, int]] = []
-    for m in _scale_word().finditer(text):
-        if (windows and m.start() < windows[-1][1]) or text[m.end():m.end() + 1].isalpha():
-            continue  # inside the stretch before, or part of a longer word ("tỉnh")
-        before = _AMOUNT_BOUND_BEFORE.search(text, 0, m.start())
-        after = _AMOUNT_BOUND.search(text, m.end())
-        start, end = before.start() if before else 0, after.start() if after else len(text)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
-    return windows
+    return merged_windows(text, _scale_word(), _AMOUNT_BOUND_BEFORE, _AMOUNT_BOUND, skip=_part_of_longer_word)
 
 
 def _word_amounts(text: str) -> list[MoneyMatch]:

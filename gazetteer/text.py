@@ -179,13 +179,23 @@ def phrase_windows(text: str, anchor: "re.Pattern[str]") -> list[tuple[int, int]
     after it (included, so that a lookahead sees it). A pattern for such phrases finds in these
     stretches what it finds in the whole text; `anchor` (a standard `re` pattern, which finds a
     few words far faster than `regex` scans for a phrase) must match inside every such phrase."""
+    return merged_windows(text, anchor, _PHRASE_BOUND_BEFORE, _PHRASE_BOUND, through_bound=True)
+
+
+def merged_windows(text: str, hits, before, after, *, through_bound: bool = False,
+                   skip=None) -> list[tuple[int, int]]:
+    """Merged stretches of `text` around every match of `hits`: from where `before` (a reverse
+    pattern) last matches before the hit to where `after` next matches after it (its start, or
+    its end with `through_bound`); the whole text's ends where either finds nothing. A hit inside
+    the stretch before, or one that `skip(text, match)` rejects, opens none. The readers that scan
+    only where a phrase can stand share this."""
     windows: list[tuple[int, int]] = []
-    for m in anchor.finditer(text):
-        if windows and m.start() < windows[-1][1]:
+    for m in hits.finditer(text):
+        if (windows and m.start() < windows[-1][1]) or (skip is not None and skip(text, m)):
             continue
-        before = _PHRASE_BOUND_BEFORE.search(text, 0, m.start())
-        after = _PHRASE_BOUND.search(text, m.end())
-        start, end = before.start() if before else 0, after.end() if after else len(text)
+        b, a = before.search(text, 0, m.start()), after.search(text, m.end())
+        start = b.start() if b else 0
+        end = (a.end() if through_bound else a.start()) if a else len(text)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:

@@ -14,6 +14,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from gazetteer.text import merged_windows
 from normalize.document import MappedText
 from normalize.syllables import TONE_MARKS, VOWELS, is_valid_syllable
 
@@ -87,17 +88,7 @@ def _word_confusions(mt: MappedText, counts: Counter) -> MappedText:
 def _bounded(text: str, hits: "regex.Pattern[str]", bounds: tuple) -> list[tuple[int, int]]:
     """Merged [bound before, bound after] stretches around every match of `hits`."""
     after, before = bounds
-    windows: list[tuple[int, int]] = []
-    for m in hits.finditer(text):
-        if windows and m.start() < windows[-1][1]:
-            continue
-        b, a = before.search(text, 0, m.start()), after.search(text, m.end())
-        start, end = b.start() if b else 0, a.start() if a else len(text)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
-    return windows
+    return merged_windows(text, hits, before, after)
 
 
 def _spacing_marks(mt: MappedText, counts: Counter) -> MappedText:

@@ -7,6 +7,8 @@ are kept on the finding (`Finding.params`, with the template's name under
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from functools import lru_cache
 from string import Formatter
 
@@ -44,3 +46,22 @@ def message(finding: Finding, lang: str = DEFAULT_LANGUAGE) -> str:
     if not name:
         return finding.message
     return render(name, finding.params, lang)
+
+
+def row_message(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A findings row's message in `lang`, rebuilt from the template and values in its `params`
+    (a mapping or JSON text); a row without them, or whose values its template no longer takes
+    (an output written by an older version), keeps its stored message."""
+    params = row.get("params")
+    if isinstance(params, str):
+        try:
+            params = json.loads(params)
+        except ValueError:
+            params = None
+    if isinstance(params, Mapping) and params.get("template") in templates():
+        try:
+            return render(params["template"], dict(params), lang)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return row.get("message") or ""
+
