@@ -54,6 +54,7 @@ class CriteriaSet:
     numbering_from: str | None = None
     conditions: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)  # by language: the set as a sentence names it
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def criteria_sets() -> dict[str, CriteriaSet]:
             numbering_from=raw.get("numbering_from"),
             conditions=tuple(c["text"] for c in raw.get("conditions") or ()),
             sources=tuple(raw.get("sources") or ()),
+            names=dict(raw.get("names") or {}),
         )
     return {set_id: sets[set_id] for set_id in SET_FILES}
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from string import Formatter
 
 from extract.records import Finding
+from gazetteer.criteria import criteria_sets
 from gazetteer.cues import load_data
 
 LANGUAGES = ("en", "vi")
@@ -28,8 +29,34 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name}
 
 
+# Values that are criteria-set codes (one, or several joined by ", "): a message names the sets in words.
+SET_PARAMS = ("criteria_set", "other_sets")
+
+
+def set_names(codes: str, lang: str) -> str:
+    """`ntm-2021` (or `ntm-2016, ntm-nc-2021`) as the sets' names in `lang`; an unknown code stays as it is."""
+    sets = criteria_sets()
+    return ", ".join(sets[c].names.get(lang, c) if c in sets else c for c in str(codes).split(", "))
+
+
+@lru_cache(maxsize=1)
+def value_words() -> dict:
+    """Words for the coded values a message shows, by value name, code and language."""
+    return load_data("message_values.yaml")
+
+
+def shown_value(name: str, value, lang: str):
+    """A finding's value as its message shows it: a set or a status code in words, anything else as it is."""
+    if name in SET_PARAMS and value:
+        return set_names(value, lang)
+    words = value_words().get(name)
+    if words and isinstance(value, str) and value in words:
+        return words[value][lang]
+    return value
+
+
 def render(template: str, params: dict, lang: str = DEFAULT_LANGUAGE) -> str:
-    return templates()[template][lang].format(**params)
+    return templates()[template][lang].format(**{k: shown_value(k, v, lang) for k, v in params.items()})
 
 
 def make_finding(template: str, evidence, **params) -> Finding:

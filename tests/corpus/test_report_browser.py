@@ -185,10 +185,10 @@ def _codes() -> set[str]:
 
 
 # The text a reader sees or hovers over: the page less its scripts, styles, the document's own text and paths,
-# and the findings' messages (sentences of their own templates, which quote the values they are about).
+# (the findings' messages included: a message names codes such as a criteria set in words).
 _SHOWN_TEXT = """() => {
   const body = document.body.cloneNode(true);
-  body.querySelectorAll("script, style, pre#doc-text, .path, .msg").forEach(e => e.remove());
+  body.querySelectorAll("script, style, pre#doc-text, .path").forEach(e => e.remove());
   const parts = [], walk = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) parts.push(n.nodeValue);
   body.querySelectorAll("[title]").forEach(e => parts.push(e.getAttribute("title")));

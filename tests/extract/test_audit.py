@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from extract.computations import find_computations
-from extract.audit.messages import LANGUAGES, message, placeholders, templates
+from extract.audit.messages import LANGUAGES, make_finding, message, placeholders, templates
 from extract.prepare import PreparedDoc, prepare
 from extract.registry import checks, run_checks, run_components
 from tests.conftest import SHARED
@@ -116,3 +116,28 @@ def test_a_former_name_is_info_and_another_sets_name_a_warning():
                                   if c.values[0]["id"] == "basic-name-in-advanced-plan")))
     assert [(f.check, f.severity) for f in former] == [("set_mismatch", "info")]
     assert [(f.check, f.severity) for f in other] == [("set_mismatch", "warning")]
+
+
+def test_messages_name_criteria_sets_in_words_and_keep_the_codes_in_their_values():
+    from extract.audit.messages import SET_PARAMS, message, set_names
+    from gazetteer.criteria import criteria_sets
+
+    for set_id, cset in criteria_sets().items():
+        assert set(cset.names) == {"vi", "en"}, set_id
+    finding = make_finding("set_mismatch", [(0, 4)], criteria_set="ntm-2021", number=15, name="Hành chính công",
+                           other_sets="ntm-nc-2021, ntm-km-2021", canonical="Y tế", elsewhere="")
+    assert finding.params["criteria_set"] == "ntm-2021" and set(SET_PARAMS) <= set(finding.params)
+    for lang in ("vi", "en"):
+        text = message(finding, lang)
+        assert not any(code in text for code in criteria_sets()), (lang, text)
+        assert set_names("ntm-nc-2021, ntm-km-2021", lang) in text
+    assert set_names("ntm-1999", "vi") == "ntm-1999", "an unknown code is shown as it is"
+
+
+def test_a_status_code_among_a_findings_values_is_shown_as_a_word():
+    finding = make_finding("count_mismatch", [(0, 4)], quote="hai tiêu chí chưa đạt", declared=2, status="unmet",
+                           period="2024", found=1, criteria=": 15")
+    assert finding.params["status"] == "unmet"
+    assert "(chưa đạt, 2024)" in message(finding, "vi") and "(not met, 2024)" in message(finding, "en")
+    keep = make_finding("count_mismatch", [(0, 4)], quote="q", declared=2, status="-", period="-", found=1, criteria="")
+    assert "(-, -)" in message(keep, "vi"), "a value without words is shown as it is"
