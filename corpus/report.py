@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 import regex
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -905,8 +905,47 @@ def preload() -> None:
     criteria_sets()
 
 
+@lru_cache(maxsize=None)
 def _asset(name: str) -> Markup:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+_MISSING = object()
+
+
+def _shown(cell: Mapping, key: str) -> str:
+    """`{{ cell.key }}` as the page template writes it: escaped, nothing for a key the cell lacks."""
+    v = cell.get(key, _MISSING)
+    return "" if v is _MISSING else str(escape(v))
+
+
+def _fig_link(span, text: str, title: str | None = None) -> str:
+    """A figure's link; `text` and `title` come escaped."""
+    s, e = escape(span[0]), escape(span[1])
+    shown_title = "" if title is None else f' title="{title}"'
+    return f'<a class="fig" href="#s-{s}-{e}" data-s="{s}" data-e="{e}"{shown_title}>{text}</a>'
+
+
+def _row_html(row: list, show_all: str) -> Markup:
+    """One figure row's cells as HTML. Written here rather than in the page template, whose loop over
+    every cell of every row was most of a page's rendering time."""
+    out = []
+    for c in row:
+        cls = c.get("cls")
+        html = f'<td class="{escape(cls)}">' if cls else "<td>"
+        if c.get("span"):
+            html += _fig_link(c["span"], _shown(c, "text"), _shown(c, "title"))
+        elif c.get("links"):
+            html += "".join(_fig_link(lk["span"], _shown(lk, "text")) + " " for lk in c["links"])
+        elif c.get("short"):
+            html += (f'<details class="long"><summary title="{escape(show_all)}">{_shown(c, "short")}</summary>'
+                     f'{_shown(c, "text")}</details>')
+        else:
+            html += _shown(c, "text")
+        if c.get("page"):
+            html += f' <span class="pg">{_shown(c, "page")}</span>'
+        out.append(html + "</td>")
+    return Markup("".join(out))
 
 
 def _doc_index(docs: list[dict], findings_per_doc: Counter, lab: dict) -> list[list]:
@@ -986,7 +1025,8 @@ def render_document(doc: Mapping, rows_by_table: dict[str, list[dict]], text: st
     return _env().get_template("document.html.j2").render(
         lang=lang, long_list=LONG_LIST, L=lab, doc=doc, place=place_of(doc), meta=meta, css=_asset("report.css"), js=_asset("document.js"),
         number=display_number(doc.get("doc_number")), year=plain(doc.get("plan_year")),
-        sections=_doc_sections(doc["doc_id"], rows_by_table, lab, lang, js),
+        sections=[{**sec, "html_rows": [_row_html(row, lab["show_all"]) for row in sec["rows"]]}
+                  for sec in _doc_sections(doc["doc_id"], rows_by_table, lab, lang, js)],
         text=_json_for_script(text) if text is not None else None,
     )
 
