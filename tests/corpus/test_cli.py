@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from corpus.cli import _raised_by_the_cluster, app, scheduler_problem
+from corpus.cli import _raised_by_the_cluster, _starts_the_local_server, app, scheduler_problem
 from corpus.defaults import LANGUAGES
 from corpus.offsets import marked, page_offsets
 from tests.fixtures import build
@@ -280,3 +280,24 @@ def test_page_offsets_put_a_page_without_text_where_the_next_begins():
 def test_offsets_need_a_positive_spacing():
     with pytest.raises(ValueError, match="positive"):
         marked("abc", every=0)
+
+
+@pytest.mark.parametrize("case", CASES["early_server"], ids=lambda c: c["id"])
+def test_which_command_lines_start_the_local_server_before_reading_it(case):
+    assert _starts_the_local_server(case["args"]) == (case["expect"] == "local")
+
+
+def test_main_starts_the_server_of_a_local_run_before_typer_reads_the_command(monkeypatch):
+    import corpus.cli as cli
+    import corpus.engine as engine
+
+    calls: list[str] = []
+    monkeypatch.setattr(engine, "start_workers_server", lambda dask=False: calls.append(f"server dask={dask}"))
+    monkeypatch.setattr(cli, "app", lambda: calls.append("app"))
+    monkeypatch.setattr(sys, "argv", ["ntm", "run", "one.txt", "--out", "x"])
+    cli.main()
+    assert calls == ["server dask=False", "app"]
+    calls.clear()
+    monkeypatch.setattr(sys, "argv", ["ntm", "run", "one.txt", "--engine", "dask"])
+    cli.main()
+    assert calls == ["app"]
