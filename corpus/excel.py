@@ -293,15 +293,33 @@ def _chain(first: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
+# Tables up to this size (their Parquet files together) are written into the workbook at once, in
+# this process: the workbook's own process would spend longer starting (forking, importing pyarrow
+# and xlsxwriter, a fifth of a second) than such a workbook takes to write (a few hundredths).
+INLINE_MAX_PARQUET_BYTES = 256_000
+
+
 class XlsxJob:
     """`write_xlsx` of a run folder in a process of its own, beside this one's other output work.
 
     The workbook is pure-Python work of the same size as the tables; in its own
     process it overlaps with the CSV, DuckDB and report writing instead of
-    adding to them. `wait` returns None when written, else the child's traceback.
+    adding to them. Tables of a few documents (`INLINE_MAX_PARQUET_BYTES`) are
+    written here and now instead. `wait` returns None when written, else the
+    traceback of what failed.
     """
 
     def __init__(self, folder: Path, lang: str = "vi"):
+        self.process = None
+        self._problem: str | None = None
+        if _parquet_bytes(Path(folder)) <= INLINE_MAX_PARQUET_BYTES:
+            import traceback
+
+            try:
+                write_xlsx(Path(folder), Path(folder), lang)
+            except Exception:  # noqa: BLE001 - reported by wait(), as the process's failure would be
+                self._problem = traceback.format_exc()
+            return
         from corpus.engine import _context, _without_main_script
 
         ctx = _context()
@@ -313,6 +331,8 @@ class XlsxJob:
         child.close()
 
     def wait(self) -> str | None:
+        if self.process is None:
+            return self._problem
         try:
             problem = self._conn.recv()
         except (EOFError, OSError):
@@ -324,10 +344,23 @@ class XlsxJob:
         return problem
 
     def cancel(self) -> None:
+        if self.process is None:  # written already
+            return
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
         self._conn.close()
+
+
+def _parquet_bytes(folder: Path) -> int:
+    """The size of the run's Parquet tables together."""
+    total = 0
+    for name in TABLE_NAMES:
+        try:
+            total += (folder / f"{name}.parquet").stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _xlsx_child(folder: str, conn, lang: str = "vi") -> None:

@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
@@ -43,6 +42,8 @@ def pipeline_key() -> str:
 
     Computed afresh for every run (a few milliseconds), so an edited source is never missed.
     """
+    from importlib import metadata  # here, not at the top: the workers import this module and never use it
+
     digest = hashlib.sha256(f"ntm-pipeline {PIPELINE_VERSION}\n".encode())
     for source in _PIPELINE_SOURCES:
         root = _REPO / source

@@ -1053,11 +1053,18 @@ def page_key(lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _float_columns() -> dict[str, frozenset]:
-    import pyarrow as pa
+    """The float columns of each table, from the record declarations the schema types them by.
 
-    from corpus.schema import TABLES
+    Read from `extract` rather than from `corpus.schema`, so that a worker rendering its
+    document's page does not import pyarrow (a fifth of its warm-up); the columns the
+    schema declares itself (provenance, file-level, findings) hold no float.
+    """
+    from extract.component import record_columns
+    from extract.records import DocumentMeta
+    from extract.registry import components
 
-    return {t: frozenset(c for c, kind in cols if pa.types.is_floating(kind)) for t, cols in TABLES.items()}
+    declared = {"documents": record_columns(DocumentMeta), **{c.table: c.columns() for c in components()}}
+    return {t: frozenset(c for c, kind in cols if kind is float) for t, cols in declared.items()}
 
 
 def typed_rows(table: str, rows: Iterable[dict]) -> list[dict]:

@@ -82,14 +82,15 @@ SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 WARMED_PACKAGES = ("gazetteer", "normalize", "extract", "extract.audit")
 
 
-def warm() -> None:
+def warm(read_samples: bool = True) -> None:
     """Load every data file and compile every lexicon, matcher and pattern, once per process.
 
     Patterns are built on first use (`lru_cache`d functions of no argument, the criterion-name
-    matchers per set, the cue families, the per-phrase mark checks); a worker calls this before
-    its first document so that no document pays for them. Then the bundled sample plans are
-    read once, which builds the patterns that only a particular word list makes (phrase
-    patterns over audit and cue lists). Calling it again does nothing new."""
+    matchers per set, the cue families, the per-phrase mark checks, the phrase patterns of every
+    word list); a worker calls this before its first document so that no document pays for them.
+    Then the bundled sample plans are read once (unless `read_samples` is false: the workers'
+    server reads one itself, through the whole per-document path), which fills the caches of
+    first use that are not patterns. Calling it again does nothing new."""
     from gazetteer import criteria as criteria_names
     from gazetteer import cues
     from gazetteer.datafiles import DATA_DIRS, load_data
@@ -112,7 +113,7 @@ def warm() -> None:
             if not path.name.startswith("criteria_"):
                 for phrases in _word_lists(load_data(path.name)):
                     cues.phrase_pattern(phrases)
-    for sample in sorted(SAMPLES.glob("*.txt")):
+    for sample in sorted(SAMPLES.glob("*.txt")) if read_samples else ():
         extract_document(normalize_raw(RawDocument(text=sample.read_text(encoding="utf-8"), file_type="txt",
                                                    markup="plain")))
 

@@ -136,8 +136,53 @@ def _json_list(value: str | None) -> list[str]:
     return json.loads(value) if value else []
 
 
+INDEX_FILE = Path(__file__).resolve().parent / "data" / "admin_index.json"
+_LEVELS = ("communes", "districts", "provinces")
+_TIERS = ("strict", "loose", "alias")
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
+    """The name index of the pre-2025 units: the shipped `data/admin_index.json`, built from the
+    installed package's dataset when the file was built from another one (`python -m gazetteer.admin`
+    writes it again)."""
+    try:
+        with open(INDEX_FILE, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        data = None
+    if data is None or data.get("source") != _package_source():
+        data = index_from_package()
+    return _from_index_data(data)
+
+
+def _package_source() -> str:
+    """What the index is built from, as it names it: a stat, not a version lookup (a tenth of the load)."""
+    try:
+        size = (data_dir() / "dataset.db").stat().st_size
+    except (OSError, RuntimeError):
+        return "vietnamadminunits: not installed"
+    return f"vietnamadminunits data/dataset.db, {size} bytes"
+
+
+def _from_index_data(data: dict) -> _Gazetteer:
+    units = [AdminUnit(name, level, code, district, district_code, province, province_code, unit_type=unit_type)
+             for level, name, code, district, district_code, province, province_code, unit_type in data["units"]]
+    indexes = []
+    for level in _LEVELS:
+        index = _Index()
+        for tier in _TIERS:
+            getattr(index, tier).update((key, [units[i] for i in at]) for key, at in data[level][tier].items())
+        indexes.append(index)
+    keys = {(level, code): tuple(dataset_keys) for level, code, *dataset_keys in data["keys"]}
+    return _Gazetteer(*indexes, keys)
+
+
+def index_from_package() -> dict:
+    """The name index of the pre-2025 units, built from the package's SQLite dataset, as JSON data.
+
+    Units are listed once each, in the order they are first met; each index tier maps a key to the
+    positions of its units in that list, in the order they were added (a lookup returns them so)."""
     uri = f"file:{data_dir() / 'dataset.db'}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         rows = conn.execute(
@@ -146,28 +191,53 @@ def _gazetteer() -> _Gazetteer:
             " wardShort, wardType, wardCode, wardKey, wardAlias"
             " FROM admin_units_legacy"
         ).fetchall()
-    communes, districts, provinces = _Index(), _Index(), _Index()
-    keys: dict[tuple[str, str], tuple[str, str, str]] = {}
+    units: list[list] = []
+    tiers: dict[str, dict[str, dict[str, list[int]]]] = {level: {t: {} for t in _TIERS} for level in _LEVELS}
+    keys: list[list[str]] = []
+
+    def add(level: str, unit: list, aliases: list[str]) -> None:
+        at, tier = len(units), tiers[level]
+        units.append(unit)
+        tier["strict"].setdefault(_strict_key(unit[1]), []).append(at)
+        tier["loose"].setdefault(_loose_key(unit[1]), []).append(at)
+        for alias in aliases:
+            tier["alias"].setdefault(alias, []).append(at)
+
     seen_districts: set[str] = set()
     seen_provinces: set[str] = set()
     for (p_name, p_code, p_key, p_alias, d_name, d_type, d_code, d_key, d_alias,
          w_name, w_type, w_code, w_key, w_alias) in rows:
         if p_code not in seen_provinces:
             seen_provinces.add(p_code)
-            unit = AdminUnit(p_name, "province", p_code, province=p_name, province_code=p_code,
-                             unit_type=_province_unit_type(p_key))
-            provinces.add(unit, _json_list(p_alias))
-            keys[("province", p_code)] = (p_key, "", "")
+            add("provinces", ["province", p_name, p_code, None, None, p_name, p_code, _province_unit_type(p_key)],
+                _json_list(p_alias))
+            keys.append(["province", p_code, p_key, "", ""])
         if d_code not in seen_districts:
             seen_districts.add(d_code)
-            unit = AdminUnit(d_name, "district", d_code, d_name, d_code, p_name, p_code, unit_type=d_type)
-            districts.add(unit, _json_list(d_alias))
-            keys[("district", d_code)] = (p_key, d_key, "")
+            add("districts", ["district", d_name, d_code, d_name, d_code, p_name, p_code, d_type], _json_list(d_alias))
+            keys.append(["district", d_code, p_key, d_key, ""])
         if w_code:
-            unit = AdminUnit(w_name, "commune", w_code, d_name, d_code, p_name, p_code, unit_type=w_type)
-            communes.add(unit, _json_list(w_alias))
-            keys[("commune", w_code)] = (p_key, d_key, w_key)
-    return _Gazetteer(communes, districts, provinces, keys)
+            add("communes", ["commune", w_name, w_code, d_name, d_code, p_name, p_code, w_type], _json_list(w_alias))
+            keys.append(["commune", w_code, p_key, d_key, w_key])
+    return {"source": _package_source(), "units": units, **tiers, "keys": keys}
+
+
+def write_index_file(path: Path = INDEX_FILE) -> Path:
+    """Write `index_from_package()` to `path` (atomically): what ships as `data/admin_index.json`."""
+    import os
+    import tempfile
+
+    text = json.dumps(index_from_package(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 # ---------------------------------------------------------------- lookups
@@ -285,3 +355,7 @@ def successor_2025(unit: AdminUnit) -> AdminUnit | None:
     if row is None:
         return None
     return AdminUnit(row[2], "commune", row[3], province=row[5], province_code=row[6], era="2025", unit_type=row[4])
+
+
+if __name__ == "__main__":  # python -m gazetteer.admin: rebuild data/admin_index.json after a package upgrade
+    print(write_index_file())

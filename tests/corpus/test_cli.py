@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from corpus.cli import _raised_by_the_cluster, app, scheduler_problem
+from corpus.cli import _raised_by_the_cluster, _starts_the_local_server, app, scheduler_problem
 from corpus.defaults import LANGUAGES
 from corpus.offsets import marked, page_offsets
 from tests.fixtures import build
@@ -280,3 +280,66 @@ def test_page_offsets_put_a_page_without_text_where_the_next_begins():
 def test_offsets_need_a_positive_spacing():
     with pytest.raises(ValueError, match="positive"):
         marked("abc", every=0)
+
+
+@pytest.mark.parametrize("case", CASES["early_server"], ids=lambda c: c["id"])
+def test_which_command_lines_start_the_local_server_before_reading_it(case):
+    assert _starts_the_local_server(case["args"]) == (case["expect"] == "local")
+
+
+def test_main_starts_the_server_of_a_local_run_before_typer_reads_the_command(monkeypatch):
+    import corpus.cli as cli
+    import corpus.engine as engine
+
+    calls: list[str] = []
+    monkeypatch.setattr(engine, "start_workers_server", lambda dask=False: calls.append(f"server dask={dask}"))
+    monkeypatch.setattr(cli, "app", lambda: calls.append("app"))
+    monkeypatch.setattr(cli, "_leave", lambda code: calls.append(f"leave {code}"))
+    monkeypatch.setattr(sys, "argv", ["ntm", "run", "one.txt", "--out", "x"])
+    cli.main()
+    assert calls == ["server dask=False", "app", "leave 0"]
+    calls.clear()
+    monkeypatch.setattr(sys, "argv", ["ntm", "run", "one.txt", "--engine", "dask"])
+    cli.main()
+    assert calls == ["app", "leave 0"]
+    calls.clear()
+    monkeypatch.setattr(sys, "argv", ["ntm", "show", "one.txt"])
+    cli.main()
+    assert calls == ["app"], "only a run ends without the interpreter's teardown"
+
+
+def _main_in_a_process(tmp_path, args: list[str]):
+    """`corpus.cli.main()` with `args` in a fresh process that registered an exit handler first."""
+    flag = tmp_path / "exit-handler-ran"
+    code = ("import atexit, sys\n"
+            f"atexit.register(lambda: open({str(flag)!r}, 'w').write('ran'))\n"
+            f"sys.argv = ['ntm', *{args!r}]\n"
+            "from corpus.cli import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT, timeout=300)
+    return done, flag.exists()
+
+
+def test_a_run_ends_with_its_status_its_output_flushed_and_the_exit_handlers_run(tmp_path):
+    sample = sorted(build.SAMPLES.glob("*.txt"))[0]
+    done, handled = _main_in_a_process(tmp_path, ["run", str(sample), "--out", str(tmp_path / "out")])
+    assert done.returncode == 0, done.stderr
+    assert handled
+    assert "1 documents (ok 1;" in done.stdout and done.stdout.endswith("\n")  # a pipe's buffer, flushed
+    assert (tmp_path / "out" / "documents.parquet").is_file() and (tmp_path / "out" / "ntm.xlsx").is_file()
+
+
+def test_a_failed_run_ends_with_the_usage_status_and_its_message(tmp_path):
+    done, handled = _main_in_a_process(tmp_path, ["run", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")])
+    assert done.returncode == 2
+    assert handled
+    assert "missing.txt" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("code,status", [(None, 0), (0, 0), (2, 2), (130, 130), (256 + 3, 3), ("stopped", 1)])
+def test_exit_status_is_the_one_sys_exit_gives(code, status, capsys):
+    from corpus.cli import _exit_status
+
+    assert _exit_status(code) == status
+    assert capsys.readouterr().err == ("stopped\n" if isinstance(code, str) else "")

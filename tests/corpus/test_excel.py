@@ -185,12 +185,39 @@ def test_wide_sheet_of_older_outputs_comes_from_criteria_rows(tmp_path):
     assert ws.cell(row=3, column=3).value is None, "two documents of one commune and period make one row"
 
 
-def test_workbook_process_writes_in_the_run_language(tmp_path):
+@pytest.mark.parametrize("inline_max", [0, 10**9], ids=["own-process", "here"])
+def test_workbook_job_writes_in_the_run_language(tmp_path, monkeypatch, inline_max):
+    import corpus.excel
     from corpus.excel import XlsxJob
+    from corpus.tables import write_tables
+
+    monkeypatch.setattr(corpus.excel, "INLINE_MAX_PARQUET_BYTES", inline_max)
+    tables, _ = synthetic_tables(1)
+    write_tables(tables, tmp_path / "out")
+    job = XlsxJob(tmp_path / "out", "en")
+    assert (job.process is None) == (inline_max > 0)
+    assert job.wait() is None
+    job.cancel()  # after wait: nothing left to stop
+    assert load_workbook(tmp_path / "out" / "ntm.xlsx").sheetnames == _sheet_order("en")
+
+
+def test_small_tables_are_written_at_once_and_a_failure_is_told_by_wait(tmp_path, monkeypatch):
+    import corpus.excel
+    from corpus.excel import INLINE_MAX_PARQUET_BYTES, XlsxJob, _parquet_bytes
     from corpus.tables import write_tables
 
     tables, _ = synthetic_tables(1)
     write_tables(tables, tmp_path / "out")
-    job = XlsxJob(tmp_path / "out", "en")
-    assert job.wait() is None
-    assert load_workbook(tmp_path / "out" / "ntm.xlsx").sheetnames == _sheet_order("en")
+    assert 0 < _parquet_bytes(tmp_path / "out") <= INLINE_MAX_PARQUET_BYTES
+    calls = []
+
+    def failing(out_dir, source, lang="vi"):
+        calls.append(lang)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(corpus.excel, "write_xlsx", failing)
+    job = XlsxJob(tmp_path / "out", "vi")
+    assert calls == ["vi"], "written before the job is handed back"
+    problem = job.wait()
+    assert problem is not None and "disk full" in problem
+    assert not (tmp_path / "out" / "ntm.xlsx").exists()

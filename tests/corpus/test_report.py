@@ -546,3 +546,28 @@ def test_both_languages_name_every_column_and_repair():
         assert not {t for t in TABLES} - set(lab["tables"]), lang
     assert set(labels("vi")["fields"]) == set(labels("en")["fields"])
     assert set(labels("vi")["repairs"]) == set(labels("en")["repairs"])
+
+
+def test_page_float_columns_are_the_schema_float_columns():
+    """A worker's page types a whole number in a float column as the table does, without pyarrow."""
+    import pyarrow as pa
+
+    from corpus.report import _float_columns
+    from corpus.schema import TABLES
+
+    derived = _float_columns()
+    for table, cols in TABLES.items():
+        assert derived.get(table, frozenset()) == {c for c, kind in cols if pa.types.is_floating(kind)}, table
+    assert any(derived.values())
+
+
+def test_rendering_a_page_imports_no_table_library():
+    import subprocess
+    import sys
+
+    code = ("import sys; from corpus.report import render_shard_page; "
+            "render_shard_page({'doc_id': 'd', 'path': 'a.txt'}, {'indicators': [{'value': 3}]}, 'x', 'vi'); "
+            "print(sorted(m for m in ('pyarrow', 'pandas', 'duckdb') if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[2])
+    assert shown.stdout.strip() == "[]"

@@ -85,3 +85,29 @@ def test_warm_twice_compiles_nothing_the_second_time(compiled):
     compiled.clear()
     warm()
     assert compiled == []
+
+
+def _compiles_after_warm_without_samples() -> int:
+    """In a fresh process: how many patterns reading the case texts compiles after `warm(read_samples=False)`."""
+    seen: list = []
+    regex._main._regex = _CountingEngine(regex._main._regex, seen)
+    real_compile = _re_compiler.compile
+    _re_compiler.compile = lambda pattern, flags=0: seen.append(pattern) or real_compile(pattern, flags)
+    warm(read_samples=False)
+    seen.clear()
+    texts = _case_texts()
+    for text in texts:
+        _read(text)
+    _read("\n\n".join(texts))
+    return len(seen)
+
+
+def test_warm_without_the_samples_still_compiles_every_pattern():
+    """What the workers' server runs (it reads one sample itself afterwards), in a process nothing warmed before."""
+    import subprocess
+    from pathlib import Path
+
+    code = "from tests.extract.test_warm import _compiles_after_warm_without_samples as f; print(f())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "0"
