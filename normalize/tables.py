@@ -12,6 +12,7 @@ so `text[cell.char_start:cell.char_end]` is the cell as written.
 from __future__ import annotations
 
 import bisect
+from typing import Callable
 
 import regex
 
@@ -129,39 +130,32 @@ def _joined(previous: Table, table: Table, text: str) -> Table | None:
                  previous.pages + table.pages)
 
 
-def join_continued(tables: list[Table], text: str) -> list[Table]:
-    """Tables of consecutive pages that are one table continued: the last table of a page and the
-    first of the next, with only page furniture between them, joined as `_joined` says."""
+def _join_adjacent(tables: list[Table], text: str, belong: Callable[[Table, Table], bool]) -> list[Table]:
+    """Each table joined to the one before it, as `_joined` says, where `belong(previous, table)`."""
     out: list[Table] = []
     for table in tables:
-        previous = out[-1] if out else None
-        joined = None
-        if (previous is not None and previous.pages and table.pages and table.pages[0] == previous.pages[-1] + 1
-                and _at_page_edges(previous, table, text)):
-            joined = _joined(previous, table, text)
+        joined = _joined(out[-1], table, text) if out and belong(out[-1], table) else None
         if joined is None:
             out.append(table)
         else:
             out[-1] = joined
     return out
+
+
+def join_continued(tables: list[Table], text: str) -> list[Table]:
+    """Tables of consecutive pages that are one table continued: the last table of a page and the
+    first of the next, with only page furniture between them, joined as `_joined` says."""
+    return _join_adjacent(tables, text, lambda previous, table: bool(
+        previous.pages and table.pages and table.pages[0] == previous.pages[-1] + 1
+        and _at_page_edges(previous, table, text)))
 
 
 def join_split(tables: list[Table], text: str) -> list[Table]:
     """Tables an author split by hand (a Word table broken in two, with only blank lines or a page
     break between the parts), joined as `_joined` says. A table nested in another's cell is left
     alone."""
-    out: list[Table] = []
-    for table in tables:
-        previous = out[-1] if out else None
-        joined = None
-        if previous is not None and previous.char_end <= table.char_start and \
-                not text[previous.char_end:table.char_start].strip():
-            joined = _joined(previous, table, text)
-        if joined is None:
-            out.append(table)
-        else:
-            out[-1] = joined
-    return out
+    return _join_adjacent(tables, text, lambda previous, table: (
+        previous.char_end <= table.char_start and not text[previous.char_end:table.char_start].strip()))
 
 
 # --- tables flattened to one cell per line ------------------------------------
