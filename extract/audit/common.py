@@ -10,6 +10,7 @@ from functools import lru_cache
 import regex
 
 from gazetteer.lexicon import load_data
+from normalize.document import trimmed_span as trimmed
 
 
 
@@ -19,21 +20,7 @@ def audit_data() -> dict:
     return load_data("audit.yaml")
 
 
-def folded_text(ctx) -> str:
-    """The document folded (lowercase, no marks) once per document, for word patterns."""
-    return ctx.folded
-
-
 _SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")
-
-
-def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) without surrounding blanks."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def first_sentence(text: str, start: int, end: int) -> tuple[int, int]:

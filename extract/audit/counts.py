@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from extract.component import Check
-from extract.audit.common import audit_data, folded_text, trimmed
+from extract.audit.common import audit_data, trimmed
 from extract.audit.messages import make_finding
 from extract.records import CountClaim, CriterionMention, Finding
 from gazetteer.criteria import criteria_sets
@@ -57,7 +57,7 @@ def _announcer_end(ctx: "PreparedDoc", count: CountClaim, count_starts: list[int
 
     `count_starts`: the sorted starts of all counts; another count before the
     announcer means the announcer is not this count's."""
-    text, folded = ctx.text, folded_text(ctx)
+    text = ctx.text
     line = ctx.line_at(count.start)
     window_end = min(line.end, count.end + audit_data()["counts"]["announce_window"])
     brk = _SENTENCE_BREAK.search(text, count.end, window_end)
@@ -88,7 +88,7 @@ def _announcer_end(ctx: "PreparedDoc", count: CountClaim, count_starts: list[int
 
 def _criteria_in(ctx: "PreparedDoc", start: int, end: int) -> set[int]:
     """Criteria named in [start, end): "tiêu chí số 6, 12 và 17" names three, "Mục 15.1" names 15."""
-    folded = folded_text(ctx)
+    folded = ctx.folded
     numbers = set()
     for mn in ctx.mentions_in(start, end):
         numbers.add(mn.number)
