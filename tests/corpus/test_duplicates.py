@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -190,3 +193,19 @@ def test_one_template_for_many_communes_in_two_formats_still_finds_the_true_pair
     assert index.check("h-pair", "299-copy.docx", "docx", sketch,
                        identity_of({**PLACE, "commune": "Xã 299"})) == "299.pdf"
     assert index.duplicates == 1
+
+
+def test_a_sketch_is_the_same_in_every_process_and_run():
+    """Sketches are stored in a run's shards and compared between documents: the hash must not be salted
+    (Python's hash() is), and a change of it must reach the pipeline key, so no shard keeps an old sketch."""
+    from corpus.manifest import _PIPELINE_SOURCES
+
+    text = " ".join(f"w{i}" for i in range(500))
+    script = "import sys; from corpus.duplicates import text_sketch; print(text_sketch(sys.argv[1])[:4])"
+    seeds = {seed: subprocess.run([sys.executable, "-c", script, text], capture_output=True, text=True, check=True,
+                                  cwd=Path(__file__).resolve().parents[2],
+                                  env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2")}
+    assert seeds["1"] == seeds["2"] == f"{text_sketch(text)[:4]}\n"
+    assert text_sketch(text)[:2] == [15045732917549124, 42733434759205073]
+    assert "corpus/duplicates.py" in _PIPELINE_SOURCES
