@@ -6,7 +6,6 @@ gives the same totals as the same folder without the copies.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import subprocess
