@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -184,7 +185,7 @@ def _read_document(path: Path, document: pypdfium2.PdfDocument) -> RawDocument:
                 kind = classify_page(text, objects)
                 found = None
                 if kind == "ruled":  # one complete grid is read here, with the page still open
-                    found = _grid_page(page, textpage, objects)
+                    found = _grid_page(page, textpage, raw, objects)
                 elif kind == "text" and (starts := header_lines(raw)):  # a header line over columns without ruling
                     found = _page_with_column_table(page, textpage, raw, starts)
                 if found is not None:
@@ -250,8 +251,11 @@ def classify_page(text: str, objects: PageObjects) -> str:
     Text in a legacy font encoding (TCVN3, VNI) decodes to Latin-1 letters and
     symbols, not to control or private-use characters, so it is not garbage.
     """
-    word_chars = len(_WORD_CHAR.findall(text))
     garbage = len(_GARBAGE_CHAR.findall(text))
+    # Letters and digits are counted only up to a number from which every test below answers as it
+    # would for any larger one: counting all of a clean page's letters is a long way to the same answer.
+    enough = _MIN_WORD_CHARS + math.ceil(garbage / _MAX_GARBAGE_SHARE)
+    word_chars = sum(1 for _ in itertools.islice(_WORD_CHAR.finditer(text), enough))
     if garbage > _MAX_GARBAGE_SHARE * max(1, word_chars + garbage):
         return "garbage"
     if word_chars < _MIN_WORD_CHARS and (
@@ -287,7 +291,7 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     page_area = max(1.0, width * height)
     seen_fonts: set[int] = set()
     image_area = 0.0
-    bounds = [ctypes.c_float() for _ in range(4)]
+    left, bottom, right, top = bounds = [ctypes.c_float() for _ in range(4)]
     bound_refs = [ctypes.byref(v) for v in bounds]
 
     def visit(count: int, get_object, depth: int) -> None:
@@ -298,10 +302,10 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 scan.paths += 1
                 if depth < 2 and pdfium_c.FPDFPageObj_GetBounds(obj, *bound_refs):
-                    scan.path_bounds.append(tuple(v.value for v in bounds))
+                    scan.path_bounds.append((left.value, bottom.value, right.value, top.value))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 font = pdfium_c.FPDFTextObj_GetFont(obj)
-                address = ctypes.cast(font, ctypes.c_void_p).value if font else None
+                address = ctypes.addressof(font.contents) if font else None  # cheaper than a cast
                 if address and address not in seen_fonts:
                     seen_fonts.add(address)
                     name = _font_name(font)
@@ -426,11 +430,13 @@ def _at_boundaries(segments: list[tuple[float, float, float]], boundaries: list[
     return out
 
 
-def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words=None) -> list | None:
+def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words=None,
+                 raw: str | None = None) -> list | None:
     """A page's one regular ruled table read with pdfium alone, as pdfplumber's (bbox, lines); None when the
     ruling is anything but one complete grid (merged cells, several tables), so pdfplumber decides.
     With `words` (the text page's `_CharBoxes`) each word goes to the cell its first character's centre
-    lies in; without, a cell's text is pdfium's bounded text of its rectangle."""
+    lies in; without, a cell's text is pdfium's bounded text of its rectangle. A caller that has the text
+    page's text passes it as `raw`."""
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
     if path_bounds is None:
@@ -453,7 +459,7 @@ def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words
     own = textpage is None
     textpage = page.get_textpage() if own else textpage
     try:
-        raw = textpage.get_text_range()
+        raw = textpage.get_text_range() if raw is None else raw
         if words is not None and len(raw) == textpage.count_chars():
             rows = _cells_from_words(raw, words, xs, ys)
         else:
@@ -469,18 +475,18 @@ def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words
     return [(bbox, _table_lines(rows), _table_rows(rows))]
 
 
-def _grid_page(page: pypdfium2.PdfPage, textpage, objects: PageObjects) -> tuple[str, list[Table]] | None:
+def _grid_page(page: pypdfium2.PdfPage, textpage, raw: str, objects: PageObjects) -> tuple[str, list[Table]] | None:
     """The page text and table of a page whose ruling is one complete grid, read with pdfium alone
-    (about 100× cheaper than pdfplumber's layout pass); None for any other page."""
+    (about 100× cheaper than pdfplumber's layout pass); None for any other page. `raw` is the text
+    page's text."""
     try:
         if page.get_rotation() % 360:
             return None
         n_chars = textpage.count_chars()
         boxes = _CharBoxes(textpage, n_chars)
-        tables = _pdfium_grid(page, textpage, objects.path_bounds, boxes)
+        tables = _pdfium_grid(page, textpage, objects.path_bounds, boxes, raw)
         if not tables:
             return None
-        raw = textpage.get_text_range()
         height = page.get_height()
         centres = None  # characters and text that do not line up one to one: every character is measured
         if len(raw) == n_chars:
@@ -932,7 +938,7 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
     # as a whole, which says nothing about their edges.
     keyed = Counter()
     occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    page_keys = [_DIGITS.sub("#", _SPACES.sub(" ", page).strip()) for page in pages]
+    page_keys = [_DIGITS.sub("#", _collapsed_spaces(page)) for page in pages]
     counted_pages: set[str] = set()
     for page_key, lines in zip(page_keys, edge_lines):
         counts_here = page_key not in counted_pages
@@ -952,3 +958,15 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
         if count >= threshold:
             spans |= set(occurrences[key])
     return sorted((start, end + 1 if text[end:end + 1] == "\n" else end) for start, end in spans)
+
+
+# Whitespace to str.split but not to the regular expressions' \s (nor to `_SPACES`).
+_SPLIT_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _collapsed_spaces(text: str) -> str:
+    """`_SPACES.sub(" ", text).strip()`, through str.split when the two agree on what a space is
+    (a page is a long text, and the regular expression's pass over it the slower)."""
+    if any(separator in text for separator in _SPLIT_ONLY_SPACES):
+        return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())

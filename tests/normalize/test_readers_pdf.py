@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import pytest
 import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalize.raw import ReadError
-from normalize.readers.pdf import PageObjects, classify_page, describe_content, find_furniture, read_pdf
+from normalize.readers.pdf import (
+    _SPACES, PageObjects, _collapsed_spaces, classify_page, describe_content, find_furniture, read_pdf,
+)
 from tests.fixtures import build
 
 
@@ -174,9 +178,13 @@ BODY = "Năm 2023 UBND xã đã rà soát các tiêu chí nông thôn mới cụ
         (BODY * 5, PageObjects(image_area_share=0.95), "text"),
         ("\x03\x04\x05\x06\x07\ue001\ue002 ab\n" * 20, PageObjects(), "garbage"),
         ("KÕ ho¹ch x©y dùng n«ng th«n míi n¨m 2024 cña UBND x·\n" * 5, PageObjects(), "text"),
+        ("\x03" * 30 + "a" * 70 + BODY * 20, PageObjects(), "text"),
+        ("\x03" * 30 + "a" * 70, PageObjects(), "text"),
+        ("\x03" * 31 + "a" * 69, PageObjects(), "garbage"),
     ],
     ids=["text", "text-with-rules", "blank-scan", "scan-with-page-number", "outlined-text",
-         "blank-page", "text-with-photo", "undecodable-layer", "tcvn3-legacy-text"],
+         "blank-page", "text-with-photo", "undecodable-layer", "tcvn3-legacy-text",
+         "some-garbage-in-much-text", "garbage-at-the-share", "garbage-over-the-share"],
 )
 def test_classify_page(text, objects, expected):
     assert classify_page(text, objects) == expected
@@ -226,3 +234,9 @@ def test_ruling_that_is_not_one_grid_is_left_to_pdfplumber(tmp_path, font):
     document = pypdfium2.PdfDocument(str(tmp_path / "rules.pdf"))
     assert _pdfium_grid(document[0]) is None
     document.close()
+
+
+@given(st.text(alphabet=st.sampled_from("ab1 \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u2028\u3000\u200b")))
+def test_collapsed_spaces_are_the_regular_expressions(text):
+    """Pages are compared with their spaces collapsed; str.split is used only where it agrees with `\\s`."""
+    assert _collapsed_spaces(text) == _SPACES.sub(" ", text).strip()
