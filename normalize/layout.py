@@ -9,29 +9,48 @@ when the next one opens a heading or a list item. Runs of spaces collapse.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
+from functools import lru_cache
+from importlib import resources
 
 import regex
+import yaml
 
 from normalize.document import MappedText
 
-# Line openers that start a new block: list bullets, numbered and Roman headings,
-# "Phần thứ …" parts, "Một là:" enumerations, lettered items.
-LIST_OR_HEADING = regex.compile(
-    r"""^(?:
+# Line openers that start a new block: list bullets, numbered and Roman headings, lettered items;
+# the words that do ("Phần thứ …" parts, "Một là:" enumerations) are in data/block_openers.yaml.
+_MARKERS = r"""
         [-+*•·–—]\s*                                  # bullets
       | \d{1,2}(?:\.\d{1,2}){0,3}\s*[.),]?(?=\s|\p{Lu})  # 1. 1.2. 1.2.3 8,
       | [IVXLC]{1,6}\s*[.)\-–]                          # I. II) IV-
       | [a-zđ]\s*\)                                   # a) b)
-      | (?i:phần\s+thứ)\b
-      | (?i:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+là)\s*:
-      | (?i:nơi\s+nhận)\b
-    )""",
-    regex.VERBOSE,
-)
+"""
 SENTENCE_END = regex.compile(r"[.!?:;…]['\"”’)]*$")
-_SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u3000]")
-_LINE = regex.compile(r"[^\n\f\r]*")
+# Blanks other than the space that collapse to one space, alone or in a run.
+_WIDE_BLANKS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u3000"
+# Literal classes only, so the standard engine reads them as `regex` would, and scans faster.
+_SPACE_RUN = re.compile(f"[ {_WIDE_BLANKS}]{{2,}}|[{_WIDE_BLANKS}]")
+_LINE = re.compile(r"[^\n\f\r]*")
+_LINE_BLANKS = " \t\u00a0\u200b\u3000\ufeff"  # stripped from a line's ends
+
+
+@lru_cache(maxsize=1)
+def list_or_heading() -> "regex.Pattern[str]":
+    """The pattern of a line that opens a new block (a list item or heading)."""
+    with resources.files("normalize").joinpath("data/block_openers.yaml").open(encoding="utf-8") as fh:
+        words = yaml.safe_load(fh)
+    headings = "|".join(r"\s+".join(regex.escape(w) for w in phrase.split()) for phrase in words["headings"])
+    ordinals = "|".join(regex.escape(w) for w in words["ordinals"])
+    return regex.compile(
+        rf"""^(?:{_MARKERS}
+      | (?i:{headings})\b
+      | (?i:(?:{ordinals})\s+{regex.escape(words["ordinal_word"])})\s*:
+    )""",
+        regex.VERBOSE,
+    )
+
 
 # A line counts as "full" when it reaches this share of the document's typical width.
 FULL_LINE_SHARE = 0.75
@@ -59,7 +78,7 @@ def _is_upper_line(s: str) -> bool:
 
 def continues(prev: str, nxt: str, width: int) -> bool:
     """Does line `nxt` continue the paragraph of line `prev`?"""
-    if not prev or not nxt or LIST_OR_HEADING.match(nxt):
+    if not prev or not nxt or list_or_heading().match(nxt):
         return False
     first = nxt[0]
     ends_sentence = bool(SENTENCE_END.search(prev))
@@ -83,10 +102,10 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
         if s == e and lines and lines[-1][1] == s:
             continue
         seg = text[s:e]
-        stripped = seg.strip(" \t\u00a0\u200b\u3000\ufeff")
+        stripped = seg.strip(_LINE_BLANKS)
         if not stripped:
             continue
-        lead = len(seg) - len(seg.lstrip(" \t\u00a0\u200b\u3000\ufeff"))
+        lead = len(seg) - len(seg.lstrip(_LINE_BLANKS))
         lines.append((s + lead, s + lead + len(stripped)))
     counts: Counter = Counter()
     if not lines:
@@ -95,25 +114,14 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
     edits: list[tuple[int, int, str]] = []
     if lines[0][0] > 0:
         edits.append((0, lines[0][0], ""))
-    # One scan for the space runs of the whole text; a line without any is its own collapsed form.
-    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(text)]
-    run_starts = [a for a, _ in runs]
-
-    def line_runs(s: int, e: int) -> list[tuple[int, int]]:
-        i = max(0, bisect.bisect_right(run_starts, s) - 1)
-        out = []
-        while i < len(runs) and runs[i][0] < e:
-            if runs[i][1] > s:
-                out.append(runs[i])
-            i += 1
-        if any(a < s or b > e for a, b in out):  # a run across the line's edge: read the line alone
-            out = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(text, s, e)]
-        return out
-
+    runs_of_line = _space_runs_by_line(text, lines)
     collapsed = []
-    for s, e in lines:
-        inside = line_runs(s, e)
-        collapsed.append(_collapse(text[s:e]) if inside else text[s:e])
+    for i, (s, e) in enumerate(lines):
+        inside = runs_of_line.get(i)
+        if not inside:
+            collapsed.append(text[s:e])
+            continue
+        collapsed.append(_collapse(text[s:e]))
         for a, b in inside:
             if text[a:b] != " ":
                 edits.append((a, b, " "))
@@ -130,8 +138,34 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
                     counts["blank_line"] += 1
     if lines[-1][1] < len(text):
         edits.append((lines[-1][1], len(text), ""))
+    if not edits:  # the text is laid out already (a repeated pass): nothing to copy
+        return mt, counts
     edits.sort(key=lambda t: t[0])
     return mt.edit(edits), +counts
+
+
+def _space_runs_by_line(text: str, lines: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
+    """The space runs of each line that has any, by line index, from one scan of the whole text.
+
+    A run holds no line break, so it can reach only the line its text segment holds; a run across
+    a line's content edge (a blank the line's strip keeps next to one it drops) has the line read alone.
+    """
+    if "  " not in text and not any(blank in text for blank in _WIDE_BLANKS):
+        return {}  # no run at all (a text collapsed by an earlier pass): str search is the quicker proof
+    starts = [s for s, _ in lines]
+    out: dict[int, list[tuple[int, int]]] = {}
+    for m in _SPACE_RUN.finditer(text):
+        a, b = m.span()
+        i = bisect.bisect_right(starts, a) - 1  # the last line starting at or before the run
+        if i >= 0 and a < lines[i][1]:
+            out.setdefault(i, []).append((a, b))
+        elif i + 1 < len(lines) and b > starts[i + 1]:  # a run just before a line's content reaching into it
+            out.setdefault(i + 1, []).append((a, b))
+    for i, inside in out.items():
+        s, e = lines[i]
+        if any(a < s or b > e for a, b in inside):
+            out[i] = [m.span() for m in _SPACE_RUN.finditer(text, s, e)]
+    return out
 
 
 def _collapse(s: str) -> str:

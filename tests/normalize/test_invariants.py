@@ -34,6 +34,10 @@ def test_every_source_letter_survives_in_order(sample_docs):
         ("1. Mục tiêu:\n- Phấn đấu", "1. Mục tiêu:\n- Phấn đấu"),
         ("I. Tình hình triển khai\nNăm 2023 UBND xã", "I. Tình hình triển khai\nNăm 2023 UBND xã"),
         ("a  b\t c", "a b c"),
+        ("xã đạt\u2002 \nchuẩn", "xã đạt chuẩn"),  # a run of blanks across the line's edge
+        (" \u2002Năm 2023\n\u2002 UBND  xã", "Năm 2023\nUBND xã"),
+        ("Kế hoạch\n\nMột là: nâng cao\nHai  là : tiếp tục", "Kế hoạch\nMột là: nâng cao\nHai là : tiếp tục"),
+        ("giao thông\nphần thứ hai\nNơi nhận:\n- UBND", "giao thông\nphần thứ hai\nNơi nhận:\n- UBND"),
     ],
 )
 def test_layout_cases(raw, expected):
