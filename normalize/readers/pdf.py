@@ -40,6 +40,7 @@ import bisect
 import ctypes
 import itertools
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,8 +72,9 @@ _EDGE_LINES = 3
 
 _WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
 _GARBAGE_CHAR = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\uFFFD--[\n\t]]", regex.V1)
-_LINE_BREAKS = regex.compile(r"\r\n?|[\f\v\u2028\u2029\x85]")
-_TRAILING_SPACES = regex.compile(r"[ \t]+(?=\n|$)")
+# Line breaks other than "\n", once "\r\n" is one.
+_OTHER_LINE_BREAKS = ("\r", "\f", "\v", "\u2028", "\u2029", "\x85")
+_TRAILING_SPACES = re.compile(r"[ \t]+(?=\n|$)")  # a literal class: the standard engine scans it faster
 _DIGITS = regex.compile(r"\d+")
 _SPACES = regex.compile(r"\s+")
 # A line that is only a page number: "3", "- 3 -", "Trang 3", "3/12", "Page 3 of 12".
@@ -269,8 +271,10 @@ def classify_page(text: str, objects: PageObjects) -> str:
 
 def _clean(text: str) -> str:
     """pdfium text with "\\n" line breaks only (no form feed: it separates pages)."""
-    text = _LINE_BREAKS.sub("\n", text).replace("\x02", "-").replace("\x00", "")
-    return _TRAILING_SPACES.sub("", text)
+    text = text.replace("\r\n", "\n")
+    for line_break in _OTHER_LINE_BREAKS:  # str.replace: a page has a line break on every line
+        text = text.replace(line_break, "\n")
+    return _TRAILING_SPACES.sub("", text.replace("\x02", "-").replace("\x00", ""))
 
 
 def _page_starts(pages: list[str]) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from normalize.raw import ReadError
 from normalize.readers.pdf import (
-    _SPACES, PageObjects, _collapsed_spaces, classify_page, describe_content, find_furniture, read_pdf,
+    _SPACES, PageObjects, _clean, _collapsed_spaces, classify_page, describe_content, find_furniture, read_pdf,
 )
 from tests.fixtures import build
 
@@ -240,3 +240,7 @@ def test_ruling_that_is_not_one_grid_is_left_to_pdfplumber(tmp_path, font):
 def test_collapsed_spaces_are_the_regular_expressions(text):
     """Pages are compared with their spaces collapsed; str.split is used only where it agrees with `\\s`."""
     assert _collapsed_spaces(text) == _SPACES.sub(" ", text).strip()
+
+
+def test_page_text_has_one_kind_of_line_break_and_no_trailing_blank():
+    assert _clean("a \r\nb\r\rc\fd\u2028e\x85f\x02g\x00 \t") == "a\nb\n\nc\nd\ne\nf-g"
