@@ -32,7 +32,6 @@ SENTENCE_END = regex.compile(r"[.!?:;…]['\"”’)]*$")
 _WIDE_BLANKS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u3000"
 # Literal classes only, so the standard engine reads them as `regex` would, and scans faster.
 _SPACE_RUN = re.compile(f"[ {_WIDE_BLANKS}]{{2,}}|[{_WIDE_BLANKS}]")
-_LINE = re.compile(r"[^\n\f\r]*")
 _LINE_BLANKS = " \t\u00a0\u200b\u3000\ufeff"  # stripped from a line's ends
 
 
@@ -95,18 +94,7 @@ def continues(prev: str, nxt: str, width: int) -> bool:
 
 def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
     text = mt.text
-    # Content span of every non-blank line (leading/trailing blanks excluded).
-    lines: list[tuple[int, int]] = []
-    for m in _LINE.finditer(text):
-        s, e = m.start(), m.end()
-        if s == e and lines and lines[-1][1] == s:
-            continue
-        seg = text[s:e]
-        stripped = seg.strip(_LINE_BLANKS)
-        if not stripped:
-            continue
-        lead = len(seg) - len(seg.lstrip(_LINE_BLANKS))
-        lines.append((s + lead, s + lead + len(stripped)))
+    lines = _content_spans(text)
     counts: Counter = Counter()
     if not lines:
         return MappedText("", (mt.src[0] if mt.src else 0,)), counts
@@ -142,6 +130,20 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
         return mt, counts
     edits.sort(key=lambda t: t[0])
     return mt.edit(edits), +counts
+
+
+def _content_spans(text: str) -> list[tuple[int, int]]:
+    """The content span of every non-blank line (its leading and trailing blanks left out); lines end
+    at "\n", "\f" or "\r"."""
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for line in text.replace("\f", "\n").replace("\r", "\n").split("\n"):  # one length per character
+        stripped = line.strip(_LINE_BLANKS)
+        if stripped:
+            lead = len(line) - len(line.lstrip(_LINE_BLANKS))
+            lines.append((start + lead, start + lead + len(stripped)))
+        start += len(line) + 1
+    return lines
 
 
 def _space_runs_by_line(text: str, lines: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:

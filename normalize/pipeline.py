@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import unicodedata
@@ -26,7 +27,7 @@ from normalize.readers.text import TEXT_SUFFIXES, read_text_data
 
 Step = Callable[[MappedText, RawDocument], tuple[MappedText, Counter]]
 
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")  # literal: the standard engine is faster
 _CLUSTER = regex.compile(r"\X")
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 
