@@ -27,7 +27,9 @@ _MARKERS = r"""
       | [IVXLC]{1,6}\s*[.)\-–]                          # I. II) IV-
       | [a-zđ]\s*\)                                   # a) b)
 """
-SENTENCE_END = regex.compile(r"[.!?:;…]['\"”’)]*$")
+# A line ends a sentence when its last character, closing quotes and brackets aside, is one of these.
+SENTENCE_STOPS = (".", "!", "?", ":", ";", "…")
+CLOSERS = "'\"”’)"
 # Blanks other than the space that collapse to one space, alone or in a run.
 _WIDE_BLANKS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u3000"
 # Literal classes only, so the standard engine reads them as `regex` would, and scans faster.
@@ -80,7 +82,7 @@ def continues(prev: str, nxt: str, width: int) -> bool:
     if not prev or not nxt or list_or_heading().match(nxt):
         return False
     first = nxt[0]
-    ends_sentence = bool(SENTENCE_END.search(prev))
+    ends_sentence = prev.rstrip(CLOSERS).endswith(SENTENCE_STOPS)  # str methods: a regex search per line is slow
     if first.islower():
         return not ends_sentence or prev.endswith((",", ":", ";"))
     if _is_upper_line(prev) or _is_upper_line(nxt):
@@ -134,10 +136,10 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
 
 def _content_spans(text: str) -> list[tuple[int, int]]:
     """The content span of every non-blank line (its leading and trailing blanks left out); lines end
-    at "\n", "\f" or "\r"."""
+    at "\\n", "\\f" or "\\r"."""
     lines: list[tuple[int, int]] = []
     start = 0
-    for line in text.replace("\f", "\n").replace("\r", "\n").split("\n"):  # one length per character
+    for line in text.replace("\f", "\n").replace("\r", "\n").split("\n"):  # a character for a character
         stripped = line.strip(_LINE_BLANKS)
         if stripped:
             lead = len(line) - len(line.lstrip(_LINE_BLANKS))
