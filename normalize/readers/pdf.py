@@ -298,10 +298,10 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     left, bottom, right, top = bounds = [ctypes.c_float() for _ in range(4)]
     bound_refs = [ctypes.byref(v) for v in bounds]
 
-    def visit(count: int, get_object, depth: int) -> None:
+    def visit(owner, count: int, get_object, depth: int) -> None:
         nonlocal image_area
         for i in range(count):
-            obj = get_object(i)
+            obj = get_object(owner, i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 scan.paths += 1
@@ -318,11 +318,9 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 image_area += _object_area(obj)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
-                visit(pdfium_c.FPDFFormObj_CountObjects(obj),
-                      lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j), depth + 1)
+                visit(obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, depth + 1)
 
-    raw_page = page.raw
-    visit(pdfium_c.FPDFPage_CountObjects(raw_page), lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i), 0)
+    visit(page.raw, pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject, 0)
     scan.image_area_share = min(1.0, image_area / page_area)
     return scan
 
