@@ -84,6 +84,7 @@ _PAGE_NUMBER_LINE = regex.compile(
 )
 _SUBSET_PREFIX = regex.compile(r"^[A-Z]{6}\+")
 _WORD = regex.compile(r"\S+")
+_NONBLANK_LINE = regex.compile(r"[^\n]*\S[^\n]*")  # compiled once: the module's cache lookup is a cost per page
 
 
 @dataclass
@@ -919,7 +920,7 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
     page_offsets = [0, *_page_starts(pages)]
     edge_lines: list[list[tuple[str, int, int]]] = []  # per page: (edge, start, end) with global offsets
     for page_index, text in enumerate(pages):
-        lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]*\S[^\n]*", text)]
+        lines = [m.span() for m in _NONBLANK_LINE.finditer(text)]
         chosen = [("top", *span) for span in lines[:_EDGE_LINES]]
         top = set(lines[:_EDGE_LINES])
         chosen += [("bottom", *span) for span in lines[-_EDGE_LINES:] if span not in top]
