@@ -14,7 +14,7 @@ file. Another format's file is the same document when its text is at least
 
 Measured on the sample plans (tests/corpus/test_duplicates.py prints its own):
 a plan typeset as PDF against the same plan as DOCX scores 1.00, against its
-text with the markdown marks 0.91-0.95; distinct plans score at most 0.24, the
+text with the markdown marks 0.92-0.94; distinct plans score at most 0.24, the
 real excerpts included (whose largest true share of 5-grams is 0.28: a draft and
 the final plan of one district).
 A plan retold for another commune of the same template, with its numbers and
