@@ -8,7 +8,8 @@ component needs:
    sentence spans;
 3. the number layer: every date, period, fraction, range, percentage,
    money amount and plain number written in the text, with its value and span,
-   and the written computations ("100 - 29 = 71/1.784 = 3,97%");
+   the written computations ("100 - 29 = 71/1.784 = 3,97%") and the numbers
+   with the unit they count ("87 tiêu chí", "1.286 tiêu chí/92 xã");
 4. the numbered criterion mentions ("tiêu chí số 5 …"), the indicator ids
    written with their lead word ("Mục 15.1", "chỉ tiêu 17.8") and the
    criteria set they vote for;
@@ -28,6 +29,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.audit.quantities import Quantity, find_quantities
 from extract.computations import Computation, find_computations
 from extract.criteria import (CriterionStatement, IndicatorId, NumberedMention, criterion_statements, find_indicator_ids,
                               find_numbered_mentions, infer_criteria_set)
@@ -62,6 +64,7 @@ class PreparedDoc:
     amounts: tuple[MoneyMatch, ...] = ()
     numbers: tuple[NumberMatch, ...] = ()  # every written number with its kind (extract.numbers.find_numbers)
     computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
+    quantities: tuple[Quantity, ...] = ()  # numbers with the unit they count: "87 tiêu chí", "7 xã"
     mentions: tuple[NumberedMention, ...] = ()
     indicator_ids: tuple[IndicatorId, ...] = ()  # "Mục 15.1": an indicator named by its id
     criteria_set: str | None = None
@@ -302,6 +305,8 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     _set(prep, numbers=tuple(find_numbers(text)))
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
+    _set(prep, quantities=tuple(find_quantities(prep)))
+    index["quantity_starts"] = [q.start for q in prep.quantities]
 
     mentions = find_numbered_mentions(text, prep.folded)
     _set(prep, mentions=tuple(mentions), indicator_ids=tuple(find_indicator_ids(prep.folded)))
