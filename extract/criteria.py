@@ -31,7 +31,6 @@ from gazetteer.criteria import (
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
 from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
-from gazetteer.cues import folded as folded_text
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -119,7 +118,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
         if sets:
             return cand, start, start + len(cand), frozenset(sets)
     cand = text[start:limit].rstrip(" ,.:;")
-    if cand and cand[0].isalpha() and len(cand.split()) <= 8 and not find_status_cues(cand):
+    if cand and cand[0].isalpha() and len(cand.split()) <= 8 and not find_status_cues(fold(cand)):
         return cand, start, start + len(cand), frozenset()
     return None, pos, pos, frozenset()
 
@@ -209,7 +208,7 @@ def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
     clause = _CLAUSE_END.search(ctx.text, start, end)
     if clause:
         end = clause.start()
-    for c in status_cues(ctx.text, start, end, scope_start=ctx.sentence_at(start)[0]):
+    for c in status_cues(ctx.folded, start, end, scope_start=ctx.sentence_at(start)[0]):
         if c.kind in ("met", "unmet"):
             return c.kind
     return None
@@ -217,7 +216,7 @@ def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
 
 def _is_topic(ctx: "PreparedDoc", start: int) -> bool:
     lo = max(0, start - TOPIC_WINDOW)
-    return any(c.end >= start - 2 for c in find_family(ctx.text, "topic_markers", lo, start))
+    return any(c.end >= start - 2 for c in find_family(ctx.folded, "topic_markers", lo, start))
 
 
 @dataclass(frozen=True)
@@ -354,7 +353,7 @@ def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
 def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, level) -> list[CriterionMention]:
     """"Mục tiêu: …" paragraphs under an item about one criterion target that criterion."""
     st = ctx.structure
-    folded = folded_text(ctx.text)
+    folded = ctx.folded
     by_line: dict[int, list[CriterionMention]] = defaultdict(list)
     for r in found:
         by_line[ctx.line_at(r.start).index].append(r)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extract.audit.quantities import Quantity, find_quantities
 from extract.computations import Computation, find_computations
@@ -39,9 +39,11 @@ from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
 from gazetteer.cues import find_family, phrase_pattern
-from gazetteer.text import match_at
-from gazetteer.cues import folded as folded_text
+from gazetteer.text import fold, match_at
 from normalize.document import NormalizedDoc
+
+if TYPE_CHECKING:
+    import regex
 
 COMPARISON_GAP = 6  # chars between "so với" and the period it compares with
 
@@ -173,10 +175,10 @@ class PreparedDoc:
     def period_in_span(self, start: int, end: int, anchor: int) -> str | None:
         """The period written in [start, end) nearest before `anchor`, else the first after it;
         a "now" phrase ("đến thời điểm báo cáo", "hiện nay") counts as the time of writing."""
-        compared = [c.end for c in find_family(self.text, "comparison", start, end)]
+        compared = [c.end for c in find_family(self.folded, "comparison", start, end)]
         cands = [(p.start, p.period) for p in self.periods_in(start, end)
                  if not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
-        cands += [(c.start, self.now_period()) for c in find_family(self.text, "now", start, end)]
+        cands += [(c.start, self.now_period()) for c in find_family(self.folded, "now", start, end)]
         cands = [(s, p) for s, p in cands if p]
         before = [c for c in cands if c[0] < anchor]
         if before:
@@ -280,7 +282,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     `criteria_set` and `meta`, when given, stand in for what the text would give
     (a short passage read as if it were part of a whole document)."""
     text = doc.text
-    prep = PreparedDoc(doc=doc, text=text, folded=folded_text(text), tables=tuple(getattr(doc, "tables", ()) or ()))
+    prep = PreparedDoc(doc=doc, text=text, folded=fold(text), tables=tuple(getattr(doc, "tables", ()) or ()))
     index = prep._index
 
     structure = parse_structure(text)

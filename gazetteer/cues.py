@@ -58,10 +58,10 @@ def family_pattern(family: str) -> "regex.Pattern[str]":
     return phrase_pattern(data if isinstance(data, list) else [w for ws in data.values() for w in ws])
 
 
-def find_status_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
-    """Status cues in text[start:end]; overlapping cues keep the longest ("chưa đạt" over "đạt")."""
-    ftext = folded(text)
-    end = len(text) if end is None else end
+def find_status_cues(ftext: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """Status cues in ftext[start:end] (a folded text); overlapping cues keep the longest
+    ("chưa đạt" over "đạt")."""
+    end = len(ftext) if end is None else end
     found: list[Cue] = []
     for status, pat in _status_patterns():
         for m in pat.finditer(ftext, start, end):
@@ -75,9 +75,10 @@ def find_status_cues(text: str, start: int = 0, end: int | None = None) -> list[
     return kept
 
 
-def find_family(text: str, family: str, start: int = 0, end: int | None = None) -> list[Cue]:
-    end = len(text) if end is None else end
-    return [Cue(m.start(), m.end(), family) for m in family_pattern(family).finditer(folded(text), start, end)]
+def find_family(ftext: str, family: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """The cues of one family in ftext[start:end] (a folded text)."""
+    end = len(ftext) if end is None else end
+    return [Cue(m.start(), m.end(), family) for m in family_pattern(family).finditer(ftext, start, end)]
 
 
 @lru_cache(maxsize=None)

@@ -25,6 +25,8 @@ from extract.numbers import parse_vn_decimal, per_after
 from gazetteer.cues import phrase_pattern
 
 if TYPE_CHECKING:
+    import regex
+
     from extract.prepare import PreparedDoc
 
 CRITERIA = "criteria"
