@@ -286,9 +286,7 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     index = prep._index
 
     structure = parse_structure(text)
-    spans: list[tuple[int, int]] = []
-    for ln in structure.lines:
-        spans.extend(sentences(text, ln.start, ln.end))
+    spans = sentences(text)
     _set(prep, structure=structure, sentence_spans=tuple(spans))
     index["sentence_starts"] = [s for s, _ in spans]
     introduced: dict[int, list[Line]] = {}

@@ -26,7 +26,8 @@ _MARKERS: list[tuple[str, "regex.Pattern[str]"]] = [
     ("letter", pattern(r"(?P<n>[a-z]|@{extra_label_letters})\s*\)\s*")),
     ("bullet", regex.compile(r"(?P<b>[-+*•·–—])\s*(?=\S)")),
 ]
-_SENTENCE_SPLIT = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}\d\"“(])|(?<=:)\s+(?=[-+•])")
+# A sentence ends at a line end, or after . ! ? ; before a capital or digit (after : before a bullet).
+_SENTENCE_SPLIT = regex.compile(r"(?<=[.!?;])[^\S\n]+(?=[\p{Lu}\d\"“(])|(?<=:)[^\S\n]+(?=[-+•])|\n")
 _UPPER_LINE = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -203,7 +204,9 @@ def _announces_list(text: str) -> bool:
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans inside [start, end): split after . ! ? ; before a capital or digit."""
+    """Sentence spans inside [start, end): split at line ends, and after . ! ? ; before a capital
+    or digit; no sentence runs on to the next line, so one pass over a document gives the
+    sentences of each of its lines."""
     end = len(text) if end is None else end
     spans = []
     s = start

@@ -53,3 +53,13 @@ def test_sentences_split_before_capitals_only():
         "Năm 2023 đạt 18/19 tiêu chí.",
         "Đến quý I năm 2024 đạt 17/19; hai tiêu chí chưa đạt.",
     ]
+
+
+def test_sentences_end_at_line_ends():
+    text = "Kết quả:\n- Đạt 18/19 tiêu chí. Năm 2024 về đích.  \n\nCòn 1 tiêu chí chưa đạt: \n+ Tiêu chí 17"
+    spans = sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Kết quả:", "- Đạt 18/19 tiêu chí.", "Năm 2024 về đích.  ", "Còn 1 tiêu chí chưa đạt: ", "+ Tiêu chí 17",
+    ]
+    lines = parse_structure(text).lines
+    assert spans == [span for ln in lines for span in sentences(text, ln.start, ln.end)]
