@@ -250,10 +250,14 @@ class PreparedDoc:
 
     def status_before(self, start: int, end: int) -> tuple[str, int] | None:
         """The status cue nearest the end of text[start:end] (the one that governs what follows),
-        read with the words that govern it (`extract.clauses`)."""
+        read with the words that govern it (`extract.clauses`). Read once per span: the items
+        of a list all ask for the status of its introducing line."""
         from extract.clauses import status_before
 
-        return status_before(self, start, end)
+        read = self._index.setdefault("status_before", {})
+        if (start, end) not in read:
+            read[start, end] = status_before(self, start, end)
+        return read[start, end]
 
 
 _PHRASE_PATTERNS: dict[int, tuple] = {}
