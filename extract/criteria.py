@@ -190,10 +190,7 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
 
 
 def _document_year(ctx: "PreparedDoc") -> int | None:
-    from extract.dates import find_periods
-
-    head = ctx.text[:1500]
-    years = [int(p.period[:4]) for p in find_periods(head) if getattr(p, "kind", "single") != "range" and p.period]
+    years = [int(p.period[:4]) for p in ctx.head_periods(1500) if getattr(p, "kind", "single") != "range" and p.period]
     return max(years) if years else None
 
 

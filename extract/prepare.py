@@ -33,7 +33,8 @@ from extract.audit.quantities import Quantity, find_quantities
 from extract.computations import Computation, find_computations
 from extract.criteria import (CriterionStatement, IndicatorId, NumberedMention, criterion_statements, find_indicator_ids,
                               find_numbered_mentions, infer_criteria_set)
-from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
+from extract.dates import (DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates, periods_of_head,
+                           year_windows)
 from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
@@ -140,6 +141,10 @@ class PreparedDoc:
     def periods(self) -> list[PeriodMatch]:
         """Single periods (years, quarters, months) written in the text; ranges excluded."""
         return self._index["single_periods"]
+
+    def head_periods(self, end: int) -> list[PeriodMatch]:
+        """The periods `extract.dates.find_periods` reads in the text's first `end` characters."""
+        return periods_of_head(self.text, self.all_periods, self._index["date_windows"], end)
 
     def periods_in(self, start: int, end: int) -> list[PeriodMatch]:
         periods = self.periods
@@ -299,8 +304,9 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
             introduced.setdefault(ln.intro, []).append(ln)
     index["introduced"] = introduced
 
-    dates = find_dates(text)
-    all_periods = periods_of_dates(text, dates)
+    windows = index["date_windows"] = year_windows(text)
+    dates = find_dates(text, windows)
+    all_periods = periods_of_dates(text, dates, windows)
     single = [p for p in all_periods if p.kind != "range" and p.period]
     _set(prep, dates=tuple(dates), all_periods=tuple(all_periods), fractions=tuple(find_fractions(text)),
          ranges=tuple(find_ranges(text)), percentages=tuple(find_percentages(text)),
