@@ -490,9 +490,9 @@ def _adjacent_names(folded: str, begin: int, names: list) -> list:
 
 def _district_document(ctx: "PreparedDoc") -> bool:
     from extract.clauses import grammar
-    from gazetteer.cues import phrase_pattern
+    from gazetteer.cues import phrase_matches
 
-    return phrase_pattern(tuple(grammar()["district_criteria_markers"])).search(ctx.folded) is not None
+    return bool(phrase_matches(grammar()["district_criteria_markers"], ctx.folded))
 
 
 # a commune named by its unit word ("xã", "phường")

@@ -39,7 +39,7 @@ from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
-from gazetteer.cues import find_family, phrase_pattern
+from gazetteer.cues import find_family, phrase_matches, phrase_pattern
 from gazetteer.text import fold, match_at
 from normalize.document import NormalizedDoc
 
@@ -129,7 +129,7 @@ class PreparedDoc:
             cache = self._index.setdefault("phrases", {})
             entry = cache.get(id(words))
             if entry is None or entry[0] is not words:
-                entry = cache[id(words)] = (words, list(_phrase_pattern_of(words).finditer(self.folded)))
+                entry = cache[id(words)] = (words, phrase_matches(words, self.folded))
             return entry[1]
         return list(_phrase_pattern_of(words).finditer(self.folded, start, len(self.text) if end is None else end))
 
