@@ -42,6 +42,7 @@ def grammar() -> dict:
     return load_data("status_clauses.yaml")
 
 
+@lru_cache(maxsize=None)
 def _pattern(key: str) -> "regex.Pattern[str]":
     return phrase_pattern(tuple(grammar()[key]))
 
