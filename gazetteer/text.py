@@ -85,7 +85,7 @@ def _fold_long(s: str) -> str:
         codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate: no UTF-32 for it
         return s.translate(_TABLE)
-    for code in np.unique(codes[~_CODE_FOLDED[codes]]).tolist():
+    for code in set(codes[~_CODE_FOLDED[codes]].tolist()):  # (np.unique would import numpy.ma)
         _FOLDED_CODES[code] = ord(_TABLE[code])
         _CODE_FOLDED[code] = True
     return _FOLDED_CODES[codes].tobytes().decode("utf-32-le")
