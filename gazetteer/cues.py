@@ -12,7 +12,7 @@ from functools import lru_cache
 import regex
 
 from gazetteer.lexicon import load_data, prefix_alternation, words_alternation
-from gazetteer.text import fold, matches_at
+from gazetteer.text import fold, match_at
 
 
 @lru_cache(maxsize=8)
@@ -50,15 +50,26 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
 
 def phrase_matches(phrases: list[str] | tuple[str, ...], ftext: str) -> "list[regex.Match[str]]":
     """What `phrase_pattern(phrases).finditer(ftext)` finds in a whole folded text, tried only
-    where a standard `re` trie of the phrases finds one (much faster than `regex` scans for it)."""
+    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written, from the
+    leftmost on (much faster than `regex` scans for them)."""
     phrases = tuple(phrases)
-    return matches_at(_phrase_pattern(phrases), ftext, [m.start() for m in phrase_starts(phrases).finditer(ftext)])
+    exact, written = _phrase_pattern(phrases), phrase_starts(phrases)
+    out: list = []
+    pos = 0
+    while pos <= len(ftext) and (hit := written.search(ftext, pos)) is not None:
+        m = match_at(exact, ftext, hit.start())
+        if m is None:
+            pos = hit.start() + 1
+            continue
+        out.append(m)
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+    return out
 
 
 @lru_cache(maxsize=1024)
 def phrase_starts(phrases: tuple[str, ...]) -> "re.Pattern[str]":
-    """Where a phrase of `phrase_pattern(phrases)` may begin: an empty match before each."""
-    return re.compile("(?=" + prefix_alternation(fold(p) for p in phrases) + ")")
+    """The phrases of `phrase_pattern(phrases)` as written, word bounds aside: where one may begin."""
+    return re.compile(prefix_alternation(fold(p) for p in phrases))
 
 
 @lru_cache(maxsize=None)

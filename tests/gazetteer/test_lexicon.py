@@ -132,3 +132,13 @@ def test_a_trie_shares_the_words_its_phrases_begin_with():
     assert prefix_alternation(["tiêu chí", "tiêu đề", "tiêu"]) == r"tiêu(?:\s+(?:chí|đề)|)"
     # "a    b" is tried before "a b c" by the plain alternation (it is longer): the trie would not
     assert prefix_alternation(["a    b", "a b c"]) == words_alternation(["a    b", "a b c"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="ab đ1", min_size=1, max_size=5), min_size=1, max_size=5),
+       st.text(alphabet="ab đĐ1x .\n", max_size=40))
+def test_phrase_matches_are_those_the_phrase_pattern_finds(phrases, text):
+    from gazetteer.cues import phrase_matches, phrase_pattern
+
+    folded = fold(text)
+    assert [m.span() for m in phrase_matches(phrases, folded)] == [m.span() for m in phrase_pattern(phrases).finditer(folded)]
