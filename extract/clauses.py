@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import regex
 
 from gazetteer.cues import Cue, find_status_cues, phrase_pattern
-from gazetteer.cues import folded as folded_text
 from gazetteer.datafiles import load_data
 
 if TYPE_CHECKING:
@@ -43,6 +42,7 @@ def grammar() -> dict:
     return load_data("status_clauses.yaml")
 
 
+@lru_cache(maxsize=None)
 def _pattern(key: str) -> "regex.Pattern[str]":
     return phrase_pattern(tuple(grammar()[key]))
 
@@ -63,13 +63,13 @@ def _negated(ftext: str, verb_start: int, lo: int) -> bool:
     return False
 
 
-def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: int | None = None) -> list[Cue]:
-    """Status cues in text[start:end], each with the status the clause gives it.
+def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start: int | None = None) -> list[Cue]:
+    """Status cues in ftext[start:end] (the document's fold, `PreparedDoc.folded`), each with
+    the status the clause gives it.
 
     `scope_start` is where the governing words may begin (the sentence start);
     it defaults to `start`."""
-    ftext = folded_text(text)
-    end = len(text) if end is None else end
+    end = len(ftext) if end is None else end
     lo = start if scope_start is None else min(scope_start, start)
     masks = _masked(ftext, lo, end)
 
@@ -83,7 +83,7 @@ def status_cues(text: str, start: int = 0, end: int | None = None, scope_start: 
                    and not _CLAUSE_BREAK.search(ftext, pe, s) for pe in purposes)
 
     strong = [c if not purpose(c.start) else Cue(c.start, c.end, "target")
-              for c in find_status_cues(text, lo, end) if free(c.start, c.end)]
+              for c in find_status_cues(ftext, lo, end) if free(c.start, c.end)]
     weak = []
     for m in _pattern("weak_verbs").finditer(ftext, lo, end):
         if free(m.start(), m.end()) and not any(c.start < m.end() and m.start() < c.end for c in strong):
@@ -123,7 +123,7 @@ def _opens_sentence(ftext: str, lo: int, pos: int) -> bool:
 
 def status_before(ctx: "PreparedDoc", start: int, end: int, scope_start: int | None = None) -> tuple[str, int] | None:
     """The status cue nearest the end of text[start:end] (the one that governs what follows)."""
-    cues = status_cues(ctx.text, start, end, scope_start)
+    cues = status_cues(ctx.folded, start, end, scope_start)
     if not cues:
         return None
     return cues[-1].kind, cues[-1].start

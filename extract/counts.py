@@ -163,7 +163,7 @@ def extract_counts(ctx: "PreparedDoc") -> list[CountClaim]:
         clause = _CLAUSE_MARK.search(after)
         clause_end = unit_end + (clause.start() if clause else len(after))
         scope = statement_span(ctx, start)[0]  # a series joined by ";" shares its verb
-        after_cues = status_cues(text, unit_end, clause_end, scope_start=scope)
+        after_cues = status_cues(folded, unit_end, clause_end, scope_start=scope)
         before = ctx.status_before(scope, start)
         status = None
         if after_cues:

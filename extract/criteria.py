@@ -31,7 +31,6 @@ from gazetteer.criteria import (
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
 from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
-from gazetteer.cues import folded as folded_text
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -119,7 +118,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
         if sets:
             return cand, start, start + len(cand), frozenset(sets)
     cand = text[start:limit].rstrip(" ,.:;")
-    if cand and cand[0].isalpha() and len(cand.split()) <= 8 and not find_status_cues(cand):
+    if cand and cand[0].isalpha() and len(cand.split()) <= 8 and not find_status_cues(fold(cand)):
         return cand, start, start + len(cand), frozenset()
     return None, pos, pos, frozenset()
 
@@ -191,10 +190,7 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
 
 
 def _document_year(ctx: "PreparedDoc") -> int | None:
-    from extract.dates import find_periods
-
-    head = ctx.text[:1500]
-    years = [int(p.period[:4]) for p in find_periods(head) if getattr(p, "kind", "single") != "range" and p.period]
+    years = [int(p.period[:4]) for p in ctx.head_periods(1500) if getattr(p, "kind", "single") != "range" and p.period]
     return max(years) if years else None
 
 
@@ -209,7 +205,7 @@ def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
     clause = _CLAUSE_END.search(ctx.text, start, end)
     if clause:
         end = clause.start()
-    for c in status_cues(ctx.text, start, end, scope_start=ctx.sentence_at(start)[0]):
+    for c in status_cues(ctx.folded, start, end, scope_start=ctx.sentence_at(start)[0]):
         if c.kind in ("met", "unmet"):
             return c.kind
     return None
@@ -217,7 +213,7 @@ def _local_status(ctx: "PreparedDoc", start: int, limit: int) -> str | None:
 
 def _is_topic(ctx: "PreparedDoc", start: int) -> bool:
     lo = max(0, start - TOPIC_WINDOW)
-    return any(c.end >= start - 2 for c in find_family(ctx.text, "topic_markers", lo, start))
+    return any(c.end >= start - 2 for c in find_family(ctx.folded, "topic_markers", lo, start))
 
 
 @dataclass(frozen=True)
@@ -354,7 +350,7 @@ def extract_criteria(ctx: "PreparedDoc") -> list[CriterionMention]:
 def _objective_rows(ctx: "PreparedDoc", found: list[CriterionMention], cset, level) -> list[CriterionMention]:
     """"Mục tiêu: …" paragraphs under an item about one criterion target that criterion."""
     st = ctx.structure
-    folded = folded_text(ctx.text)
+    folded = ctx.folded
     by_line: dict[int, list[CriterionMention]] = defaultdict(list)
     for r in found:
         by_line[ctx.line_at(r.start).index].append(r)
@@ -494,9 +490,9 @@ def _adjacent_names(folded: str, begin: int, names: list) -> list:
 
 def _district_document(ctx: "PreparedDoc") -> bool:
     from extract.clauses import grammar
-    from gazetteer.cues import phrase_pattern
+    from gazetteer.cues import phrase_matches
 
-    return phrase_pattern(tuple(grammar()["district_criteria_markers"])).search(ctx.folded) is not None
+    return bool(phrase_matches(grammar()["district_criteria_markers"], ctx.folded))
 
 
 # a commune named by its unit word ("xã", "phường")

@@ -200,7 +200,7 @@ _WINDOW_BEFORE = 48  # longer than any written prefix ("ngày 08 tháng 3 năm "
 _WINDOW_AFTER = 8  # room for the lookaheads after a year ("/ TT-…" makes it a document number)
 
 
-def _year_windows(text: str) -> list[tuple[int, int]]:
+def year_windows(text: str) -> list[tuple[int, int]]:
     """Merged spans [year - 48, year end] that contain every possible date or year range."""
     windows: list[tuple[int, int]] = []
     for m in _YEAR_ANCHOR_RE.finditer(text):
@@ -213,11 +213,12 @@ def _year_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def find_dates(text: str) -> list[DateMatch]:
-    """Every calendar date, month, quarter and year in text, left to right."""
+def find_dates(text: str, windows: list[tuple[int, int]] | None = None) -> list[DateMatch]:
+    """Every calendar date, month, quarter and year in text, left to right (read inside its
+    `year_windows`, when known)."""
     g = _grammar()
     out: list[DateMatch] = []
-    for m in (m for ws, we in _year_windows(text) for m in g.dates.finditer(text, ws, we)):
+    for m in (m for ws, we in (year_windows(text) if windows is None else windows) for m in g.dates.finditer(text, ws, we)):
         parsed = _date_of(m, g)
         if parsed is not None:
             iso, precision, part = parsed
@@ -277,11 +278,27 @@ def find_periods(text: str) -> list[PeriodMatch]:
     return periods_of_dates(text, find_dates(text))
 
 
-def periods_of_dates(text: str, dates: list[DateMatch]) -> list[PeriodMatch]:
+def periods_of_head(text: str, periods: list[PeriodMatch], windows: list[tuple[int, int]],
+                     head_end: int) -> list[PeriodMatch]:
+    """`find_periods(text[:head_end])` from the `periods` and `year_windows` of the whole text.
+
+    Dates and ranges are read inside their windows only, so a head whose windows are those of
+    the whole text up to its end holds the same periods; one whose last window is cut (or holds
+    a year cut in two) is read again."""
+    head = text[:head_end]
+    own = year_windows(head)
+    if own != [w for w in windows if w[1] <= head_end]:
+        return find_periods(head)
+    last = own[-1][1] if own else 0
+    return [p for p in periods if p.end <= last]
+
+
+def periods_of_dates(text: str, dates: list[DateMatch],
+                     windows: list[tuple[int, int]] | None = None) -> list[PeriodMatch]:
     """`find_periods` from the dates `find_dates(text)` already found."""
     g = _grammar()
     ranges: list[PeriodMatch] = []
-    for m in (m for ws, we in _year_windows(text) for m in g.ranges.finditer(text, ws, we)):
+    for m in (m for ws, we in (year_windows(text) if windows is None else windows) for m in g.ranges.finditer(text, ws, we)):
         lo = int(m["lo"] or m["lo_w"])
         hi = int(m["hi"] or m["hi_w"])
         if lo < hi:
@@ -349,7 +366,6 @@ def find_relative_dates(text: str, dates: list[DateMatch], now_year: str | None)
     the phrase. Months in parentheses right after ("cuối năm (tháng 10 và tháng 11)") make it
     the last of those months. Phrases inside a date already found are skipped."""
     phrase, parts, refine, month_number, anchor = _relative_grammar()
-    taken = [(d.start, d.end) for d in dates]
     years_before = [(d.start, d.iso[:4]) for d in dates]
     out = []
     starts = [d.start for d in dates]

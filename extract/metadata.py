@@ -375,7 +375,7 @@ def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
     if named is None and cset and criteria_sets()[cset].level != "basic":
         year = int(meta.issued_date[:4]) if meta.issued_date else meta.plan_year
         if year is None:
-            years = [int(p.period[:4]) for p in find_periods(ctx.text[:HEAD_YEAR_CHARS])
+            years = [int(p.period[:4]) for p in ctx.head_periods(HEAD_YEAR_CHARS)
                      if p.kind != "range" and p.period]
             year = max(years) if years else None
         base = _base_set(year)

@@ -8,7 +8,8 @@ component needs:
    sentence spans;
 3. the number layer: every date, period, fraction, range, percentage,
    money amount and plain number written in the text, with its value and span,
-   and the written computations ("100 - 29 = 71/1.784 = 3,97%");
+   the written computations ("100 - 29 = 71/1.784 = 3,97%") and the numbers
+   with the unit they count ("87 tiêu chí", "1.286 tiêu chí/92 xã");
 4. the numbered criterion mentions ("tiêu chí số 5 …"), the indicator ids
    written with their lead word ("Mục 15.1", "chỉ tiêu 17.8") and the
    criteria set they vote for;
@@ -26,20 +27,24 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from extract.audit.quantities import Quantity, find_quantities
 from extract.computations import Computation, find_computations
 from extract.criteria import (CriterionStatement, IndicatorId, NumberedMention, criterion_statements, find_indicator_ids,
                               find_numbered_mentions, infer_criteria_set)
-from extract.dates import DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates
+from extract.dates import (DateMatch, PeriodMatch, find_dates, find_relative_dates, periods_of_dates, periods_of_head,
+                           year_windows)
 from extract.metadata import extract_metadata
 from extract.numbers import FractionMatch, MoneyMatch, NumberMatch, PercentMatch, RangeMatch, find_fractions, find_numbers, find_percentages, find_ranges, find_vnd_amounts
 from extract.records import DocumentMeta
 from extract.structure import Line, Structure, parse_structure, sentences
-from gazetteer.cues import find_family, phrase_pattern
-from gazetteer.text import match_at
-from gazetteer.cues import folded as folded_text
+from gazetteer.cues import find_family, phrase_matches, phrase_pattern
+from gazetteer.text import fold, match_at
 from normalize.document import NormalizedDoc
+
+if TYPE_CHECKING:
+    import regex
 
 COMPARISON_GAP = 6  # chars between "so với" and the period it compares with
 
@@ -62,6 +67,7 @@ class PreparedDoc:
     amounts: tuple[MoneyMatch, ...] = ()
     numbers: tuple[NumberMatch, ...] = ()  # every written number with its kind (extract.numbers.find_numbers)
     computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
+    quantities: tuple[Quantity, ...] = ()  # numbers with the unit they count: "87 tiêu chí", "7 xã"
     mentions: tuple[NumberedMention, ...] = ()
     indicator_ids: tuple[IndicatorId, ...] = ()  # "Mục 15.1": an indicator named by its id
     criteria_set: str | None = None
@@ -123,7 +129,7 @@ class PreparedDoc:
             cache = self._index.setdefault("phrases", {})
             entry = cache.get(id(words))
             if entry is None or entry[0] is not words:
-                entry = cache[id(words)] = (words, list(_phrase_pattern_of(words).finditer(self.folded)))
+                entry = cache[id(words)] = (words, phrase_matches(words, self.folded))
             return entry[1]
         return list(_phrase_pattern_of(words).finditer(self.folded, start, len(self.text) if end is None else end))
 
@@ -135,6 +141,10 @@ class PreparedDoc:
     def periods(self) -> list[PeriodMatch]:
         """Single periods (years, quarters, months) written in the text; ranges excluded."""
         return self._index["single_periods"]
+
+    def head_periods(self, end: int) -> list[PeriodMatch]:
+        """The periods `extract.dates.find_periods` reads in the text's first `end` characters."""
+        return periods_of_head(self.text, self.all_periods, self._index["date_windows"], end)
 
     def periods_in(self, start: int, end: int) -> list[PeriodMatch]:
         periods = self.periods
@@ -170,10 +180,10 @@ class PreparedDoc:
     def period_in_span(self, start: int, end: int, anchor: int) -> str | None:
         """The period written in [start, end) nearest before `anchor`, else the first after it;
         a "now" phrase ("đến thời điểm báo cáo", "hiện nay") counts as the time of writing."""
-        compared = [c.end for c in find_family(self.text, "comparison", start, end)]
+        compared = [c.end for c in find_family(self.folded, "comparison", start, end)]
         cands = [(p.start, p.period) for p in self.periods_in(start, end)
                  if not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
-        cands += [(c.start, self.now_period()) for c in find_family(self.text, "now", start, end)]
+        cands += [(c.start, self.now_period()) for c in find_family(self.folded, "now", start, end)]
         cands = [(s, p) for s, p in cands if p]
         before = [c for c in cands if c[0] < anchor]
         if before:
@@ -245,10 +255,14 @@ class PreparedDoc:
 
     def status_before(self, start: int, end: int) -> tuple[str, int] | None:
         """The status cue nearest the end of text[start:end] (the one that governs what follows),
-        read with the words that govern it (`extract.clauses`)."""
+        read with the words that govern it (`extract.clauses`). Read once per span: the items
+        of a list all ask for the status of its introducing line."""
         from extract.clauses import status_before
 
-        return status_before(self, start, end)
+        read = self._index.setdefault("status_before", {})
+        if (start, end) not in read:
+            read[start, end] = status_before(self, start, end)
+        return read[start, end]
 
 
 _PHRASE_PATTERNS: dict[int, tuple] = {}
@@ -277,13 +291,11 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     `criteria_set` and `meta`, when given, stand in for what the text would give
     (a short passage read as if it were part of a whole document)."""
     text = doc.text
-    prep = PreparedDoc(doc=doc, text=text, folded=folded_text(text), tables=tuple(getattr(doc, "tables", ()) or ()))
+    prep = PreparedDoc(doc=doc, text=text, folded=fold(text), tables=tuple(getattr(doc, "tables", ()) or ()))
     index = prep._index
 
     structure = parse_structure(text)
-    spans: list[tuple[int, int]] = []
-    for ln in structure.lines:
-        spans.extend(sentences(text, ln.start, ln.end))
+    spans = sentences(text)
     _set(prep, structure=structure, sentence_spans=tuple(spans))
     index["sentence_starts"] = [s for s, _ in spans]
     introduced: dict[int, list[Line]] = {}
@@ -292,8 +304,9 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
             introduced.setdefault(ln.intro, []).append(ln)
     index["introduced"] = introduced
 
-    dates = find_dates(text)
-    all_periods = periods_of_dates(text, dates)
+    windows = index["date_windows"] = year_windows(text)
+    dates = find_dates(text, windows)
+    all_periods = periods_of_dates(text, dates, windows)
     single = [p for p in all_periods if p.kind != "range" and p.period]
     _set(prep, dates=tuple(dates), all_periods=tuple(all_periods), fractions=tuple(find_fractions(text)),
          ranges=tuple(find_ranges(text)), percentages=tuple(find_percentages(text)),
@@ -302,6 +315,8 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     _set(prep, numbers=tuple(find_numbers(text)))
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
+    _set(prep, quantities=tuple(find_quantities(prep)))
+    index["quantity_starts"] = [q.start for q in prep.quantities]
 
     mentions = find_numbered_mentions(text, prep.folded)
     _set(prep, mentions=tuple(mentions), indicator_ids=tuple(find_indicator_ids(prep.folded)))

@@ -113,6 +113,7 @@ def warm(read_samples: bool = True) -> None:
             if not path.name.startswith("criteria_"):
                 for phrases in _word_lists(load_data(path.name)):
                     cues.phrase_pattern(phrases)
+                    cues.phrase_starts(phrases)
     for sample in sorted(SAMPLES.glob("*.txt")) if read_samples else ():
         extract_document(normalize_raw(RawDocument(text=sample.read_text(encoding="utf-8"), file_type="txt",
                                                    markup="plain")))

@@ -26,7 +26,10 @@ _MARKERS: list[tuple[str, "regex.Pattern[str]"]] = [
     ("letter", pattern(r"(?P<n>[a-z]|@{extra_label_letters})\s*\)\s*")),
     ("bullet", regex.compile(r"(?P<b>[-+*•·–—])\s*(?=\S)")),
 ]
-_SENTENCE_SPLIT = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}\d\"“(])|(?<=:)\s+(?=[-+•])")
+# Between two sentences (the group `gap`): a line end, or the spaces after . ! ? ; before a capital
+# or digit (after : before a bullet). The punctuation leads the pattern so the scan skips to it.
+_SENTENCE_SPLIT = regex.compile(
+    r"[.!?;](?P<gap>[^\S\n]+)(?=[\p{Lu}\d\"“(])|:(?P<gap>[^\S\n]+)(?=[-+•])|(?P<gap>\n)")
 _UPPER_LINE = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -202,14 +205,14 @@ def _announces_list(text: str) -> bool:
     return bool(_ANNOUNCE.search(text.strip()))
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans inside [start, end): split after . ! ? ; before a capital or digit."""
-    end = len(text) if end is None else end
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a text: split at line ends, and after . ! ? ; before a capital or digit.
+    No sentence runs on to the next line, so those of a document are those of its lines."""
     spans = []
-    s = start
-    for m in _SENTENCE_SPLIT.finditer(text, start, end):
-        spans.append((s, m.start()))
-        s = m.end()
-    if s < end:
-        spans.append((s, end))
+    s = 0
+    for m in _SENTENCE_SPLIT.finditer(text):
+        spans.append((s, m.start("gap")))
+        s = m.end("gap")
+    if s < len(text):
+        spans.append((s, len(text)))
     return [(a, b) for a, b in spans if b > a]

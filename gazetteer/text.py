@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 import regex
 
 from gazetteer.datafiles import load_data
@@ -70,9 +71,24 @@ def fold(s: str) -> str:
     """
     if len(s) <= SHORT_FOLD:
         return _fold_short(s)
-    folded = s.translate(_TABLE)
-    assert len(folded) == len(s)
-    return folded
+    return _fold_long(s)
+
+
+# `_TABLE` as an array over every code point, for whole documents: indexing it with the text's
+# code points folds a document several times faster than `str.translate` looks each one up.
+_FOLDED_CODES = np.arange(0x110000, dtype=np.uint32)
+_CODE_FOLDED = np.zeros(0x110000, dtype=bool)  # whether `_FOLDED_CODES` holds that code point's fold yet
+
+
+def _fold_long(s: str) -> str:
+    try:
+        codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-32 for it
+        return s.translate(_TABLE)
+    for code in set(codes[~_CODE_FOLDED[codes]].tolist()):  # (np.unique would import numpy.ma)
+        _FOLDED_CODES[code] = ord(_TABLE[code])
+        _CODE_FOLDED[code] = True
+    return _FOLDED_CODES[codes].tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=65536)

@@ -127,12 +127,12 @@ def check_list_numbering(ctx: "PreparedDoc", records: dict) -> list[Finding]:
     findings = []
     for group in sibling_groups(ctx):
         first = group[0][1]
+        highest = first  # the highest number before item k
         for k in range(1, len(group)):
             (prev, p), (cur, n) = group[k - 1], group[k]
-            seen = [m for _, m in group[:k]]
-            where = [_item_span(text, cur), _item_span(text, prev)]
-            if n != 1 and n <= max(seen):
-                earlier = next(ln for ln, m in group[:k] if m == n) if n in seen else prev
+            if n != 1 and n <= highest:
+                earlier = next((ln for ln, m in group[:k] if m == n), prev)
+                where = [_item_span(text, cur), _item_span(text, prev)]
                 if earlier is not prev:
                     where.append(_item_span(text, earlier))
                 findings.append(make_finding(
@@ -140,11 +140,10 @@ def check_list_numbering(ctx: "PreparedDoc", records: dict) -> list[Finding]:
                 ))
             elif n > p + 1 and n != first + k and n - p - 1 <= max_skip and not _latin_successor(prev, cur):
                 missing = [_label_of(cur, m) for m in range(p + 1, n)]
-                if any(_joined_marker(ctx, prev, cur, lab) for lab in missing):
-                    continue
-                findings.append(make_finding(
-                    "list_skip", where, previous=prev.label, label=cur.label, missing=", ".join(missing),
-                ))
+                if not any(_joined_marker(ctx, prev, cur, lab) for lab in missing):
+                    findings.append(make_finding("list_skip", [_item_span(text, cur), _item_span(text, prev)],
+                                                 previous=prev.label, label=cur.label, missing=", ".join(missing)))
+            highest = max(highest, n)
     return findings
 
 

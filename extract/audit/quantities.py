@@ -25,6 +25,8 @@ from extract.numbers import parse_vn_decimal, per_after
 from gazetteer.cues import phrase_pattern
 
 if TYPE_CHECKING:
+    import regex
+
     from extract.prepare import PreparedDoc
 
 CRITERIA = "criteria"
@@ -76,17 +78,21 @@ def unit_after(prep: "PreparedDoc", pos: int) -> str | None:
 
 
 def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every number with a unit in [start, end), in text order."""
-    end = len(prep.text) if end is None else end
+    """Every number with a unit in [start, end), in text order (read once, by `prepare`)."""
+    starts = prep._index["quantity_starts"]
+    first = bisect.bisect_left(starts, start)
+    last = len(starts) if end is None else bisect.bisect_left(starts, end)
+    return list(prep.quantities[first:last])
+
+
+def find_quantities(prep: "PreparedDoc") -> list[Quantity]:
+    """Every number of the prepared number layer with a unit written after it, in text order."""
     folded = prep.folded
     repeat_words, change = audit_data()["quantities"]["repeat_words"], _change_words()
     out = []
-    first = bisect.bisect_left(prep.numbers, start, key=lambda n: n.start)
-    for n in prep.numbers[first:]:
-        if n.start >= end:
-            break
+    for n in prep.numbers:
         # A number after a criterion label may still count units: "tiêu chí 14 xã đạt chuẩn".
-        if n.kind not in ("number", "label") or n.is_word or not (start <= n.start < end):
+        if n.kind not in ("number", "label") or n.is_word:
             continue
         value = parse_vn_decimal(n.text)
         if value is None:

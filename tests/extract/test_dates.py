@@ -100,3 +100,21 @@ def test_relation_start_precedes_date():
 def test_relation_words_from_data():
     words = D.relation_words()
     assert words["chậm nhất đến"] == "by" and words["trong năm"] == "during"
+
+
+@pytest.mark.parametrize("path", SAMPLES[:4], ids=lambda p: p.name[:3])
+def test_periods_of_a_head_are_those_read_in_the_head(path):
+    text = path.read_text(encoding="utf-8")
+    windows = D.year_windows(text)
+    periods = D.find_periods(text)
+    dates = D.find_dates(text)
+    # every cut: before, inside and right after each of the first dates, and plain ones
+    cuts = sorted({c for d in dates[:30] for c in (d.start, d.start + 2, d.end - 1, d.end, d.end + 3)} | {0, 700, 1500})
+    for cut in cuts:
+        assert D.periods_of_head(text, periods, windows, cut) == D.find_periods(text[:cut])
+
+
+@given(st.text(alphabet="0123456789 /-năm giai đoạn quý tháng", max_size=120), st.integers(0, 120))
+def test_periods_of_a_head_of_any_text(text, cut):
+    periods = D.find_periods(text)
+    assert D.periods_of_head(text, periods, D.year_windows(text), cut) == D.find_periods(text[:cut])

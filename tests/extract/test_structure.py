@@ -1,6 +1,10 @@
 """The structure pass: outline depth, list intros, sentences."""
 from __future__ import annotations
 
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
 from extract.structure import parse_structure, roman_value, sentences
 
 PLAN = """I. MỤC TIÊU
@@ -53,3 +57,29 @@ def test_sentences_split_before_capitals_only():
         "Năm 2023 đạt 18/19 tiêu chí.",
         "Đến quý I năm 2024 đạt 17/19; hai tiêu chí chưa đạt.",
     ]
+
+
+def test_sentences_end_at_line_ends():
+    text = "Kết quả:\n- Đạt 18/19 tiêu chí. Năm 2024 về đích.  \n\nCòn 1 tiêu chí chưa đạt: \n+ Tiêu chí 17"
+    spans = sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Kết quả:", "- Đạt 18/19 tiêu chí.", "Năm 2024 về đích.  ", "Còn 1 tiêu chí chưa đạt: ", "+ Tiêu chí 17",
+    ]
+    lines = parse_structure(text).lines
+    assert spans == [(ln.start + s, ln.start + e) for ln in lines for s, e in sentences(ln.text)]
+
+
+_SPLIT_AFTER_PUNCTUATION = regex.compile(r"(?<=[.!?;])\s+(?=[\p{Lu}\d\"“(])|(?<=:)\s+(?=[-+•])")
+
+
+@given(st.text(alphabet=".!?;:,- +•\t\n\r\"“(Aađ1", max_size=60))
+def test_sentences_split_each_line_after_its_punctuation(text):
+    expected, pos = [], 0
+    for line in text.split("\n"):
+        s = 0
+        for m in _SPLIT_AFTER_PUNCTUATION.finditer(line):
+            expected.append((pos + s, pos + m.start()))
+            s = m.end()
+        expected.append((pos + s, pos + len(line)))
+        pos += len(line) + 1
+    assert sentences(text) == [(a, b) for a, b in expected if b > a]

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract.metadata import DOCUMENT_ENUMS
 from extract.registry import components
 from gazetteer.datafiles import DATA_DIRS
-from gazetteer.lexicon import expand, load_data, pattern, words, words_alternation
+from gazetteer.lexicon import expand, load_data, pattern, prefix_alternation, words, words_alternation
 from gazetteer.text import fold
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +116,29 @@ def test_slots_expand_to_the_listed_words():
 def test_a_missing_data_file_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="no_such_file.yaml"):
         load_data("no_such_file")
+
+
+@settings(max_examples=500)
+@given(st.lists(st.text(alphabet="ab đ.\t", max_size=6), max_size=6), st.text(alphabet="ab đ.\tc\n", max_size=30),
+       st.sampled_from(["", r"(?![\p{L}\p{N}])", r"\s*c", r"(?!b)"]))
+def test_a_trie_of_phrases_matches_what_their_alternation_matches(phrases, text, after):
+    for before in ("", r"(?<![\p{L}\p{N}])"):
+        plain = regex.compile(before + "(?:" + words_alternation(phrases) + ")" + after)
+        trie = regex.compile(before + "(?:" + prefix_alternation(phrases) + ")" + after)
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_a_trie_shares_the_words_its_phrases_begin_with():
+    assert prefix_alternation(["tiêu chí", "tiêu đề", "tiêu"]) == r"tiêu(?:\s+(?:chí|đề)|)"
+    # "a    b" is tried before "a b c" by the plain alternation (it is longer): the trie would not
+    assert prefix_alternation(["a    b", "a b c"]) == words_alternation(["a    b", "a b c"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="ab đ1", min_size=1, max_size=5), min_size=1, max_size=5),
+       st.text(alphabet="ab đĐ1x .\n", max_size=40))
+def test_phrase_matches_are_those_the_phrase_pattern_finds(phrases, text):
+    from gazetteer.cues import phrase_matches, phrase_pattern
+
+    folded = fold(text)
+    assert [m.span() for m in phrase_matches(phrases, folded)] == [m.span() for m in phrase_pattern(phrases).finditer(folded)]

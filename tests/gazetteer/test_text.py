@@ -11,7 +11,7 @@ import re
 
 import regex
 
-from gazetteer.text import caseless, fold, fold_key, has_marks, phrase_windows, strip_tones, tone_key, words_key
+from gazetteer.text import SHORT_FOLD, caseless, fold, fold_key, has_marks, phrase_windows, strip_tones, tone_key, words_key
 from tests.gazetteer.cases import cases
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
@@ -102,3 +102,10 @@ def test_phrase_windows_stop_at_what_is_neither_letter_nor_space():
 def test_caseless_matches_any_mix_of_cases():
     assert re.fullmatch(caseless("cuối năm"), "CuỐi   NĂm")
     assert not re.fullmatch(caseless("cuối năm"), "cuoi nam")
+
+
+@pytest.mark.parametrize("odd", ["", "\ud800", "𝐀", "\u0301", "\x00"])
+def test_a_long_text_folds_as_its_characters_do(odd):
+    text = ("Xã ĐẠI Đồng, huyện Lộc Bình: đạt 18/19 tiêu chí NTM. " + odd) * 20
+    assert len(text) > SHORT_FOLD
+    assert fold(text) == "".join(fold(ch) for ch in text)
