@@ -272,6 +272,18 @@ def _csv_cell(v):
     return "" if v is None or (isinstance(v, float) and v != v) else v
 
 
+def _csv_column(kind: pa.DataType, values: list) -> list:
+    """A column's values as `_csv_cell` shows them, by the column's type: one pass per column, not a
+    call per cell (a tenth of a large run's tail)."""
+    if pa.types.is_string(kind) or pa.types.is_dictionary(kind):
+        return ["" if v is None else neutralize(v) for v in values]
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        return ["" if v is None else v for v in values]
+    if pa.types.is_floating(kind):
+        return ["" if v is None or v != v else v for v in values]
+    return [_csv_cell(v) for v in values]
+
+
 def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 2_000) -> None:
     """A Parquet table as CSV (UTF-8 with BOM, minimal quoting, `\\n` lines), a batch at a time."""
     parquet = pq.ParquetFile(parquet_path)
@@ -280,8 +292,8 @@ def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 2_000) -> No
         names = parquet.schema_arrow.names
         writer.writerow(names)
         for batch in parquet.iter_batches(batch_size=batch_rows):
-            cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-            writer.writerows([_csv_cell(v) for v in row] for row in zip(*cols))
+            writer.writerows(zip(*(_csv_column(batch.schema.field(i).type, batch.column(i).to_pylist())
+                                   for i in range(batch.num_columns))))
 
 
 def finish_folder(folder: Path, batch_rows: int = 2_000) -> None:
