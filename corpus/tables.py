@@ -30,7 +30,7 @@ from corpus.cells import neutralize
 if TYPE_CHECKING:
     import pandas as pd
 
-from corpus.schema import DATES, ENUMS, PLACE, PRECISION_OF, RENAMED, TABLE_NAMES, TABLES, arrow_schema, columns, enum_values
+from corpus.schema import DATES, ENUMS, PLACE, PRECISION_OF, RENAMED, TABLE_NAMES, arrow_schema, columns, enum_values
 
 _DAY = regex.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = regex.compile(r"\d{4}-\d{2}")
@@ -200,16 +200,14 @@ def arrow_table(name: str, rows: Iterable[dict]) -> pa.Table:
     schema = arrow_schema(name)
     derived = dict(_derived(name))
     arrays = []
-    for field in schema:  # a column at a time: a third of the time of filling every column row by row
-        column = field.name
+    for column, kind in zip(schema.names, schema.types):  # a column at a time: a quarter less time than row by row
         if column in derived:
             values = [derived[column](r) for r in rows]
-        elif pa.types.is_list(field.type):
+        elif pa.types.is_list(kind):
             values = [spans_of(r.get(column)) for r in rows]
         else:
             values = [r.get(column) for r in rows]
-        arrays.append(_enum_array(name, column, values) if (name, column) in ENUMS
-                      else pa.array(values, type=field.type))
+        arrays.append(_enum_array(name, column, values) if (name, column) in ENUMS else pa.array(values, type=kind))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -231,8 +229,6 @@ def with_place(rows: Iterable[dict], document: dict) -> list[dict]:
 
 
 def build_tables(rows_by_table: dict[str, list[dict]]) -> Tables:
-    import pandas as pd
-
     documents = {d.get("doc_id"): d for d in rows_by_table.get("documents", []) if not d.get("duplicate_of")}
     frames = {}
     for name in TABLE_NAMES:
