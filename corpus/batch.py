@@ -11,6 +11,7 @@ stopped before it finished.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import json
 import logging
 import os
@@ -673,21 +674,21 @@ _VIEW_FAILURE = {"report": "report.html could not be written", "workbook": "ntm.
 
 def _start_views(folder: Path, out: Path, options: RunOptions, pages) -> dict:
     """report.html (when its pages are being made) and ntm.xlsx, started as soon as the Parquet tables are
-    complete, each in a process of its own (corpus.views)."""
+    complete, each in a process of its own (corpus.views); one that cannot start is logged, the other starts."""
     views = {}
-    try:
-        from corpus.views import ViewJob
 
-        if pages is not None:
-            from corpus.report import write_summary
+    def start(view: str, name: str, module: str, writer: str, *args) -> None:
+        try:
+            from corpus.views import ViewJob
 
-            views["report"] = ViewJob("report.html", write_summary, folder, folder, folder, options.lang, str(out))
-        if options.xlsx:
-            from corpus.excel import write_xlsx
+            views[view] = ViewJob(name, getattr(importlib.import_module(module), writer), folder, *args)
+        except Exception:  # noqa: BLE001 - the tables are the product; the report and workbook are views of them
+            _log_report_failure(folder)
 
-            views["workbook"] = ViewJob("ntm.xlsx", write_xlsx, folder, folder, folder, options.lang)
-    except Exception:  # noqa: BLE001 - the tables are the product; the report and workbook are views of them
-        _log_report_failure(folder)
+    if pages is not None:
+        start("report", "report.html", "corpus.report", "write_summary", folder, folder, options.lang, str(out))
+    if options.xlsx:
+        start("workbook", "ntm.xlsx", "corpus.excel", "write_xlsx", folder, folder, options.lang)
     return views
 
 

@@ -40,3 +40,21 @@ def test_a_summary_that_fails_is_logged_and_the_tables_are_kept(tmp_path, monkey
     assert "== report" in (out / "ntm.log").read_text(encoding="utf-8")
     assert not (out / "report.html").exists()
     assert (out / "criteria.parquet").is_file() and (out / "ntm.xlsx").is_file()
+
+
+def test_a_view_that_cannot_start_leaves_the_other_to_be_written(tmp_path, monkeypatch):
+    import corpus.views
+    from corpus.batch import RunOptions, run_batch
+
+    real = corpus.views.ViewJob
+
+    def no_summary(name, *args):
+        if name == "report.html":
+            raise OSError("cannot start a process")
+        return real(name, *args)
+
+    monkeypatch.setattr(corpus.views, "ViewJob", no_summary)
+    out = tmp_path / "out"
+    run_batch([sorted((ROOT / "corpus" / "samples").glob("*.txt"))[0]], out, RunOptions(progress="none"))
+    assert "cannot start a process" in (out / "ntm.log").read_text(encoding="utf-8")
+    assert (out / "ntm.xlsx").is_file() and not (out / "report.html").exists()
