@@ -52,11 +52,14 @@ def _records(table) -> list[dict]:
     return rows
 
 
+_PERIOD = regex.compile(r"(\d{4})(?:-Q([1-4]))?")
+
+
 def _period_key(period) -> tuple[int, int] | None:
     """Order of periods: a quarter before the end of its year ("2024-Q1" < "2024")."""
     if period is None:
         return None
-    m = regex.match(r"(\d{4})(?:-Q([1-4]))?", str(period))
+    m = _PERIOD.match(str(period))
     if not m:
         return None
     return int(m.group(1)), int(m.group(2)) if m.group(2) else 5

@@ -11,6 +11,7 @@ stopped before it finished.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import json
 import logging
 import os
@@ -30,8 +31,8 @@ import pyarrow.parquet as pq
 
 from corpus.audit_across import AcrossAudit
 from corpus.manifest import (
-    MANIFEST_FILE, Entry, ShardStore, assembly_key, cache_dir, content_hash, display_path, doc_id_of_hash, pipeline_key, read_manifest, shard_name, write_manifest,
-    write_shard,
+    MANIFEST_FILE, Entry, ShardStore, assembly_key, cache_dir, content_hash, display_path, pipeline_key, read_manifest,
+    shard_name, write_manifest, write_shard,
 )
 from corpus.duplicates import DuplicateIndex, identity_of
 from corpus.process import SKETCH_KEY, DocResult, localized
@@ -621,15 +622,15 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
 
         assemble_started = time.monotonic()
         pages = _pages(tmp, options, store)
-        workbook: list = []
+        views: dict = {}
         try:
             counts, report.duplicates = _assemble(store, plan.entries, tmp, on_result, pages,
-                                                  on_parquet=lambda: workbook.extend(_start_workbook(tmp, options)),
+                                                  on_parquet=lambda: views.update(_start_views(tmp, out, options, pages)),
                                                   lang=options.lang)
         except BaseException:
             if pages is not None:
                 pages.discard()
-            for job in workbook:
+            for job in views.values():
                 job.cancel()
             raise
         write_manifest(tmp, key, plan.entries)
@@ -638,7 +639,7 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
         report.by_status = dict(sorted(_count(e.status for e in plan.entries).items()))
         report.rows = counts
         reports_started = time.monotonic()
-        _write_reports(tmp, out, options, pages, workbook[0] if workbook else None)
+        _write_reports(tmp, pages, views)
         report.reports_s = round(time.monotonic() - reports_started, 3)
         report.stage_s = {k: round(v, 3) for k, v in report.stage_s.items()}
         report.elapsed_s = time.monotonic() - started
@@ -667,41 +668,44 @@ def _pages(folder: Path, options: RunOptions, store: ShardStore):
         return None
 
 
-def _start_workbook(folder: Path, options: RunOptions) -> list:
-    """ntm.xlsx started in a process of its own, as soon as the Parquet tables are complete."""
-    if not options.xlsx:
-        return []
-    try:
-        from corpus.excel import XlsxJob
-
-        return [XlsxJob(folder, options.lang)]
-    except Exception:  # noqa: BLE001 - the tables are the product; the workbook is a view of them
-        _log_report_failure(folder)
-        return []
+# The views of the tables, each written by a process of its own: what `log` says when one fails.
+_VIEW_FAILURE = {"report": "report.html could not be written", "workbook": "ntm.xlsx could not be written"}
 
 
-def _write_reports(folder: Path, out: Path, options: RunOptions, pages=None, workbook=None) -> None:
-    """report.html (and its pages) and ntm.xlsx from the finished tables, read back a batch at a time.
+def _start_views(folder: Path, out: Path, options: RunOptions, pages) -> dict:
+    """report.html (when its pages are being made) and ntm.xlsx, started as soon as the Parquet tables are
+    complete, each in a process of its own (corpus.views); one that cannot start is logged, the other starts."""
+    views = {}
 
-    The workbook is being written by its own process (`workbook`); a failure
-    here never loses the tables.
-    """
-    try:
-        if pages is not None:
-            from corpus.report import write_summary
+    def start(view: str, name: str, module: str, writer: str, *args) -> None:
+        try:
+            from corpus.views import ViewJob
 
+            views[view] = ViewJob(name, getattr(importlib.import_module(module), writer), folder, *args)
+        except Exception:  # noqa: BLE001 - the tables are the product; the report and workbook are views of them
+            _log_report_failure(folder)
+
+    if pages is not None:
+        start("report", "report.html", "corpus.report", "write_summary", folder, folder, options.lang, str(out))
+    if options.xlsx:
+        start("workbook", "ntm.xlsx", "corpus.excel", "write_xlsx", folder, folder, options.lang)
+    return views
+
+
+def _write_reports(folder: Path, pages=None, views: dict | None = None) -> None:
+    """Put the report's pages in place and wait for the views (`_start_views`); a failure never loses the tables."""
+    if pages is not None:
+        try:
             pages.finish()
-            write_summary(folder, folder, lang=options.lang, source=str(out))
-    except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
-        if pages is not None:
+        except Exception:  # noqa: BLE001 - the tables are the product; the report is a view of them
             pages.discard()
-        _log_report_failure(folder)
-    if workbook is not None:
-        problem = workbook.wait()
+            _log_report_failure(folder)
+    for view, job in (views or {}).items():
+        problem = job.wait()
         if problem:
             with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
-                fh.write("== workbook\n" + problem + "\n")
-            log.warning("ntm.xlsx could not be written; see %s", LOG_FILE)
+                fh.write(f"== {view}\n{problem}\n")
+            log.warning("%s; see %s", _VIEW_FAILURE[view], LOG_FILE)
 
 
 def _log_report_failure(folder: Path) -> None:

@@ -28,8 +28,8 @@ MANIFEST_FORMAT = 1
 
 _REPO = Path(__file__).resolve().parents[1]
 # Everything whose change can change a document's rows.
-_PIPELINE_SOURCES = ("normalize", "extract", "gazetteer", "corpus/process.py", "corpus/schema.py", "corpus/workers.py",
-                     "corpus/duplicates.py")
+_PIPELINE_SOURCES = ("normalize", "extract", "gazetteer", "corpus/process.py", "corpus/schema.py", "corpus/contract.py",
+                     "corpus/workers.py", "corpus/duplicates.py")
 # Everything that turns the shards into the tables: a change here rewrites the tables (a rerun's shards stay).
 _ASSEMBLY_SOURCES = ("corpus/batch.py", "corpus/tables.py", "corpus/duplicates.py", "corpus/audit_across.py")
 _SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".txt", ".tsv"}

@@ -304,28 +304,32 @@ _BASIS_RANK = {"inferred": 0, "table": 1, "stated": 2}
 
 
 class _CellState:
-    """One matrix cell folded over its rows: the latest row, the statuses of each period, the history."""
+    """One matrix cell folded over its rows: the latest row, the statuses of the latest period, the history."""
 
-    __slots__ = ("latest", "latest_key", "statuses", "history")
+    __slots__ = ("latest", "latest_key", "latest_statuses", "history")
 
     def __init__(self) -> None:
         self.latest: dict | None = None
         self.latest_key: tuple | None = None
-        self.statuses: dict[tuple, set] = defaultdict(set)  # period_key -> statuses written for it
+        # The statuses written for the latest period only: those of earlier periods never decide the cell,
+        # and keeping them all made the matrix of a large run grow with its documents.
+        self.latest_statuses: set = set()
         self.history: dict[tuple, tuple] = {}  # (period, status) -> its sort key, first seen first
 
     def add(self, r: dict) -> None:
         pk = period_key(r.get("period"))
         key = (pk, _STATUS_RANK.get(r.get("status"), -1), _BASIS_RANK.get(r.get("basis"), 2))
+        if self.latest_key is None or pk > self.latest_key[0]:
+            self.latest_statuses = set()
         if self.latest_key is None or key > self.latest_key:  # ties: the first row written wins
             self.latest, self.latest_key = r, key
-        self.statuses[pk].add(r.get("status"))
+        if pk == self.latest_key[0]:
+            self.latest_statuses.add(r.get("status"))
         self.history.setdefault((r.get("period"), r.get("status")), key)
 
     def cell(self) -> MatrixCell:
         latest = self.latest
-        same = self.statuses[self.latest_key[0]]
-        status = "conflict" if {"met", "unmet"} <= same else latest.get("status")
+        status = "conflict" if {"met", "unmet"} <= self.latest_statuses else latest.get("status")
         order = sorted(self.history.items(), key=lambda kv: kv[1], reverse=True)  # stable: first seen first
         return MatrixCell(status, latest.get("period"), latest["doc_id"], latest.get("char_start"),
                           latest.get("char_end"), [pair for pair, _ in order], latest.get("basis"))

@@ -3,7 +3,10 @@
 Tables are built from these definitions so every column exists with its type
 even when a table is empty. The record tables, their columns and enum values,
 and the values of `findings.check_name` come from the declarations in `extract`
-(`COMPONENT`, `CHECKS`, `DocumentMeta`); only the file-level columns are here.
+(`COMPONENT`, `CHECKS`, `DocumentMeta`), as written out in `corpus.contract`:
+the tables are known without importing the extractors (half a second of a
+run's start), and a test keeps that copy equal to the declarations (`python -m
+corpus.schema` writes it again). Only the file-level columns are here.
 
 Types as an analyst reads them: an enum column is dictionary-encoded (a
 categorical in pandas, an `ENUM` in DuckDB), evidence is a list of
@@ -14,15 +17,15 @@ the contract's ISO strings where the precision is a day (`DATES`).
 from __future__ import annotations
 
 import json
+import pprint
+from pathlib import Path
 
 import pyarrow as pa
 
-from extract.component import record_columns
-from extract.metadata import DOCUMENT_ENUMS
-from extract.records import DocumentMeta
-from extract.registry import checks, components
+from corpus import contract
 
-ARROW_TYPES = {int: pa.int64(), float: pa.float64(), str: pa.string(), bool: pa.bool_()}
+# The Python types of the record fields, by the name `corpus.contract` gives them.
+ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "str": pa.string(), "bool": pa.bool_()}
 ENUM_TYPE = pa.dictionary(pa.int32(), pa.string())
 SPANS_TYPE = pa.list_(pa.list_(pa.int64()))
 PRECISIONS = ("day", "month", "quarter", "year")
@@ -61,10 +64,11 @@ def _contract() -> dict[str, list[tuple[str, pa.DataType]]]:
             ("n_chars", pa.int64()),
             ("repairs", pa.string()),
             ("quality", pa.string()),
-            *[(name, ARROW_TYPES[t]) for name, t in record_columns(DocumentMeta)],
+            *[(name, ARROW_TYPES[t]) for name, t in contract.DOCUMENT_COLUMNS],
             ("duplicate_of", pa.string()),
         ],
-        **{c.table: PROVENANCE + [(name, ARROW_TYPES[t]) for name, t in c.columns()] for c in components()},
+        **{table: PROVENANCE + [(name, ARROW_TYPES[t]) for name, t in declared["columns"]]
+           for table, declared in contract.RECORD_TABLES.items()},
         "findings": [
             ("doc_id", pa.string()),
             ("check_name", pa.string()),
@@ -83,9 +87,10 @@ def _contract() -> dict[str, list[tuple[str, pa.DataType]]]:
 ENUMS: dict[tuple[str, str], set[str]] = {
     ("documents", "status"): {"ok", "error", "empty", "needs_ocr"},
     ("documents", "quality"): {"clean", "repaired", "lossy"},
-    **{("documents", column): set(values) for column, values in DOCUMENT_ENUMS.items()},
-    **{(c.table, column): set(values) for c in components() for column, values in c.enums.items()},
-    ("findings", "check_name"): {c.check for c in checks()} | {"other"},
+    **{("documents", column): set(values) for column, values in contract.DOCUMENT_ENUMS.items()},
+    **{(table, column): set(values) for table, declared in contract.RECORD_TABLES.items()
+       for column, values in declared["enums"].items()},
+    ("findings", "check_name"): set(contract.CHECK_NAMES) | {"other"},
     ("findings", "severity"): {"error", "warning", "info"},
     **{key: set(PRECISIONS) for key in PRECISION_OF},
 }
@@ -154,3 +159,42 @@ def arrow_schema(table: str) -> pa.Schema:
 
 def columns(table: str) -> list[str]:
     return [c for c, _ in TABLES[table]]
+
+
+def declared_contract() -> dict[str, object]:
+    """What `corpus.contract` holds, as the declarations in `extract` give it now (imports the extractors)."""
+    from extract.component import record_columns
+    from extract.metadata import DOCUMENT_ENUMS
+    from extract.records import DocumentMeta
+    from extract.registry import checks, components
+
+    def typed(columns: list[tuple[str, type]]) -> list[tuple[str, str]]:
+        return [(name, kind.__name__) for name, kind in columns]
+
+    return {
+        "DOCUMENT_COLUMNS": typed(record_columns(DocumentMeta)),
+        "DOCUMENT_ENUMS": {column: list(values) for column, values in DOCUMENT_ENUMS.items()},
+        "RECORD_TABLES": {c.table: {"columns": typed(c.columns()), "enums": {k: list(v) for k, v in c.enums.items()}}
+                          for c in components()},
+        "CHECK_NAMES": sorted({c.check for c in checks()}),
+    }
+
+
+CONTRACT_HEADER = '''"""The record tables as `extract` declares them, written by `python -m corpus.schema`: do not edit.
+
+The batch layer types its tables from this copy, so a run's parent process never
+imports the extractors; a test fails when it differs from the declarations.
+"""
+'''
+
+
+def write_contract(path: Path = Path(contract.__file__)) -> None:
+    """Write `corpus.contract` from the declarations in `extract`."""
+    parts = [CONTRACT_HEADER]
+    for name, value in declared_contract().items():
+        parts.append(f"{name} = {pprint.pformat(value, width=110, sort_dicts=False)}\n")
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_contract()

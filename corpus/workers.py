@@ -20,16 +20,13 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.manifest import display_path, doc_id_of_hash, encode_shard, write_shard
-from corpus.process import DocResult, process_file
 from normalize.readers import file_type_of
 
-# Import what every document needs now, so a worker forked from a preloaded server starts warm.
-try:  # noqa: SIM105 - the extractor may be absent in a partial install
-    import extract.registry  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
+if TYPE_CHECKING:
+    from corpus.process import DocResult
 
 WORKER_DIED = "worker died (out of memory?)"
 READY = "ready"  # what a local worker sends once it has started, before its first task
@@ -82,7 +79,12 @@ def compute(task: Task, page_lang: str | None = None) -> tuple[Outcome, bytes]:
     """Process one file; never raises for a bad file. Returns the outcome and the shard's bytes.
 
     With `page_lang` the shard also holds the document's report page in that language.
+    The pipeline is imported here, not with this module: the parent of a run unpickles the
+    outcomes (and fails a task) through this module and never runs a document; a worker has
+    imported the pipeline before its first task (corpus.engine_preload).
     """
+    from corpus.process import DocResult, process_file
+
     try:
         result = process_file(task.path, expected_sha256=task.sha256 or None)
     except BaseException as e:  # noqa: BLE001 - nothing a document does may end the worker's loop

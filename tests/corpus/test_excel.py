@@ -187,37 +187,48 @@ def test_wide_sheet_of_older_outputs_comes_from_criteria_rows(tmp_path):
 
 @pytest.mark.parametrize("inline_max", [0, 10**9], ids=["own-process", "here"])
 def test_workbook_job_writes_in_the_run_language(tmp_path, monkeypatch, inline_max):
-    import corpus.excel
-    from corpus.excel import XlsxJob
+    import corpus.views
     from corpus.tables import write_tables
+    from corpus.views import ViewJob
 
-    monkeypatch.setattr(corpus.excel, "INLINE_MAX_PARQUET_BYTES", inline_max)
+    monkeypatch.setattr(corpus.views, "INLINE_MAX_PARQUET_BYTES", inline_max)
     tables, _ = synthetic_tables(1)
-    write_tables(tables, tmp_path / "out")
-    job = XlsxJob(tmp_path / "out", "en")
+    out = tmp_path / "out"
+    write_tables(tables, out)
+    job = ViewJob("ntm.xlsx", write_xlsx, out, out, out, "en")
     assert (job.process is None) == (inline_max > 0)
     assert job.wait() is None
     job.cancel()  # after wait: nothing left to stop
-    assert load_workbook(tmp_path / "out" / "ntm.xlsx").sheetnames == _sheet_order("en")
+    assert load_workbook(out / "ntm.xlsx").sheetnames == _sheet_order("en")
 
 
-def test_small_tables_are_written_at_once_and_a_failure_is_told_by_wait(tmp_path, monkeypatch):
-    import corpus.excel
-    from corpus.excel import INLINE_MAX_PARQUET_BYTES, XlsxJob, _parquet_bytes
+def _failing_view(out_dir, source, lang="vi"):
+    """A view that cannot be written (a module-level function, as a view's process needs)."""
+    raise OSError(f"disk full ({lang})")
+
+
+@pytest.mark.parametrize("inline_max", [0, 10**9], ids=["own-process", "here"])
+def test_a_view_that_fails_is_told_by_wait(tmp_path, monkeypatch, inline_max):
+    import corpus.views
     from corpus.tables import write_tables
+    from corpus.views import ViewJob
 
+    monkeypatch.setattr(corpus.views, "INLINE_MAX_PARQUET_BYTES", inline_max)
     tables, _ = synthetic_tables(1)
     write_tables(tables, tmp_path / "out")
-    assert 0 < _parquet_bytes(tmp_path / "out") <= INLINE_MAX_PARQUET_BYTES
-    calls = []
-
-    def failing(out_dir, source, lang="vi"):
-        calls.append(lang)
-        raise OSError("disk full")
-
-    monkeypatch.setattr(corpus.excel, "write_xlsx", failing)
-    job = XlsxJob(tmp_path / "out", "vi")
-    assert calls == ["vi"], "written before the job is handed back"
-    problem = job.wait()
-    assert problem is not None and "disk full" in problem
+    problem = ViewJob("ntm.xlsx", _failing_view, tmp_path / "out", tmp_path / "out", tmp_path / "out", "vi").wait()
+    assert problem is not None and "disk full (vi)" in problem
     assert not (tmp_path / "out" / "ntm.xlsx").exists()
+
+
+def test_small_tables_are_written_at_once(tmp_path):
+    from corpus.tables import write_tables
+    from corpus.views import INLINE_MAX_PARQUET_BYTES, ViewJob, parquet_bytes
+
+    tables, _ = synthetic_tables(1)
+    out = tmp_path / "out"
+    write_tables(tables, out)
+    assert 0 < parquet_bytes(out) <= INLINE_MAX_PARQUET_BYTES
+    calls = []
+    ViewJob("ntm.xlsx", lambda *args: calls.append(args), out, out, "vi")
+    assert calls == [(out, "vi")], "written before the job is handed back"
