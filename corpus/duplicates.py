@@ -116,13 +116,14 @@ class DuplicateIndex:
     def __init__(self, threshold: float = NEAR_DUPLICATE):
         self.threshold = threshold
         self.duplicates = 0
+        self._file_types: set[str | None] = set()  # of the firsts: only another format's can be a near copy
         self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary database on disk
         self._db.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -2048;
             CREATE TABLE firsts (idx INTEGER PRIMARY KEY, path TEXT, file_type TEXT, identity TEXT, sketch BLOB);
             CREATE TABLE hashes (hash TEXT PRIMARY KEY, idx INTEGER);
             CREATE TABLE lookup (h INTEGER, commune TEXT, file_type TEXT, idx INTEGER);
-            CREATE INDEX lookup_h ON lookup (h, commune);
+            CREATE INDEX lookup_h ON lookup (h, file_type, commune);
         """)
 
     def close(self) -> None:
@@ -154,27 +155,35 @@ class DuplicateIndex:
         if content_hash:
             db.execute("INSERT OR IGNORE INTO hashes VALUES (?, ?)", (content_hash, index))
         if values:
+            self._file_types.add(file_type)
             commune = identity[0] if identity else None
             db.executemany("INSERT INTO lookup VALUES (?, ?, ?, ?)",
                            [(_signed(h), commune, file_type, index) for h in values[:_INDEXED]])
         return None
 
     def _near(self, values: list[int], file_type: str | None, identity: tuple) -> int | None:
+        other_types = self._file_types - {file_type}
+        if not other_types:  # a run of one format (the usual one) never compares sketches
+            return None
+        named = sorted(t for t in other_types if t is not None)
+        of_type = f"l.file_type IN ({', '.join('?' * len(named))})" if named else "0"
+        if None in other_types:
+            of_type = f"({of_type} OR l.file_type IS NULL)"
         keys = [_signed(h) for h in values[:_INDEXED]]
         commune = identity[0] if identity else None
         # Candidates of another format whose commune is this one's or unknown: plans of one template for
         # many communes share most of their 5-grams, and must not all be compared with each other.
-        where = f"l.h IN ({', '.join('?' * len(keys))}) AND l.file_type IS NOT ?"
+        where = f"l.h IN ({', '.join('?' * len(keys))}) AND {of_type}"
         if commune is None:
-            clause, args = where, [*keys, file_type]
+            clause, args = where, [*keys, *named]
         else:
             clause = f"{where} AND (l.commune = ? OR l.commune IS NULL)"
-            args = [*keys, file_type, commune]
+            args = [*keys, *named, commune]
         rows = self._db.execute(
             f"SELECT f.idx, f.file_type, f.identity, f.sketch FROM firsts AS f WHERE f.idx IN "
             f"(SELECT l.idx FROM lookup AS l WHERE {clause} LIMIT {_MAX_CANDIDATES}) ORDER BY f.idx", args).fetchall()
         for index, seen_type, seen_identity, blob in rows:
-            if seen_type == file_type or blob is None or not agree(tuple(json.loads(seen_identity)), identity):
+            if blob is None or not agree(tuple(json.loads(seen_identity)), identity):
                 continue
             other = array("Q")
             other.frombytes(blob)
