@@ -292,17 +292,34 @@ def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 2_000) -> No
 
 
 def finish_folder(folder: Path, batch_rows: int = 2_000) -> None:
-    """CSV and DuckDB copies of the Parquet tables in `folder`, read a batch at a time, and the marker."""
+    """CSV and DuckDB copies of the Parquet tables in `folder`, read a batch at a time, and the marker.
+
+    The DuckDB copy is made in a process of its own (`corpus.views.ViewJob`) while this one writes the
+    CSV: DuckDB's buffers (tens of MB, more for more rows) are then never part of this process's peak."""
+    from corpus.views import ViewJob
+
+    duckdb_copy = ViewJob("ntm.duckdb", write_duckdb, folder, folder)
+    try:
+        for name in TABLE_NAMES:
+            write_csv(folder / f"{name}.parquet", folder / f"{name}.csv", batch_rows)
+    except BaseException:
+        duckdb_copy.cancel()
+        raise
+    pa.default_memory_pool().release_unused()
+    problem = duckdb_copy.wait()
+    if problem:
+        raise RuntimeError(f"ntm.duckdb could not be written:\n{problem}")
+    (folder / OUTPUT_MARKER).write_text("ntm output folder\n", encoding="utf-8")
+
+
+def write_duckdb(folder: Path) -> None:
+    """`ntm.duckdb` from the Parquet tables in `folder`, within a small memory limit (a larger one on retry)."""
     import duckdb
 
-    for name in TABLE_NAMES:
-        write_csv(folder / f"{name}.parquet", folder / f"{name}.csv", batch_rows)
-    pa.default_memory_pool().release_unused()
     try:
         _write_duckdb(folder, DUCKDB_MEMORY)
     except duckdb.OutOfMemoryException:  # a table too wide for the small limit: once more with room
         _write_duckdb(folder, DUCKDB_MEMORY_RETRY)
-    (folder / OUTPUT_MARKER).write_text("ntm output folder\n", encoding="utf-8")
 
 
 # DuckDB's memory while it copies the tables: it spills to disk past this, so the run's memory does

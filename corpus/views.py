@@ -1,4 +1,4 @@
-"""The views of a run's finished tables (ntm.xlsx, report.html), each written in a process of its own.
+"""Outputs written from a run's finished tables (ntm.xlsx, report.html, ntm.duckdb), each in a process of its own.
 
 A view is pure-Python work that grows with the tables; in its own process it
 overlaps with this process's CSV and DuckDB copies instead of adding to them,
