@@ -294,22 +294,32 @@ def write_csv(parquet_path: Path, csv_path: Path, batch_rows: int = 2_000) -> No
 def finish_folder(folder: Path, batch_rows: int = 2_000) -> None:
     """CSV and DuckDB copies of the Parquet tables in `folder`, read a batch at a time, and the marker.
 
-    The DuckDB copy is made in a process of its own (`corpus.views.ViewJob`) while this one writes the
-    CSV: DuckDB's buffers (tens of MB, more for more rows) are then never part of this process's peak."""
+    Each copy is made by a process of its own (`corpus.views.ViewJob`), the two side by side: what
+    reading and converting the tables holds (Arrow's buffers, DuckDB's, more for larger tables) is
+    then never part of this process's peak, which stays that of the assembly."""
     from corpus.views import ViewJob
 
-    duckdb_copy = ViewJob("ntm.duckdb", write_duckdb, folder, folder)
+    copies = [ViewJob("the CSV tables", write_csv_copies, folder, folder, batch_rows),
+              ViewJob("ntm.duckdb", write_duckdb, folder, folder)]
+    problems = []
     try:
-        for name in TABLE_NAMES:
-            write_csv(folder / f"{name}.parquet", folder / f"{name}.csv", batch_rows)
+        for job in copies:
+            problem = job.wait()
+            if problem:
+                problems.append(f"{job.name} could not be written:\n{problem}")
     except BaseException:
-        duckdb_copy.cancel()
+        for job in copies:
+            job.cancel()
         raise
-    pa.default_memory_pool().release_unused()
-    problem = duckdb_copy.wait()
-    if problem:
-        raise RuntimeError(f"ntm.duckdb could not be written:\n{problem}")
+    if problems:
+        raise RuntimeError("\n".join(problems))
     (folder / OUTPUT_MARKER).write_text("ntm output folder\n", encoding="utf-8")
+
+
+def write_csv_copies(folder: Path, batch_rows: int = 2_000) -> None:
+    """`<table>.csv` beside each `<table>.parquet` of `folder`."""
+    for name in TABLE_NAMES:
+        write_csv(folder / f"{name}.parquet", folder / f"{name}.csv", batch_rows)
 
 
 def write_duckdb(folder: Path) -> None:
