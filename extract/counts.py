@@ -10,6 +10,7 @@ averages ("tăng 01 tiêu chí so với năm 2020", "13,3 tiêu chí/xã") are n
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
 from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern
-from gazetteer.lexicon import pattern, words
+from gazetteer.lexicon import pattern, prefix_alternation, words
 from gazetteer.text import fold, match_at, matches_at
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ STATUS_AFTER_WINDOW = 45  # chars after the noun searched for a status ("chưa �
 _PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
 # Where a _PLAIN match can start, found on the folded text (much faster than _PLAIN's case-insensitive words).
 _PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count_ten:folded})(?![\p{L}\d]))")
+_WORDS_BEFORE = re.compile(r"(?:\S*\s+)?\S*\Z")  # the last two words of a text (a count "mười hai" spans two)
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 _CLAUSE_MARK = regex.compile(r"[,;:.()]")
@@ -116,9 +118,7 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         if u and m.start("b") not in taken and _POPULATION_END.match(folded, u[1]):
             populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
             taken.update(range(m.start("b"), m.end()))
-    plain = list(matches_at(_PLAIN, text, [c.start() for c in _PLAIN_START.finditer(folded)]))
-    plain += list(_THOUSANDS.finditer(text))
-    for m in plain:
+    for m in _plain_counts(text, folded):
         if m.start() in taken:
             continue
         raw = m.group("num")
@@ -135,6 +135,44 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
         out.append((m.start(), u[1], int(value), total, None, u[0], u[1]))
     out.sort()
     return out
+
+
+def _plain_counts(text: str, folded: str) -> list[regex.Match]:
+    """The matches of `_PLAIN` and `_THOUSANDS` in the text that a noun may follow.
+
+    Only a number that ends right before a gap and a counted noun can be a count, and a standard
+    `re` scan finds those few ends (`_count_ends`) far faster than the numbers are found; each is
+    then read as the whole text would be, from the start of the two words before it on."""
+    out = []
+    for end in (m.start() for m in _count_ends().finditer(folded)):
+        start = _words_start(folded, end)
+        starts = [c.start() for c in _PLAIN_START.finditer(folded, start, end)]
+        out += [m for m in matches_at(_PLAIN, text, starts) if m.end() == end]
+        out += [m for m in _THOUSANDS.finditer(text, start, end) if m.end() == end]
+    return out
+
+
+def _words_start(folded: str, end: int, reach: int = 80) -> int:
+    """Where the last two words before `end` begin."""
+    while True:
+        low = max(0, end - reach)
+        start = _WORDS_BEFORE.search(folded, low, end).start()
+        if start > low or low == 0:
+            return start
+        reach *= 2
+
+
+@lru_cache(maxsize=None)
+def _count_ends() -> "re.Pattern[str]":
+    """Where a count may end on the folded text: after a digit or a number word, before at most
+    `UNIT_GAP` spaces and a counted noun (or a word before one) as written."""
+    endings = {fold(w) for key in ("count_units", "count_ten", "count_after_ten") for w in words(key)}
+    by_length: dict[int, list[str]] = {}
+    for ending in sorted(endings):
+        by_length.setdefault(len(ending), []).append(re.escape(ending))
+    after = "|".join([r"(?<=\d)"] + [f"(?<={'|'.join(same)})" for _, same in sorted(by_length.items())])
+    nouns = [w for listed in cue_data()["count_units"].values() for w in listed] + list(cue_data()["count_unit_prefixes"])
+    return re.compile(rf"(?=[ \t])(?<![ \t])(?:{after})[ \t]{{1,{UNIT_GAP}}}(?={prefix_alternation(fold(w) for w in nouns)})")
 
 
 def _excluded(ctx: "PreparedDoc", start: int, unit_end: int) -> bool:

@@ -446,13 +446,13 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
         direct = begin is None  # "đạt tiêu chí thu nhập, hộ nghèo": the names follow the word
         if direct:
             begin = head.end()
+        stop = _list_region_end(ctx, e)
+        if ctx.mentions_in(e, stop):
+            continue
         st = ctx.status_before(s, begin) or (inherited_status(ctx, s) if begin > head.end() else None)
         if not st or _partial_units(ctx, s, begin):
             continue
         status = st[0]
-        stop = _list_region_end(ctx, e)
-        if ctx.mentions_in(e, stop):
-            continue
         seen = set()
         names = find_criterion_names(text[begin:stop], names_set)
         if direct:

@@ -197,9 +197,11 @@ def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
 
 
 def _cues(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
+    found = list(_pattern(key).finditer(folded, start, end))
+    if not found:
+        return found  # most windows hold no cue: the exclusions are not looked for
     excluded = [(m.start(), m.end()) for m in _pattern("cue_exclusions").finditer(folded, start, end)]
-    return [m for m in _pattern(key).finditer(folded, start, end)
-            if not any(a <= m.start() < b for a, b in excluded)]
+    return [m for m in found if not any(a <= m.start() < b for a, b in excluded)]
 
 
 def _clause_start(text: str, s: int, pos: int) -> int:
@@ -264,14 +266,11 @@ def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     strong_leads = _pattern("strong_relation_leads")
     out = []
     for d in sorted(ctx.dates + ctx.relative_dates, key=lambda d: d.start):
-        if _in_range(ranges, range_starts, d):
+        if _in_range(ranges, range_starts, d) or _is_past(ctx, d):  # the cheap tests first
             continue
         if _is_cutoff(ctx, d) or _is_cited_horizon(ctx, d):
             continue
-        line = ctx.line_at(d.start)
-        if _is_date_line(ctx, line) or _is_citation(ctx, d) or _is_citation_sentence(ctx, d.start):
-            continue
-        if _is_past(ctx, d):
+        if _is_date_line(ctx, ctx.line_at(d.start)) or _is_citation(ctx, d) or _is_citation_sentence(ctx, d.start):
             continue
         rel = relation_before(text, d)
         if rel is not None and rel[1] < d.start:

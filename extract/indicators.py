@@ -55,6 +55,7 @@ _PLUS_MINUS = regex.compile(r"\s*[+\-–−]\s*")
 
 _LAST_WORD = regex.compile(r"(\p{L}+)\s*$")
 _SUBJECT_STOP = regex.compile(r"[;.(]")
+_CLAUSE_CUT = regex.compile(r"[;:]")
 
 
 @lru_cache(maxsize=None)
@@ -241,8 +242,11 @@ def _is_operand(text: str, pcts, i: int) -> bool:
 
 def _paren_depths(text: str, start: int, end: int) -> list[int]:
     """Paren depth at each offset of text[start:end] (0 outside parentheses)."""
+    segment = text[start:end]
+    if "(" not in segment:
+        return [0] * len(segment)  # most clauses open no parenthesis: no loop over their characters
     depth, out = 0, []
-    for ch in text[start:end]:
+    for ch in segment:
         if ch == "(":
             depth += 1
         out.append(depth)
@@ -262,7 +266,7 @@ def _clause_before(ctx: "PreparedDoc", v: _Value) -> tuple[int, int]:
     s, _ = ctx.sentence_at(v.start)
     end = v.value_start
     depth = _paren_depths(text, s, end)
-    cuts = [s] + [s + k + 1 for k, ch in enumerate(text[s:end]) if ch in ";:" and depth[k] == 0]
+    cuts = [s] + [m.end() for m in _CLAUSE_CUT.finditer(text, s, end) if depth[m.start() - s] == 0]
     for a in reversed(cuts):
         piece = text[a:end]
         stripped = _COMPUTATION_TAIL.sub("", piece)
@@ -387,7 +391,6 @@ def _conjunction_after_comma() -> "regex.Pattern[str]":
 
 def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
     """The name of the indicator (or criterion) item that encloses a line."""
-    folded = _folded(ctx)
     for anc in [line, *ctx.structure.ancestors(line.index)]:
         ids = ctx.indicator_ids_in(anc.start, anc.end)
         if ids and anc is not line:
@@ -405,7 +408,6 @@ def _enclosing_name(ctx: "PreparedDoc", line: "Line") -> str | None:
 
 def _ids_and_numbers(ctx: "PreparedDoc", start: int, end: int) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """(offset, indicator id) and (offset, criterion number) written in text[start:end]."""
-    folded = _folded(ctx)
     ids = [(m.start, m.id) for m in ctx.indicator_ids_in(start, end)]
     numbers = [(mn.start, mn.number) for mn in ctx.mentions_in(start, end)]
     return ids, numbers
@@ -457,7 +459,6 @@ _CONTENT_ITEM = pattern(r"\b(?:@{content_item:folded})\b")
 
 
 def _role(ctx: "PreparedDoc", v: _Value) -> str:
-    text = ctx.text
     folded = _folded(ctx)
     s, e = ctx.sentence_at(v.start)
     before = folded[max(s, v.value_start - 40):v.value_start]
