@@ -9,6 +9,7 @@ read from its place in that frame, and places are checked against the gazetteer.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from extract.tables import header_block, signature_block
 from gazetteer import admin
 from gazetteer.cues import signer_titles
 from gazetteer.doccodes import doc_kind_of_title, doc_type_of_code
-from gazetteer.lexicon import expand, load_data, pattern, words, words_alternation
+from gazetteer.lexicon import expand, load_data, pattern, prefix_alternation, words, words_alternation
 from gazetteer.text import fold, fold_key, matches_at
 
 if TYPE_CHECKING:
@@ -47,8 +48,11 @@ _UNIT_PREFIX = {level: expand(f"@{{unit_words_{level}}}") for level in ("commune
 _UNIT_MENTION = {
     level: regex.compile(rf"(?<![\p{{L}}])(?i:{prefix})\s+{_PLACE_NAME}") for level, prefix in _UNIT_PREFIX.items()
 }
-# Where a _UNIT_MENTION can start, found on the folded text (much faster than its case-insensitive words).
-_UNIT_START = {level: pattern(rf"(?<![\p{{L}}])(?:@{{unit_words_{level}:folded}})\s") for level in _UNIT_PREFIX}
+# Where a _UNIT_MENTION can start, found on the folded text (much faster than its case-insensitive
+# words). A standard `re` trie without the lookbehind finds a few more places, and far faster:
+# _UNIT_MENTION's own lookbehind drops those preceded by a letter.
+_UNIT_START = {level: re.compile(rf"(?:{prefix_alternation(fold(w) for w in words(f'unit_words_{level}'))})\s")
+               for level in _UNIT_PREFIX}
 _COMMITTEE_LINE = pattern(r"^(?:(?i:@{people_committee})\s+)?(?:@{unit_words_commune:upper})\s+(?P<n>[\p{Lu}\s]+)$")
 
 

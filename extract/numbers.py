@@ -297,6 +297,7 @@ def _grammar() -> _Grammar:
 
     # lower-case and sentence-initial capitalized forms ("Hai tiêu chí"); ALL CAPS headings are skipped
     word_forms = nw["all_words"] | {w[:1].upper() + w[1:] for w in nw["all_words"]}
+    assert all(w.isalpha() for w in word_forms), "number_word_starts reads single words"
     word_alt = words_alternation(word_forms)
     words_seq = rf"(?<!\p{{L}})(?:{word_alt})(?:\s+(?:{word_alt}))*(?!\p{{L}})"
     label_alt = words_alternation(ctx["label_words"])
@@ -373,8 +374,10 @@ def _grammar() -> _Grammar:
         numbers=numbers,
         number_context=number_context,
         number_words=number_words,
-        # where a run of number words may begin: `re` finds these words far faster than `regex`
-        number_word_starts=re.compile(f"(?=(?:{prefix_alternation(word_forms)}))"),
+        # where a run of number words may begin: `re` finds these words far faster than `regex`.
+        # Each word is letters only and number_words begins after a non-letter, so no run can
+        # begin inside a word found here: the scan may go on after it (no lookahead at each place).
+        number_word_starts=re.compile(prefix_alternation(word_forms)),
         money_words=money_words,
         ordinal_words=ordinal_words,
         percent=percent,
