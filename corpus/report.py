@@ -1057,18 +1057,17 @@ def page_key(lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _float_columns() -> dict[str, frozenset]:
-    """The float columns of each table, from the record declarations the schema types them by.
+    """The float columns of each table, from `corpus.contract`, which the schema types them by.
 
-    Read from `extract` rather than from `corpus.schema`, so that a worker rendering its
+    Read from the contract rather than from `corpus.schema`, so that a worker rendering its
     document's page does not import pyarrow (a fifth of its warm-up); the columns the
     schema declares itself (provenance, file-level, findings) hold no float.
     """
-    from extract.component import record_columns
-    from extract.records import DocumentMeta
-    from extract.registry import components
+    from corpus import contract
 
-    declared = {"documents": record_columns(DocumentMeta), **{c.table: c.columns() for c in components()}}
-    return {t: frozenset(c for c, kind in cols if kind is float) for t, cols in declared.items()}
+    declared = {"documents": contract.DOCUMENT_COLUMNS,
+                **{table: d["columns"] for table, d in contract.RECORD_TABLES.items()}}
+    return {t: frozenset(c for c, kind in cols if kind == "float") for t, cols in declared.items()}
 
 
 def typed_rows(table: str, rows: Iterable[dict]) -> list[dict]:
