@@ -116,7 +116,7 @@ class DuplicateIndex:
     def __init__(self, threshold: float = NEAR_DUPLICATE):
         self.threshold = threshold
         self.duplicates = 0
-        self._file_types: set[str | None] = set()  # of the firsts: only another format's can be a near copy
+        self._file_types: set[str] = set()  # of the firsts: only another format's can be a near copy
         self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary database on disk
         self._db.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -2048;
@@ -139,6 +139,7 @@ class DuplicateIndex:
 
         `identity` holds what the document's row says of it (see `identity_of`).
         """
+        file_type = file_type or ""  # a row that names no format is one format of its own
         db = self._db
         first = self._first_of_hash(content_hash) if content_hash else None
         values = sorted(int(v) for v in sketch) if sketch else None
@@ -162,23 +163,19 @@ class DuplicateIndex:
         return None
 
     def _near(self, values: list[int], file_type: str | None, identity: tuple) -> int | None:
-        other_types = self._file_types - {file_type}
+        other_types = sorted(self._file_types - {file_type})
         if not other_types:  # a run of one format (the usual one) never compares sketches
             return None
-        named = sorted(t for t in other_types if t is not None)
-        of_type = f"l.file_type IN ({', '.join('?' * len(named))})" if named else "0"
-        if None in other_types:
-            of_type = f"({of_type} OR l.file_type IS NULL)"
         keys = [_signed(h) for h in values[:_INDEXED]]
         commune = identity[0] if identity else None
         # Candidates of another format whose commune is this one's or unknown: plans of one template for
         # many communes share most of their 5-grams, and must not all be compared with each other.
-        where = f"l.h IN ({', '.join('?' * len(keys))}) AND {of_type}"
+        where = f"l.h IN ({', '.join('?' * len(keys))}) AND l.file_type IN ({', '.join('?' * len(other_types))})"
         if commune is None:
-            clause, args = where, [*keys, *named]
+            clause, args = where, [*keys, *other_types]
         else:
             clause = f"{where} AND (l.commune = ? OR l.commune IS NULL)"
-            args = [*keys, *named, commune]
+            args = [*keys, *other_types, commune]
         rows = self._db.execute(
             f"SELECT f.idx, f.file_type, f.identity, f.sketch FROM firsts AS f WHERE f.idx IN "
             f"(SELECT l.idx FROM lookup AS l WHERE {clause} LIMIT {_MAX_CANDIDATES}) ORDER BY f.idx", args).fetchall()
