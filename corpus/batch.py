@@ -668,10 +668,6 @@ def _pages(folder: Path, options: RunOptions, store: ShardStore):
         return None
 
 
-# The views of the tables, each written by a process of its own: what `log` says when one fails.
-_VIEW_FAILURE = {"report": "report.html could not be written", "workbook": "ntm.xlsx could not be written"}
-
-
 def _start_views(folder: Path, out: Path, options: RunOptions, pages) -> dict:
     """report.html (when its pages are being made) and ntm.xlsx, started as soon as the Parquet tables are
     complete, each in a process of its own (corpus.views); one that cannot start is logged, the other starts."""
@@ -705,7 +701,7 @@ def _write_reports(folder: Path, pages=None, views: dict | None = None) -> None:
         if problem:
             with open(folder / LOG_FILE, "a", encoding="utf-8") as fh:
                 fh.write(f"== {view}\n{problem}\n")
-            log.warning("%s; see %s", _VIEW_FAILURE[view], LOG_FILE)
+            log.warning("%s could not be written; see %s", job.name, LOG_FILE)
 
 
 def _log_report_failure(folder: Path) -> None:

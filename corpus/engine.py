@@ -37,7 +37,9 @@ _STOP_GRACE_S = 5.0
 _START_WAIT_S = 60.0  # how long a new worker may take to be ready before its task's clock starts anyway
 
 
-def _context(dask: bool = False):
+def process_context(dask: bool = False):
+    """The multiprocessing context of the workers and of the processes writing the outputs: forked from
+    the warm server where the platform has one."""
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
@@ -56,11 +58,11 @@ def start_workers_server(dask: bool = False) -> None:
     """
     for name in _THREAD_ENV:
         os.environ.setdefault(name, "1")
-    ctx = _context(dask)
+    ctx = process_context(dask)
     if ctx.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        with _without_main_script():
+        with without_main_script():
             forkserver.ensure_running()
         global _STOP_AT_EXIT
         if not _STOP_AT_EXIT:
@@ -108,7 +110,7 @@ def _death_message(exitcode: int | None) -> str:
 
 
 @contextmanager
-def _without_main_script():
+def without_main_script():
     """Start workers without re-running the caller's script in them.
 
     multiprocessing re-imports `__main__` in a new worker so that functions
@@ -137,7 +139,7 @@ class _Worker:
 
         parent_end, child_end = ctx.Pipe()
         self.process = ctx.Process(target=serve, args=(child_end, limits, str(shard_folder), function), daemon=True)
-        with _without_main_script():
+        with without_main_script():
             self.process.start()
         child_end.close()
         self.conn = parent_end
@@ -198,7 +200,7 @@ class LocalEngine:
         from corpus.workers import Limits, compute
 
         start_workers_server()
-        ctx = _context()
+        ctx = process_context()
         limits = Limits(max_memory_mb=self.max_memory_mb)
         function = self.function or (partial(compute, page_lang=self.page_lang) if self.page_lang else compute)
         pending: Iterator[Task] = iter(tasks)

@@ -68,11 +68,11 @@ def _local_cluster(workers: int, max_memory_mb: int | None, LocalCluster):
     """A cluster of `workers` processes on the loopback interface, forked from the warm server when there is one."""
     import dask  # noqa: PLC0415
 
-    from corpus.engine import _without_main_script, start_workers_server  # noqa: PLC0415
+    from corpus.engine import start_workers_server, without_main_script  # noqa: PLC0415
 
     start_workers_server(dask=True)
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    with dask.config.set({"distributed.worker.multiprocessing-method": method}), _without_main_script():
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}), without_main_script():
         return LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
             memory_limit=f"{max_memory_mb}MB" if max_memory_mb else "auto",

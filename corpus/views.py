@@ -39,12 +39,12 @@ class ViewJob:
             except Exception:  # noqa: BLE001 - reported by wait(), as the process's failure would be
                 self._problem = traceback.format_exc()
             return
-        from corpus.engine import _context, _without_main_script
+        from corpus.engine import process_context, without_main_script
 
-        ctx = _context()
+        ctx = process_context()
         self._conn, child = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=_write_view, args=(write, args, child), daemon=True, name=f"ntm-{name}")
-        with _without_main_script():
+        with without_main_script():
             self.process.start()
         child.close()
 
