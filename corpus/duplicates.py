@@ -162,7 +162,7 @@ class DuplicateIndex:
                            [(_signed(h), commune, file_type, index) for h in values[:_INDEXED]])
         return None
 
-    def _near(self, values: list[int], file_type: str | None, identity: tuple) -> int | None:
+    def _near(self, values: list[int], file_type: str, identity: tuple) -> int | None:
         other_types = sorted(self._file_types - {file_type})
         if not other_types:  # a run of one format (the usual one) never compares sketches
             return None
@@ -177,9 +177,9 @@ class DuplicateIndex:
             clause = f"{where} AND (l.commune = ? OR l.commune IS NULL)"
             args = [*keys, *other_types, commune]
         rows = self._db.execute(
-            f"SELECT f.idx, f.file_type, f.identity, f.sketch FROM firsts AS f WHERE f.idx IN "
+            f"SELECT f.idx, f.identity, f.sketch FROM firsts AS f WHERE f.idx IN "
             f"(SELECT l.idx FROM lookup AS l WHERE {clause} LIMIT {_MAX_CANDIDATES}) ORDER BY f.idx", args).fetchall()
-        for index, seen_type, seen_identity, blob in rows:
+        for index, seen_identity, blob in rows:
             if blob is None or not agree(tuple(json.loads(seen_identity)), identity):
                 continue
             other = array("Q")
