@@ -475,8 +475,7 @@ def _pdfium_grid(page: pypdfium2.PdfPage, textpage=None, path_bounds=None, words
             textpage.close()
     page_height = page.get_height()
     bbox = (xs[0], page_height - ys[-1], xs[-1], page_height - ys[0])
-    cells = _table_rows(rows)
-    return [(bbox, _table_lines(cells), cells)]
+    return [_table_entry(bbox, rows)]
 
 
 def _grid_page(page: pypdfium2.PdfPage, textpage, raw: str, objects: PageObjects) -> tuple[str, list[Table]] | None:
@@ -523,8 +522,7 @@ def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: lis
                 rows_by_table = []
                 for table in tables:
                     rows = table.extract()
-                    cells = _table_rows(rows, _plumber_spans(table))
-                    rows_by_table.append((table.bbox, _table_lines(cells), cells))
+                    rows_by_table.append(_table_entry(table.bbox, rows, _plumber_spans(table)))
                 height = float(plumber_page.height)
             except Exception:  # noqa: BLE001 - same: keep pdfium's text for this page
                 continue
@@ -540,9 +538,11 @@ def _pages_with_tables(path: Path, document: pypdfium2.PdfDocument, indices: lis
     return results
 
 
-def _table_lines(cells: list[list[tuple[int, str, int, int]]]) -> list[str]:
-    """One line per row of `_table_rows`, its cells joined by " | "."""
-    return [" | ".join(text for _, text, _, _ in row) for row in cells]
+def _table_entry(bbox: tuple, rows: list[list[str | None]], spans=None) -> tuple:
+    """(bbox, lines, cells) of a table read from a page: its `_table_rows` and one line per row,
+    the cells joined by " | "."""
+    cells = _table_rows(rows, spans)
+    return bbox, [" | ".join(text for _, text, _, _ in row) for row in cells], cells
 
 
 def _table_rows(rows: list[list[str | None]], spans=None) -> list[list[tuple[int, str, int, int]]]:
@@ -793,8 +793,7 @@ def _column_table(textpage, height: float, boxes=None, raw: str | None = None, s
             x1 = max(b[2] for b in ends) + 1
             y_low = min(b[1] for b in ends) - 1
             y_high = max(b[3] for b in ends) + 1
-            cells = _table_rows(rows)
-            return (x0, height - y_high, x1, height - y_low), _table_lines(cells), cells
+            return _table_entry((x0, height - y_high, x1, height - y_low), rows)
     return None
 
 

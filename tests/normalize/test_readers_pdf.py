@@ -195,7 +195,7 @@ def test_complete_grid_read_by_pdfium_matches_pdfplumber(table_pdf):
     import pdfplumber
     import pypdfium2
 
-    from normalize.readers.pdf import _pdfium_grid, _table_lines, _table_rows
+    from normalize.readers.pdf import _pdfium_grid, _table_entry
 
     document = pypdfium2.PdfDocument(str(table_pdf.path))
     with pdfplumber.open(str(table_pdf.path)) as plumber:
@@ -209,7 +209,7 @@ def test_complete_grid_read_by_pdfium_matches_pdfplumber(table_pdf):
                 assert fast is None
                 continue
             assert fast is not None
-            assert fast[0][1] == _table_lines(_table_rows(slow[0].extract()))
+            assert fast[0][1] == _table_entry(slow[0].bbox, slow[0].extract())[1]
             compared += 1
     document.close()
     assert compared == 1
