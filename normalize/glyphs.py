@@ -43,11 +43,12 @@ def _table() -> dict:
     data["marked_word_re"] = regex.compile(r"[\p{L}\p{M}]*\p{M}[\p{L}\p{M}]*")
     # Both word patterns match letters and marks only, so a character of neither bounds them:
     # they are run between the bounds around each spacing mark or combining mark found (a scan
-    # for one character class is many times cheaper than for the words).
+    # for one character class is many times cheaper than for the words). Each bound is the pair
+    # `merged_windows` takes: the reverse pattern before a hit, the forward one after it.
     data["spacing_char_re"] = regex.compile(rf"[{spacing}]")
-    data["spacing_bound"] = (regex.compile(rf"[^\p{{L}}{spacing}]"), regex.compile(rf"(?r)[^\p{{L}}{spacing}]"))
+    data["spacing_bound"] = (regex.compile(rf"(?r)[^\p{{L}}{spacing}]"), regex.compile(rf"[^\p{{L}}{spacing}]"))
     data["mark_re"] = regex.compile(r"\p{M}")
-    data["mark_bound"] = (regex.compile(r"[^\p{L}\p{M}]"), regex.compile(r"(?r)[^\p{L}\p{M}]"))
+    data["mark_bound"] = (regex.compile(r"(?r)[^\p{L}\p{M}]"), regex.compile(r"[^\p{L}\p{M}]"))
     return data
 
 
@@ -85,18 +86,12 @@ def _word_confusions(mt: MappedText, counts: Counter) -> MappedText:
     return mt.edit(edits) if edits else mt
 
 
-def _bounded(text: str, hits: "regex.Pattern[str]", bounds: tuple) -> list[tuple[int, int]]:
-    """Merged [bound before, bound after] stretches around every match of `hits`."""
-    after, before = bounds
-    return merged_windows(text, hits, before, after)
-
-
 def _spacing_marks(mt: MappedText, counts: Counter) -> MappedText:
     """'tie˜n' style: a spacing tone mark after a vowel becomes the combining mark."""
     table = _table()
     edits = []
     text = mt.text
-    windows = _bounded(text, table["spacing_char_re"], table["spacing_bound"])
+    windows = merged_windows(text, table["spacing_char_re"], *table["spacing_bound"])
     for m in (m for ws, we in windows for m in table["spacing_word_re"].finditer(text, ws, we)):
         word = m.group()
         fixed = unicodedata.normalize("NFC", "".join(table["spacing"].get(ch, ch) for ch in word))
@@ -113,7 +108,7 @@ def _stray_combining_marks(mt: MappedText, counts: Counter) -> MappedText:
     table = _table()
     edits = []
     text = mt.text
-    windows = _bounded(text, table["mark_re"], table["mark_bound"])
+    windows = merged_windows(text, table["mark_re"], *table["mark_bound"])
     for m in (m for ws, we in windows for m in table["marked_word_re"].finditer(text, ws, we)):
         word = m.group()
         composed = unicodedata.normalize("NFC", word)
