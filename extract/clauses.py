@@ -181,7 +181,7 @@ def inherited_status(ctx: "PreparedDoc", sentence_start: int) -> tuple[str, int]
         prev = spans[j - 1]
     elif not (_opens_continuation(ctx.folded, s, e) or ctx.text[prev[0]:prev[1]].rstrip().endswith(":")):
         return None
-    return status_before(ctx, prev[0], prev[1])
+    return ctx.status_before(prev[0], prev[1])
 
 
 _MONTH = regex.compile(r"^(\d{4})-(\d{2})(?:-\d{2})?$")
