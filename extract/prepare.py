@@ -29,7 +29,6 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from extract.audit.quantities import Quantity, find_quantities
 from extract.computations import Computation, find_computations
 from extract.criteria import (CriterionStatement, IndicatorId, NumberedMention, criterion_statements, find_indicator_ids,
                               find_numbered_mentions, infer_criteria_set)
@@ -67,7 +66,6 @@ class PreparedDoc:
     amounts: tuple[MoneyMatch, ...] = ()
     numbers: tuple[NumberMatch, ...] = ()  # every written number with its kind (extract.numbers.find_numbers)
     computations: tuple[Computation, ...] = ()  # written arithmetic: "100 - 29 = 71/1.784 = 3,97%"
-    quantities: tuple[Quantity, ...] = ()  # numbers with the unit they count: "87 tiêu chí", "7 xã"
     mentions: tuple[NumberedMention, ...] = ()
     indicator_ids: tuple[IndicatorId, ...] = ()  # "Mục 15.1": an indicator named by its id
     criteria_set: str | None = None
@@ -315,8 +313,6 @@ def prepare(doc: NormalizedDoc, *, criteria_set: str | None = None, meta: Docume
     _set(prep, numbers=tuple(find_numbers(text)))
     index["single_periods"] = single
     index["period_starts"] = [p.start for p in single]
-    _set(prep, quantities=tuple(find_quantities(prep)))
-    index["quantity_starts"] = [q.start for q in prep.quantities]
 
     mentions = find_numbered_mentions(text, prep.folded)
     _set(prep, mentions=tuple(mentions), indicator_ids=tuple(find_indicator_ids(prep.folded)))

@@ -78,11 +78,16 @@ def unit_after(prep: "PreparedDoc", pos: int) -> str | None:
 
 
 def quantities(prep: "PreparedDoc", start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every number with a unit in [start, end), in text order (read once, by `prepare`)."""
-    starts = prep._index["quantity_starts"]
+    """Every number with a unit in [start, end), in text order (read once per document, for
+    every check that asks: they are kept in the prepared document's index)."""
+    index = prep._index
+    if "quantities" not in index:
+        index["quantities"] = found = find_quantities(prep)
+        index["quantity_starts"] = [q.start for q in found]
+    starts = index["quantity_starts"]
     first = bisect.bisect_left(starts, start)
     last = len(starts) if end is None else bisect.bisect_left(starts, end)
-    return list(prep.quantities[first:last])
+    return index["quantities"][first:last]
 
 
 def find_quantities(prep: "PreparedDoc") -> list[Quantity]:
