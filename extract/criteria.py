@@ -490,9 +490,8 @@ def _adjacent_names(folded: str, begin: int, names: list) -> list:
 
 def _district_document(ctx: "PreparedDoc") -> bool:
     from extract.clauses import grammar
-    from gazetteer.cues import phrase_matches
 
-    return bool(phrase_matches(grammar()["district_criteria_markers"], ctx.folded))
+    return bool(ctx.phrases(grammar()["district_criteria_markers"]))
 
 
 # a commune named by its unit word ("xã", "phường")
