@@ -57,10 +57,6 @@ def deadline_words() -> dict:
     return load_data("deadline_words.yaml")
 
 
-def _folded(ctx: "PreparedDoc") -> str:
-    return ctx.folded
-
-
 @lru_cache(maxsize=None)
 def _pattern(key: str) -> "regex.Pattern[str]":
     return phrase_pattern(deadline_words()[key])
@@ -130,7 +126,7 @@ _CITATION_FILLER = pattern(r"\s*(?:(?:@{citation_fillers:folded})\s+)?")
 
 def _is_citation_sentence(ctx: "PreparedDoc", start: int) -> bool:
     """A sentence that opens with "Căn cứ"/"Thực hiện" + a cited document."""
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, e = ctx.sentence_at(start)
     lead = _LIST_MARK.match(folded, s, e)
     pos = lead.end() if lead else s
@@ -153,7 +149,7 @@ _CUTOFF_YEAR_GAP = pattern(r"\s*(?:@{year_word:folded})?\s*")
 
 def _is_cutoff(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A status cut-off: "tính đến cuối năm 2023, … đạt …" states how things stand then."""
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, _ = ctx.sentence_at(d.start)
     lead = _pattern("status_cutoffs")
     return any(not folded[m.end():d.start].strip(" ,") or _CUTOFF_YEAR_GAP.fullmatch(folded[m.end():d.start])
@@ -166,7 +162,7 @@ _LEAD = regex.compile(r"[\s\-+*•]*")  # a line's bullet and spaces
 def _is_cited_horizon(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """The horizon of a cited document: "Nghị quyết đã xác định mục tiêu … đến năm 2020"
     (a sentence whose subject is a document, with a verb of having set it before the date)."""
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, _ = ctx.sentence_at(d.start)
     lead = _LEAD.match(folded, s, d.start)
     subject = match_at(_type_words(), folded, lead.end() if lead else s)
@@ -213,7 +209,7 @@ def _clause_start(text: str, s: int, pos: int) -> int:
 def _labels_a_plan(ctx: "PreparedDoc", d: DateMatch) -> bool:
     """A bare year right after a label noun ("Kế hoạch … năm 2022"), no achievement verb between."""
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, _ = ctx.sentence_at(d.start)
     c = _clause_start(text, s, d.start)
     if match_at(_after_year(), folded, d.end):
@@ -230,7 +226,7 @@ def _commits(ctx: "PreparedDoc", cand: _Candidate) -> bool:
     the date than any mark of a finished action ("đã hoàn thành")."""
     if cand.strong:
         return True
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, e = ctx.sentence_at(cand.date.start)
     past = _cues(folded, s, e, "past_markers")
     cues = [m for m in _cues(folded, s, e, "commitment_cues")
@@ -249,7 +245,7 @@ def _commits(ctx: "PreparedDoc", cand: _Candidate) -> bool:
 
 
 def _under_schedule_heading(ctx: "PreparedDoc", offset: int) -> bool:
-    folded = _folded(ctx)
+    folded = ctx.folded
     line = ctx.line_at(offset)
     for anc in ctx.structure.ancestors(line.index):
         if anc.index != line.index and anc.is_heading and _pattern("schedule_headings").search(folded, anc.start, anc.end):
@@ -259,7 +255,7 @@ def _under_schedule_heading(ctx: "PreparedDoc", offset: int) -> bool:
 
 def _candidates(ctx: "PreparedDoc") -> list[_Candidate]:
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     ranges = [(p.start, p.end) for p in ctx.all_periods if p.kind == "range"]
     range_starts = [a for a, _ in ranges]
     strong_words = _pattern("strong_relations")
@@ -335,7 +331,7 @@ def _task(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> str | N
     relation and lead cue words; a parenthesised deadline takes the words before the
     parenthesis; a statement that says only when ("Thời gian thực hiện xong …") takes its item."""
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     a, b = seg
     paren = _parenthesis(ctx, cand)
     if paren is not None:
@@ -382,7 +378,7 @@ def _strip_lead_words(task: str) -> str:
 
 def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> int | None:
     """The one criterion the statement is about; None when it names several or none."""
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, e = ctx.sentence_at(cand.date.start)
 
     def written(a: int, b: int) -> set[int] | None:
@@ -414,7 +410,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
 def _actor_at(ctx: "PreparedDoc", start: int, end: int) -> str | None:
     """An actor's name opening text[start:end] (after lead words such as "Riêng")."""
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     pos = start + len(text[start:end]) - len(text[start:end].lstrip(" -+*•:"))
     lead = match_at(_pattern("actor_lead_words"), folded, pos)
     if lead:

@@ -64,10 +64,6 @@ def role_words() -> dict:
     return load_data("indicator_roles.yaml")
 
 
-def _folded(ctx: "PreparedDoc") -> str:
-    return ctx.folded
-
-
 @lru_cache(maxsize=1)
 def _COMPARATOR_AFTER() -> "regex.Pattern[str]":
     """A comparator word written after a value ("90% trở lên"), from comparators.yaml."""
@@ -133,7 +129,7 @@ def _percentages(found) -> list[tuple[int, int, float, str | None]]:
 def _values(ctx: "PreparedDoc") -> list[_Value]:
     """Every rate value in the text, fractions joined to the percentage they equal."""
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     pcts = _percentages(ctx.percentages)
     starts = {p[0] for p in pcts}
     joined: dict[int, tuple[float, float, int]] = {}  # percentage start -> (num, den, fraction start)
@@ -295,7 +291,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _subject_before(ctx: "PreparedDoc", v: _Value) -> tuple[str | None, bool]:
     """(subject written before the value, whether it refers back to an earlier rate)."""
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     a, b = _clause_before(ctx, v)
     if b <= a:
         return None, False
@@ -347,7 +343,7 @@ _POPULATION_AFTER_FOLDED = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded}
 
 def _names_population_after(ctx: "PreparedDoc", v: _Value) -> bool:
     """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
-    folded = _folded(ctx)
+    folded = ctx.folded
     m = _POPULATION_AFTER_FOLDED.match(folded[v.end:v.end + 4])
     if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
@@ -362,7 +358,7 @@ _POPULATION_AFTER = pattern(r"\s*(?:(?:@{population_count_lead})\s+)?(?=\p{L})")
 def _subject_after(ctx: "PreparedDoc", v: _Value) -> str | None:
     """The population named right after a value: "100% cán bộ, công chức …", "417/910 bằng cấp …"."""
     text = ctx.text
-    folded = _folded(ctx)
+    folded = ctx.folded
     _, s_end = ctx.sentence_at(v.start)
     pos = v.end
     after_cmp = _COMPARATOR_AFTER().match(text[pos:s_end])
@@ -459,7 +455,7 @@ _CONTENT_ITEM = pattern(r"\b(?:@{content_item:folded})\b")
 
 
 def _role(ctx: "PreparedDoc", v: _Value) -> str:
-    folded = _folded(ctx)
+    folded = ctx.folded
     s, e = ctx.sentence_at(v.start)
     before = folded[max(s, v.value_start - 40):v.value_start]
     paren = before.rfind("(")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 
 from extract.component import Check
-from extract.audit.common import audit_data, trimmed, fmt_number
+from extract.audit.common import audit_data, fmt_number, trimmed
 from extract.computations import Computation, Side, Term
 from extract.numbers import continues_a_numeral, percent_after, written_with_scale
 from extract.audit.messages import make_finding
