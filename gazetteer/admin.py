@@ -105,12 +105,6 @@ class _Index:
         self.loose: dict[str, list[AdminUnit]] = {}
         self.alias: dict[str, list[AdminUnit]] = {}
 
-    def add(self, unit: AdminUnit, aliases: list[str]) -> None:
-        self.strict.setdefault(_strict_key(unit.name), []).append(unit)
-        self.loose.setdefault(_loose_key(unit.name), []).append(unit)
-        for alias in aliases:
-            self.alias.setdefault(alias, []).append(unit)
-
     def find(self, name: str, keep=lambda u: True) -> list[AdminUnit]:
         for candidate in _candidate_names(name):
             for table, key in (
