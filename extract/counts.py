@@ -33,7 +33,6 @@ STATUS_AFTER_WINDOW = 45  # chars after the noun searched for a status ("chưa �
 _PLAIN = pattern(r"(?<![\p{L}\d/.,])(?P<num>\d{1,3}|(?i:@{count_units}|(?:@{count_ten})(?:\s+(?:@{count_after_ten}))?))(?![\p{L}\d])")
 # Where a _PLAIN match can start, found on the folded text (much faster than _PLAIN's case-insensitive words).
 _PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count_ten:folded})(?![\p{L}\d]))")
-_WORDS_BEFORE = re.compile(r"(?:\S*\s+)?\S*\Z")  # the last two words of a text (a count "mười hai" spans two)
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 _CLAUSE_MARK = regex.compile(r"[,;:.()]")
@@ -152,11 +151,22 @@ def _plain_counts(text: str, folded: str) -> list[regex.Match]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _count_words_before() -> "re.Pattern[str]":
+    """The last words of a text that a count in words can span, as the data writes its words:
+    a tens word and the word after it ("mười hai"), or a unit word, each of one or more words."""
+    def most_words(key: str) -> int:
+        return max(len(w.split()) for w in words(key))
+
+    span = max(most_words("count_units"), most_words("count_ten") + most_words("count_after_ten"))
+    return re.compile(r"(?:\S*\s+){0,%d}\S*\Z" % (span - 1))
+
+
 def _words_start(folded: str, end: int, reach: int = 80) -> int:
-    """Where the last two words before `end` begin."""
+    """Where the last words before `end` that a count can span begin (`_count_words_before`)."""
     while True:
         low = max(0, end - reach)
-        start = _WORDS_BEFORE.search(folded, low, end).start()
+        start = _count_words_before().search(folded, low, end).start()
         if start > low or low == 0:
             return start
         reach *= 2
