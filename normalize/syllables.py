@@ -11,6 +11,8 @@ changed.
 from __future__ import annotations
 
 import json
+import re
+import string
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -214,6 +216,8 @@ MIN_SUSPECTS_IN_LONG_TEXT = 4  # … in at least this many distinct suspicious w
 MAX_REPAIR_ROUNDS = 4  # passes rerun until nothing changes, at most this often
 SHORT_FRAGMENT = 3  # an unknown word this short may be half of a split syllable
 SUSPECT_RE = regex.compile(r"\s[\u0300-\u036f]")
+# The marks alone, for the standard `re`, which proves a text has none far faster.
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
 
 
 def repair_broken_text(mt: MappedText) -> tuple[MappedText, Counter]:
@@ -235,16 +239,38 @@ def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
     mt = _attach_dangling_marks(mt, counts)
     # Every repair below starts from a word that is no valid syllable or a short unknown
     # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
-    words = WORD_RE.findall(mt.text)
-    suspects = sum(1 for w in set(words) if _could_be_broken(w))
+    words, n_words = _word_census(mt.text)
+    suspects = sum(1 for w in words if _could_be_broken(w))
     # A long clean text still holds a few odd words (Covid, km); breakage leaves many.
-    if suspects == 0 or (len(words) >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
+    if suspects == 0 or (n_words >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
         return mt
     mt = _merge_split_syllables(mt, counts)
     if not any(_is_vietnamese_like(w) and _looks_broken(w) for w in WORD_RE.findall(mt.text)):
         return mt
     mt = _undo_confusions(mt, counts)
     return _split_joined_syllables(mt, counts)
+
+
+# Never part of a word, and often at a token's ends ("xã,", "(2020)"): stripped before a token is read.
+_TOKEN_EDGES = string.punctuation + string.digits + "“”‘’–—…"
+
+
+def _word_census(text: str) -> tuple[set[str], int]:
+    """The distinct words of `text` and how many words it holds (`WORD_RE` matches), read per distinct token.
+
+    No word holds a blank, so the words of a text are those of its whitespace tokens. Stripped of the
+    punctuation and digits at its ends, a token is most often one word, which `str.isalpha` tells
+    exactly (every letter it knows is a letter to `WORD_RE`); only the other tokens are scanned.
+    """
+    tokens = Counter(text.split())
+    cores = {token: token.strip(_TOKEN_EDGES) for token in tokens}
+    words = {core for core in cores.values() if core.isalpha()}
+    count = sum(tokens.values())  # a word a token, corrected below for the tokens that are not one word
+    for token in [token for token, core in cores.items() if core not in words]:
+        found = WORD_RE.findall(cores[token])
+        words.update(found)
+        count += tokens[token] * (len(found) - 1)
+    return words, count
 
 
 @lru_cache(maxsize=65536)
@@ -262,7 +288,7 @@ def _is_vietnamese_like(word: str) -> bool:
 
 def _attach_dangling_marks(mt: MappedText, counts: Counter) -> MappedText:
     """'nghi ̃a' → 'nghĩa': a tone mark cut off its vowel by a space."""
-    if not SUSPECT_RE.search(mt.text):
+    if not _COMBINING_RE.search(mt.text) or not SUSPECT_RE.search(mt.text):
         return mt
     edits = []
     pattern = regex.compile(r"([\p{L}]+)(\s+)([\u0300-\u036f]+)([\p{L}]*)")
@@ -287,7 +313,7 @@ def _merge_split_syllables(mt: MappedText, counts: Counter) -> MappedText:
     texts = [w for _, _, w in words]
     options: dict[int, tuple[str, bool]] = {}
     for i in range(len(words) - 1):
-        (s1, e1, a), (s2, e2, b) = words[i], words[i + 1]
+        (_, e1, a), (s2, _, b) = words[i], words[i + 1]
         if mt.text[e1:s2] != " " or not (_is_vietnamese_like(a) and _is_vietnamese_like(b)) or not b[:1].islower():
             continue
         joined = unicodedata.normalize("NFC", a + b)

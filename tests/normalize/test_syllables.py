@@ -4,10 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize.document import MappedText
 from normalize.glyphs import repair_glyphs
-from normalize.syllables import is_valid_syllable, lexicon, repair_broken_text
+from normalize.syllables import WORD_RE, _word_census, is_valid_syllable, lexicon, repair_broken_text
 
 SAMPLES = sorted((Path(__file__).parents[2] / "corpus" / "samples").glob("*.txt"))
 
@@ -72,3 +74,15 @@ def test_lexicon_is_vietnamese():
     assert len(syllables) > 5000 and len(pairs) > 50_000
     assert all(is_valid_syllable(s) for s in list(syllables)[::50])
     assert "nông thôn" in pairs
+
+
+# Letters, marks, digits and punctuation glued in every way, blanks of every kind between them,
+# and characters `str.isalpha` and the word pattern could read differently (ĸ, ª, ², Ⅳ, ǅ).
+_CENSUS_CHARS = "aăđƯệ\u0301\u0323ĸªǅ²Ⅳ0159-.,;:()“”%/… \t\n\u00a0\u2028\u3000\x1c"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=_CENSUS_CHARS, max_size=60))
+def test_word_census_reads_the_words_a_full_scan_finds(text):
+    words = WORD_RE.findall(text)
+    assert _word_census(text) == (set(words), len(words))
