@@ -34,6 +34,10 @@ CLOSERS = "'\"”’)"
 _WIDE_BLANKS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u3000"
 # Literal classes only, so the standard engine reads them as `regex` would, and scans faster.
 _SPACE_RUN = re.compile(f"[ {_WIDE_BLANKS}]{{2,}}|[{_WIDE_BLANKS}]")
+# In a text without wide blanks the runs are those of plain spaces, which the engine finds by their
+# literal start many times faster than it tries the class at every space.
+_WIDE_BLANK = re.compile(f"[{_WIDE_BLANKS}]")
+_SPACES = re.compile("  +")
 _LINE_BLANKS = " \t\u00a0\u200b\u3000\ufeff"  # stripped from a line's ends
 
 
@@ -101,22 +105,15 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
     if not lines:
         return MappedText("", (mt.src[0] if mt.src else 0,)), counts
     width = _typical_width([e - s for s, e in lines])
-    edits: list[tuple[int, int, str]] = []
-    if lines[0][0] > 0:
-        edits.append((0, lines[0][0], ""))
     runs_of_line = _space_runs_by_line(text, lines)
-    collapsed = []
+    collapsed = [_collapse(text[s:e]) if runs_of_line.get(i) else text[s:e] for i, (s, e) in enumerate(lines)]
+    # Edits are made in text order (a line's space runs, then the break after it): no sort needed.
+    edits: list[tuple[int, int, str]] = [(0, lines[0][0], "")] if lines[0][0] > 0 else []
     for i, (s, e) in enumerate(lines):
-        inside = runs_of_line.get(i)
-        if not inside:
-            collapsed.append(text[s:e])
-            continue
-        collapsed.append(_collapse(text[s:e]))
-        for a, b in inside:
+        for a, b in runs_of_line.get(i, ()):
             if text[a:b] != " ":
                 edits.append((a, b, " "))
                 counts["space_collapse"] += 1
-    for i, (s, e) in enumerate(lines):
         if i + 1 < len(lines):
             ns = lines[i + 1][0]
             if continues(collapsed[i], collapsed[i + 1], width):
@@ -130,7 +127,6 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
         edits.append((lines[-1][1], len(text), ""))
     if not edits:  # the text is laid out already (a repeated pass): nothing to copy
         return mt, counts
-    edits.sort(key=lambda t: t[0])
     return mt.edit(edits), +counts
 
 
@@ -154,11 +150,15 @@ def _space_runs_by_line(text: str, lines: list[tuple[int, int]]) -> dict[int, li
     A run holds no line break, so it can reach only the line its text segment holds; a run across
     a line's content edge (a blank the line's strip keeps next to one it drops) has the line read alone.
     """
-    if "  " not in text and not any(blank in text for blank in _WIDE_BLANKS):
-        return {}  # no run at all (a text collapsed by an earlier pass): str search is the quicker proof
+    if _WIDE_BLANK.search(text):
+        runs = _SPACE_RUN
+    elif "  " in text:
+        runs = _SPACES
+    else:
+        return {}  # no run at all (a text collapsed by an earlier pass)
     starts = [s for s, _ in lines]
     out: dict[int, list[tuple[int, int]]] = {}
-    for m in _SPACE_RUN.finditer(text):
+    for m in runs.finditer(text):
         a, b = m.span()
         i = bisect.bisect_right(starts, a) - 1  # the last line starting at or before the run
         if i >= 0 and a < lines[i][1]:
@@ -168,7 +168,7 @@ def _space_runs_by_line(text: str, lines: list[tuple[int, int]]) -> dict[int, li
     for i, inside in out.items():
         s, e = lines[i]
         if any(a < s or b > e for a, b in inside):
-            out[i] = [m.span() for m in _SPACE_RUN.finditer(text, s, e)]
+            out[i] = [m.span() for m in runs.finditer(text, s, e)]
     return out
 
 
