@@ -86,17 +86,21 @@ def _signal_res() -> dict[str, "regex.Pattern[str]"]:
 
 
 @lru_cache(maxsize=1)
-def _any_signal_re() -> "re.Pattern[str]":
-    """Any fingerprint or mojibake at all: a test every text takes, so it is compiled with the
-    standard `re`, which scans a plain character class many times faster than `regex`."""
+def _signal_scans() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    """Any fingerprint, and any mojibake pair: tests every text takes, so they are compiled for the
+    standard `re`. The fingerprints are one plain class; the mojibake pairs are written with every
+    alternative opening on one literal character, which the engine skips to, where an alternative
+    opening on a class has it try the whole pattern at every position."""
     chars = "".join(p.pattern[1:-1] for p in _signal_res().values())
-    return re.compile("[" + chars + "]|" + MOJIBAKE_RE.pattern)
+    pairs = [f"{lead}[{_CONT}]" for lead in _MOJIBAKE_LEADS] + [_MOJIBAKE_THREE_BYTE]
+    return re.compile("[" + chars + "]"), re.compile("|".join(pairs))
 
 
 # UTF-8 bytes read as Windows-1252: a lead byte (Â-ô) then 1-2 continuation bytes (0x80-0xBF as shown).
 _CONT = "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178\u0080-\u00bf"
-MOJIBAKE_RE = regex.compile(
-    rf"[\u00c2-\u00c6\u00ca-\u00cf][{_CONT}]|\u00e1[\u00ba\u00bb][{_CONT}]|\u00e2\u20ac[{_CONT}]")
+_MOJIBAKE_LEADS = "\u00c2\u00c3\u00c4\u00c5\u00c6\u00ca\u00cb\u00cc\u00cd\u00ce\u00cf"  # of two-byte letters
+_MOJIBAKE_THREE_BYTE = rf"\u00e1[\u00ba\u00bb][{_CONT}]|\u00e2\u20ac[{_CONT}]"  # U+1Exx letters, punctuation
+MOJIBAKE_RE = regex.compile(rf"[{_MOJIBAKE_LEADS}][{_CONT}]|{_MOJIBAKE_THREE_BYTE}")
 # What mojibake may decode to besides Vietnamese letters: punctuation and common symbols.
 MOJIBAKE_TARGETS = frozenset("–—‘’‚“”„†‡•…‰′″‹›€™\u00a0°±²³¼½¾×÷§·")
 CLOSING_PUNCT = frozenset("’”–—…")
@@ -257,7 +261,8 @@ def repair_legacy(mt: MappedText, fonts: frozenset[str] = frozenset()) -> tuple[
     text it is "dựng").
     """
     counts: Counter = Counter()
-    if not _any_signal_re().search(mt.text):
+    fingerprints, mojibake = _signal_scans()
+    if not fingerprints.search(mt.text) and not mojibake.search(mt.text):
         return mt, counts
     edits = _mojibake_edits(mt.text)
     if edits:
