@@ -35,8 +35,9 @@ def _table() -> dict:
     data["word_re"] = regex.compile(
         r"(?<!\p{L})(?:" + "|".join(regex.escape(e["word"]) for e in words) + r")(?=\s)") if words else None
     chars += "".join(e["word"][-1] for e in words)
-    data["suspect_re"] = regex.compile("[" + regex.escape(chars) + "]")
-    # the glyphs alone, for the standard `re`, which finds a few characters in a long text far faster
+    # Plain classes for the standard `re`, which finds a few characters in a long text far faster:
+    # any character a repair starts from, and the look-alike glyphs alone.
+    data["suspect_re"] = re.compile("[" + re.escape(chars) + "]")
     data["glyph_re"] = re.compile("[" + re.escape("".join(data["by_glyph"])) + "]") if data["by_glyph"] else None
     spacing = regex.escape("".join(data["spacing"]))
     data["spacing_word_re"] = regex.compile(rf"\p{{L}}+[{spacing}]\p{{L}}*")
