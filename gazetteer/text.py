@@ -76,8 +76,10 @@ def fold(s: str) -> str:
 
 # `_TABLE` as an array over every code point, for whole documents: indexing it with the text's
 # code points folds a document several times faster than `str.translate` looks each one up.
-_FOLDED_CODES = np.arange(0x110000, dtype=np.uint32)
-_CODE_FOLDED = np.zeros(0x110000, dtype=bool)  # whether `_FOLDED_CODES` holds that code point's fold yet
+# A code point whose fold is not worked out yet holds `_UNFOLDED` (no code point), so the one
+# lookup that folds a text also tells whether it met a new character.
+_UNFOLDED = 0xFFFFFFFF
+_FOLDED_CODES = np.full(0x110000, _UNFOLDED, dtype=np.uint32)
 
 
 def _fold_long(s: str) -> str:
@@ -85,10 +87,13 @@ def _fold_long(s: str) -> str:
         codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate: no UTF-32 for it
         return s.translate(_TABLE)
-    for code in set(codes[~_CODE_FOLDED[codes]].tolist()):  # (np.unique would import numpy.ma)
-        _FOLDED_CODES[code] = ord(_TABLE[code])
-        _CODE_FOLDED[code] = True
-    return _FOLDED_CODES[codes].tobytes().decode("utf-32-le")
+    folded = _FOLDED_CODES[codes]
+    unseen = folded == _UNFOLDED
+    if unseen.any():
+        for code in set(codes[unseen].tolist()):  # (np.unique would import numpy.ma)
+            _FOLDED_CODES[code] = ord(_TABLE[code])
+        folded = _FOLDED_CODES[codes]
+    return folded.tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=65536)
