@@ -39,7 +39,7 @@ class MappedText:
 
     @classmethod
     def identity(cls, text: str) -> "MappedText":
-        return cls(text, tuple(range(len(text) + 1)))
+        return cls(text, _first_offsets(len(text) + 1))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -79,6 +79,22 @@ class MappedText:
         if not edits:
             return self, 0
         return self.edit(edits), len(edits)
+
+
+# Documents up to this long take their identity maps from one shared tuple of offsets.
+MAX_SHARED_OFFSETS = 1 << 20
+_shared_offsets: tuple[int, ...] = ()
+
+
+def _first_offsets(n: int) -> tuple[int, ...]:
+    """`tuple(range(n))`, sliced from one shared tuple when it is not too long: copying existing int
+    objects is several times faster than making new ones for every document."""
+    global _shared_offsets
+    if n > MAX_SHARED_OFFSETS:
+        return tuple(range(n))
+    if n > len(_shared_offsets):
+        _shared_offsets = tuple(range(min(max(n, 2 * len(_shared_offsets)), MAX_SHARED_OFFSETS)))
+    return _shared_offsets[:n]
 
 
 def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
