@@ -98,15 +98,36 @@ def continues(prev: str, nxt: str, width: int) -> bool:
     return wrapped and len(prev) >= FULL_LINE_SHARE * width
 
 
+# Layout passes at most: a join can make a line long enough to join the next one in turn.
+MAX_LAYOUT_PASSES = 8
+
+
 def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
+    """Layout repair until nothing changes, so that normalizing the result again changes nothing."""
+    counts: Counter = Counter()
+    for _ in range(MAX_LAYOUT_PASSES):
+        repaired, c, settled = _layout_pass(mt)
+        if repaired.text == mt.text:
+            break
+        mt = repaired
+        counts += c
+        if settled:
+            break
+    return mt, counts
+
+
+def _layout_pass(mt: MappedText) -> tuple[MappedText, Counter, bool]:
+    """One layout pass, and whether a next one would leave its result as it is."""
     text = mt.text
     lines = _content_spans(text)
     counts: Counter = Counter()
     if not lines:
-        return MappedText("", (mt.src[0] if mt.src else 0,)), counts
+        return MappedText("", (mt.src[0] if mt.src else 0,)), counts, True
     width = _typical_width([e - s for s, e in lines])
-    runs_of_line = _space_runs_by_line(text, lines)
+    wide = _WIDE_BLANK.search(text) is not None
+    runs_of_line = _space_runs_by_line(text, lines, wide)
     collapsed = [_collapse(text[s:e]) if runs_of_line.get(i) else text[s:e] for i, (s, e) in enumerate(lines)]
+    paragraphs = [[collapsed[0]]]  # the lines this pass leaves, as the collapsed lines each joins
     # Edits are made in text order (a line's space runs, then the break after it): no sort needed.
     edits: list[tuple[int, int, str]] = [(0, lines[0][0], "")] if lines[0][0] > 0 else []
     for i, (s, e) in enumerate(lines):
@@ -119,15 +140,27 @@ def repair_layout(mt: MappedText) -> tuple[MappedText, Counter]:
             if continues(collapsed[i], collapsed[i + 1], width):
                 edits.append((e, ns, " "))
                 counts["line_join"] += 1
-            elif text[e:ns] != "\n":
+                paragraphs[-1].append(collapsed[i + 1])
+                continue
+            paragraphs.append([collapsed[i + 1]])
+            if text[e:ns] != "\n":
                 edits.append((e, ns, "\n"))
                 if text.count("\n", e, ns) > 1:
                     counts["blank_line"] += 1
     if lines[-1][1] < len(text):
         edits.append((lines[-1][1], len(text), ""))
     if not edits:  # the text is laid out already (a repeated pass): nothing to copy
-        return mt, counts
-    return mt.edit(edits), +counts
+        return mt, counts, True
+    # Without a wide blank the lines left are the joined paragraphs exactly (a line's ends are no
+    # blanks, a run inside was made one space), so whether a next pass joins any is read off them.
+    settled = not wide and not _joins_any([" ".join(p) for p in paragraphs])
+    return mt.edit(edits), +counts, settled
+
+
+def _joins_any(lines: list[str]) -> bool:
+    """Would a layout pass over these lines, laid out already, join any two?"""
+    width = _typical_width([len(line) for line in lines])
+    return any(continues(prev, nxt, width) for prev, nxt in zip(lines, lines[1:]))
 
 
 def _content_spans(text: str) -> list[tuple[int, int]]:
@@ -144,13 +177,14 @@ def _content_spans(text: str) -> list[tuple[int, int]]:
     return lines
 
 
-def _space_runs_by_line(text: str, lines: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
+def _space_runs_by_line(text: str, lines: list[tuple[int, int]], wide: bool) -> dict[int, list[tuple[int, int]]]:
     """The space runs of each line that has any, by line index, from one scan of the whole text.
 
     A run holds no line break, so it can reach only the line its text segment holds; a run across
     a line's content edge (a blank the line's strip keeps next to one it drops) has the line read alone.
+    `wide` says whether the text holds a wide blank (else its runs are those of plain spaces).
     """
-    if _WIDE_BLANK.search(text):
+    if wide:
         runs = _SPACE_RUN
     elif "  " in text:
         runs = _SPACES

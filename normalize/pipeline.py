@@ -99,22 +99,6 @@ def _markup(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
     return mt, counts
 
 
-# Layout passes at most: a join can make a line long enough to join the next one in turn.
-MAX_LAYOUT_PASSES = 8
-
-
-def _layout(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
-    """Layout repair until nothing changes, so that normalizing the result again changes nothing."""
-    counts: Counter = Counter()
-    for _ in range(MAX_LAYOUT_PASSES):
-        repaired, c = repair_layout(mt)
-        if repaired.text == mt.text:
-            break
-        mt = repaired
-        counts += c
-    return mt, counts
-
-
 def _repair_steps() -> tuple[list[Step], list[Step]]:
     """Encoding and glyph repairs (before NFC) and broken-text repair (last: it sees whole joined lines).
     None is optional: a repair that fails to import stops the run with its traceback."""
@@ -129,7 +113,7 @@ def _repair_steps() -> tuple[list[Step], list[Step]]:
 
 def steps() -> list[Step]:
     early, late = _repair_steps()
-    return [_drop_furniture, _drop_controls, *early, compose_nfc, _markup, _layout, *late]
+    return [_drop_furniture, _drop_controls, *early, compose_nfc, _markup, lambda mt, raw: repair_layout(mt), *late]
 
 
 def normalize_raw(raw: RawDocument, doc_id: str = "", path: str = "") -> NormalizedDoc:
