@@ -85,17 +85,16 @@ def continues(prev: str, nxt: str, width: int) -> bool:
     """Does line `nxt` continue the paragraph of line `prev`?"""
     if not prev or not nxt or list_or_heading().match(nxt):
         return False
-    first = nxt[0]
     ends_sentence = prev.rstrip(CLOSERS).endswith(SENTENCE_STOPS)  # str methods: a regex search per line is slow
-    if first.islower():
+    if nxt[0].islower():
         return not ends_sentence or prev.endswith((",", ":", ";"))
-    if _is_upper_line(prev) or _is_upper_line(nxt):
+    # A capital continues only a full line of a hard-wrapped text, where neither line is in all
+    # capitals (asked last: it reads both lines whole). A colon that happens to end a full wrapped
+    # line ("… như:" / "Trường …") is mid-sentence; any other sentence end is not.
+    if not 0 < width <= MAX_WRAP_WIDTH or (ends_sentence and not prev.endswith(":")):
         return False
-    wrapped = 0 < width <= MAX_WRAP_WIDTH
-    if ends_sentence:
-        # A colon that happens to end a full wrapped line ("… như:" / "Trường …") is mid-sentence.
-        return wrapped and prev.endswith(":") and len(prev) >= FULL_COLON_LINE_SHARE * width
-    return wrapped and len(prev) >= FULL_LINE_SHARE * width
+    full = len(prev) >= (FULL_COLON_LINE_SHARE if ends_sentence else FULL_LINE_SHARE) * width
+    return full and not _is_upper_line(prev) and not _is_upper_line(nxt)
 
 
 # Layout passes at most: a join can make a line long enough to join the next one in turn.
