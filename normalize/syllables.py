@@ -240,7 +240,7 @@ def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
     # Every repair below starts from a word that is no valid syllable or a short unknown
     # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
     words, n_words = _word_census(mt.text)
-    suspects = sum(1 for w in words if _could_be_broken(w))
+    suspects = _count_suspects(words)
     # A long clean text still holds a few odd words (Covid, km); breakage leaves many.
     if suspects == 0 or (n_words >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
         return mt
@@ -273,7 +273,23 @@ def _word_census(text: str) -> tuple[set[str], int]:
     return words, count
 
 
-@lru_cache(maxsize=65536)
+# Words found to be no suspects, kept across documents (up to this many): most words of a text are
+# among them, and one set difference leaves only the others to be judged.
+MAX_CLEARED_WORDS = 65536
+_cleared_words: set[str] = set()
+
+
+def _count_suspects(words: set[str]) -> int:
+    """How many of these distinct words the repairs could act on."""
+    suspects = 0
+    for word in words - _cleared_words:
+        if _could_be_broken(word):
+            suspects += 1
+        elif len(_cleared_words) < MAX_CLEARED_WORDS:
+            _cleared_words.add(word)
+    return suspects
+
+
 def _could_be_broken(word: str) -> bool:
     """A word the repairs could act on: no acronym (HĐND, TTg), no lone letter (b/c)."""
     if len(word) < 2 or sum(c.isupper() for c in word) >= 2:
