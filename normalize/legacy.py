@@ -87,20 +87,25 @@ def _signal_res() -> dict[str, "regex.Pattern[str]"]:
 
 @lru_cache(maxsize=1)
 def _signal_scans() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
-    """Any fingerprint, and any mojibake pair: tests every text takes, so they are compiled for the
-    standard `re`. The fingerprints are one plain class; the mojibake pairs are written with every
-    alternative opening on one literal character, which the engine skips to, where an alternative
-    opening on a class has it try the whole pattern at every position."""
+    """Any fingerprint, and any mojibake sequence: tests every text takes, so they are compiled for
+    the standard `re`. The fingerprints are one plain class; the mojibake sequences are written with
+    every alternative opening on one literal character, which the engine skips to (an alternative
+    opening on a class has it try the whole pattern at every position), and a three-byte sequence
+    opens on its second character, as its lead (á, â) is a common Vietnamese letter."""
     chars = "".join(p.pattern[1:-1] for p in _signal_res().values())
-    pairs = [f"{lead}[{_CONT}]" for lead in _MOJIBAKE_LEADS] + [_MOJIBAKE_THREE_BYTE]
-    return re.compile("[" + chars + "]"), re.compile("|".join(pairs))
+    sequences = [f"{lead}[{_CONT}]" for lead in _MOJIBAKE_LEADS]
+    sequences += [f"{second}(?<={lead}{second})[{_CONT}]"
+                  for lead, seconds in _THREE_BYTE_SECONDS.items() for second in seconds]
+    return re.compile("[" + chars + "]"), re.compile("|".join(sequences))
 
 
 # UTF-8 bytes read as Windows-1252: a lead byte (Â-ô) then 1-2 continuation bytes (0x80-0xBF as shown).
 _CONT = "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178\u0080-\u00bf"
 _MOJIBAKE_LEADS = "\u00c2\u00c3\u00c4\u00c5\u00c6\u00ca\u00cb\u00cc\u00cd\u00ce\u00cf"  # of two-byte letters
-_MOJIBAKE_THREE_BYTE = rf"\u00e1[\u00ba\u00bb][{_CONT}]|\u00e2\u20ac[{_CONT}]"  # U+1Exx letters, punctuation
-MOJIBAKE_RE = regex.compile(rf"[{_MOJIBAKE_LEADS}][{_CONT}]|{_MOJIBAKE_THREE_BYTE}")
+# Of three-byte letters (U+1Exx) and punctuation: the lead and the second characters it takes.
+_THREE_BYTE_SECONDS = {"\u00e1": "\u00ba\u00bb", "\u00e2": "\u20ac"}
+MOJIBAKE_RE = regex.compile("|".join([f"[{_MOJIBAKE_LEADS}][{_CONT}]"] + [
+    f"{lead}[{seconds}][{_CONT}]" for lead, seconds in _THREE_BYTE_SECONDS.items()]))
 # What mojibake may decode to besides Vietnamese letters: punctuation and common symbols.
 MOJIBAKE_TARGETS = frozenset("–—‘’‚“”„†‡•…‰′″‹›€™\u00a0°±²³¼½¾×÷§·")
 CLOSING_PUNCT = frozenset("’”–—…")
