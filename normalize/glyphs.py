@@ -46,7 +46,7 @@ def _table() -> dict:
     # they are run between the bounds around each spacing mark or combining mark found (a scan
     # for one character class is many times cheaper than for the words). Each bound is the pair
     # `merged_windows` takes: the reverse pattern before a hit, the forward one after it.
-    data["spacing_char_re"] = regex.compile(rf"[{spacing}]")
+    data["spacing_char_re"] = re.compile("[" + re.escape("".join(data["spacing"])) + "]")  # literal, for `re`
     data["spacing_bound"] = (regex.compile(rf"(?r)[^\p{{L}}{spacing}]"), regex.compile(rf"[^\p{{L}}{spacing}]"))
     data["mark_re"] = regex.compile(r"\p{M}")
     data["mark_bound"] = (regex.compile(r"(?r)[^\p{L}\p{M}]"), regex.compile(r"[^\p{L}\p{M}]"))
