@@ -83,18 +83,22 @@ def _is_upper_line(s: str) -> bool:
 
 def continues(prev: str, nxt: str, width: int) -> bool:
     """Does line `nxt` continue the paragraph of line `prev`?"""
-    if not prev or not nxt or list_or_heading().match(nxt):
+    if not prev or not nxt:
         return False
     ends_sentence = prev.rstrip(CLOSERS).endswith(SENTENCE_STOPS)  # str methods: a regex search per line is slow
     if nxt[0].islower():
-        return not ends_sentence or prev.endswith((",", ":", ";"))
+        reads_on = not ends_sentence or prev.endswith((",", ":", ";"))
     # A capital continues only a full line of a hard-wrapped text, where neither line is in all
-    # capitals (asked last: it reads both lines whole). A colon that happens to end a full wrapped
-    # line ("… như:" / "Trường …") is mid-sentence; any other sentence end is not.
-    if not 0 < width <= MAX_WRAP_WIDTH or (ends_sentence and not prev.endswith(":")):
+    # capitals (it reads both lines whole, so it is asked last). A colon that happens to end a full
+    # wrapped line ("… như:" / "Trường …") is mid-sentence; any other sentence end is not.
+    elif not 0 < width <= MAX_WRAP_WIDTH or (ends_sentence and not prev.endswith(":")):
         return False
-    full = len(prev) >= (FULL_COLON_LINE_SHARE if ends_sentence else FULL_LINE_SHARE) * width
-    return full and not _is_upper_line(prev) and not _is_upper_line(nxt)
+    else:
+        full = len(prev) >= (FULL_COLON_LINE_SHARE if ends_sentence else FULL_LINE_SHARE) * width
+        reads_on = full and not _is_upper_line(prev) and not _is_upper_line(nxt)
+    # A line opening a list item or heading never continues; the pattern costs the most, so only
+    # a line that would otherwise continue is matched.
+    return reads_on and not list_or_heading().match(nxt)
 
 
 # Layout passes at most: a join can make a line long enough to join the next one in turn.
