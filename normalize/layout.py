@@ -34,8 +34,7 @@ CLOSERS = "'\"”’)"
 _WIDE_BLANKS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u3000"
 # Literal classes only, so the standard engine reads them as `regex` would, and scans faster.
 _SPACE_RUN = re.compile(f"[ {_WIDE_BLANKS}]{{2,}}|[{_WIDE_BLANKS}]")
-# In a text without wide blanks the runs are those of plain spaces, which the engine finds by their
-# literal start many times faster than it tries the class at every space.
+# In a text without wide blanks the runs are those of plain spaces.
 _WIDE_BLANK = re.compile(f"[{_WIDE_BLANKS}]")
 _SPACES = re.compile("  +")
 _LINE_BLANKS = " \t\u00a0\u200b\u3000\ufeff"  # stripped from a line's ends
@@ -185,18 +184,11 @@ def _space_runs_by_line(text: str, lines: list[tuple[int, int]], wide: bool) -> 
 
     A run holds no line break, so it can reach only the line its text segment holds; a run across
     a line's content edge (a blank the line's strip keeps next to one it drops) has the line read alone.
-    `wide` says whether the text holds a wide blank (else its runs are those of plain spaces).
+    `wide` says whether the text holds a wide blank.
     """
-    if wide:
-        runs = _SPACE_RUN
-    elif "  " in text:
-        runs = _SPACES
-    else:
-        return {}  # no run at all (a text collapsed by an earlier pass)
     starts = [s for s, _ in lines]
     out: dict[int, list[tuple[int, int]]] = {}
-    for m in runs.finditer(text):
-        a, b = m.span()
+    for a, b in _space_runs(text, wide, 0, len(text)):
         i = bisect.bisect_right(starts, a) - 1  # the last line starting at or before the run
         if i >= 0 and a < lines[i][1]:
             out.setdefault(i, []).append((a, b))
@@ -205,8 +197,22 @@ def _space_runs_by_line(text: str, lines: list[tuple[int, int]], wide: bool) -> 
     for i, inside in out.items():
         s, e = lines[i]
         if any(a < s or b > e for a, b in inside):
-            out[i] = [m.span() for m in runs.finditer(text, s, e)]
+            out[i] = _space_runs(text, wide, s, e)
     return out
+
+
+def _space_runs(text: str, wide: bool, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the space runs in text[start:end]. Without a wide blank they are the runs of two
+    or more spaces, which str.find reaches far faster than the engine scans for them."""
+    if wide:
+        return [m.span() for m in _SPACE_RUN.finditer(text, start, end)]
+    spans = []
+    at = text.find("  ", start, end)
+    while at >= 0:
+        run_end = _SPACES.match(text, at, end).end()
+        spans.append((at, run_end))
+        at = text.find("  ", run_end, end)
+    return spans
 
 
 def _collapse(s: str) -> str:
