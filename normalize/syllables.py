@@ -11,7 +11,6 @@ changed.
 from __future__ import annotations
 
 import json
-import re
 import string
 import unicodedata
 from collections import Counter
@@ -216,8 +215,6 @@ MIN_SUSPECTS_IN_LONG_TEXT = 4  # … in at least this many distinct suspicious w
 MAX_REPAIR_ROUNDS = 4  # passes rerun until nothing changes, at most this often
 SHORT_FRAGMENT = 3  # an unknown word this short may be half of a split syllable
 SUSPECT_RE = regex.compile(r"\s[\u0300-\u036f]")
-# The marks alone, for the standard `re`, which proves a text has none far faster.
-_COMBINING_RE = re.compile("[\u0300-\u036f]")
 
 
 def repair_broken_text(mt: MappedText) -> tuple[MappedText, Counter]:
@@ -236,10 +233,15 @@ def repair_broken_text(mt: MappedText) -> tuple[MappedText, Counter]:
 
 
 def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
-    mt = _attach_dangling_marks(mt, counts)
+    tokens = Counter(mt.text.split())
+    # A dangling mark follows a blank (every blank of `SUSPECT_RE` splits tokens), so it opens a token.
+    if any("\u0300" <= token[0] <= "\u036f" for token in tokens):
+        attached = _attach_dangling_marks(mt, counts)
+        if attached is not mt:
+            mt, tokens = attached, Counter(attached.text.split())
     # Every repair below starts from a word that is no valid syllable or a short unknown
     # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
-    words, n_words = _word_census(mt.text)
+    words, n_words = _word_census(tokens)
     suspects = _count_suspects(words)
     # A long clean text still holds a few odd words (Covid, km); breakage leaves many.
     if suspects == 0 or (n_words >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
@@ -255,14 +257,14 @@ def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
 _TOKEN_EDGES = string.punctuation + string.digits + "“”‘’–—…"
 
 
-def _word_census(text: str) -> tuple[set[str], int]:
-    """The distinct words of `text` and how many words it holds (`WORD_RE` matches), read per distinct token.
+def _word_census(tokens: Counter) -> tuple[set[str], int]:
+    """The distinct words and how many words (`WORD_RE` matches) a text holds, from the counts of its
+    whitespace tokens, read per distinct token.
 
-    No word holds a blank, so the words of a text are those of its whitespace tokens. Stripped of the
+    No word holds a blank, so the words of a text are those of its tokens. Stripped of the
     punctuation and digits at its ends, a token is most often one word, which `str.isalpha` tells
     exactly (every letter it knows is a letter to `WORD_RE`); only the other tokens are scanned.
     """
-    tokens = Counter(text.split())
     cores = {token: token.strip(_TOKEN_EDGES) for token in tokens}
     words = {core for core in cores.values() if core.isalpha()}
     count = sum(tokens.values())  # a word a token, corrected below for the tokens that are not one word
@@ -304,7 +306,7 @@ def _is_vietnamese_like(word: str) -> bool:
 
 def _attach_dangling_marks(mt: MappedText, counts: Counter) -> MappedText:
     """'nghi ̃a' → 'nghĩa': a tone mark cut off its vowel by a space."""
-    if not _COMBINING_RE.search(mt.text) or not SUSPECT_RE.search(mt.text):
+    if not SUSPECT_RE.search(mt.text):
         return mt
     edits = []
     pattern = regex.compile(r"([\p{L}]+)(\s+)([\u0300-\u036f]+)([\p{L}]*)")
