@@ -26,8 +26,8 @@ from functools import lru_cache
 
 import regex
 
-from gazetteer.lexicon import expand, load_data, words_alternation
-from gazetteer.text import caseless, phrase_windows
+from gazetteer.lexicon import expand, load_data, words, words_alternation
+from gazetteer.text import caseless, match_at, phrase_windows
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 _BARE_YEAR_MIN, _BARE_YEAR_MAX = 1990, 2100
@@ -58,6 +58,7 @@ class PeriodMatch:
 @dataclass(slots=True, frozen=True)
 class _DateGrammar:
     dates: regex.Pattern[str]
+    date_starts: "re.Pattern[str]"
     ranges: regex.Pattern[str]
     relation_before: regex.Pattern[str]
     issued: regex.Pattern[str]
@@ -70,6 +71,17 @@ class _DateGrammar:
 
 def _key(phrase: str) -> str:
     return " ".join(phrase.lower().split())
+
+
+def _starts(*phrase_lists) -> "re.Pattern[str]":
+    """Where a match of a pattern led by these phrases or by a number can begin: a run of digits
+    or the first word of a phrase, in any case. Every such pattern begins a number or a word after
+    a non-digit or non-letter, so no match begins inside what this finds (the standard `re` finds
+    these far faster than `regex` tries its whole pattern at each place)."""
+    firsts = sorted({w.split()[0] for phrases in phrase_lists for w in phrases if not w[:1].isdigit()})
+    initials = "".join(sorted({c for w in firsts for c in (w[0].lower(), w[0].upper())}))
+    # the class of first characters up front lets the scan skip ahead to them
+    return re.compile(rf"(?=[\d{re.escape(initials)}])(?:\d+|{'|'.join(caseless(w) for w in firsts)})")
 
 
 @lru_cache(maxsize=None)
@@ -128,6 +140,8 @@ def _grammar() -> _DateGrammar:
     return _DateGrammar(
         month_names=month_names,
         dates=dates,
+        date_starts=_starts(data["day_leads"], *(words(k) for k in ("day_word", "month_word", "year_word", "quarter_word")),
+                            parts),
         ranges=ranges,
         relation_before=relation_before,
         issued=issued,
@@ -213,12 +227,26 @@ def year_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+def _matches_in(pattern: regex.Pattern[str], starts: "re.Pattern[str]", text: str,
+                windows: list[tuple[int, int]]) -> list[regex.Match[str]]:
+    """What `pattern.finditer(text, ws, we)` finds in every window, tried only where `starts`
+    finds a place a match can begin (the patterns read here never match an empty string)."""
+    out = []
+    for ws, we in windows:
+        end = ws
+        for start in starts.finditer(text, ws, we):
+            if start.start() >= end and (m := match_at(pattern, text, start.start(), we)) is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
 def find_dates(text: str, windows: list[tuple[int, int]] | None = None) -> list[DateMatch]:
     """Every calendar date, month, quarter and year in text, left to right (read inside its
     `year_windows`, when known)."""
     g = _grammar()
     out: list[DateMatch] = []
-    for m in (m for ws, we in (year_windows(text) if windows is None else windows) for m in g.dates.finditer(text, ws, we)):
+    for m in _matches_in(g.dates, g.date_starts, text, year_windows(text) if windows is None else windows):
         parsed = _date_of(m, g)
         if parsed is not None:
             iso, precision, part = parsed
