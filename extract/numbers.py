@@ -374,10 +374,13 @@ def _grammar() -> _Grammar:
         numbers=numbers,
         number_context=number_context,
         number_words=number_words,
-        # where a run of number words may begin: `re` finds these words far faster than `regex`.
-        # Each word is letters only and number_words begins after a non-letter, so no run can
-        # begin inside a word found here: the scan may go on after it (no lookahead at each place).
-        number_word_starts=re.compile(prefix_alternation(word_forms)),
+        # where a number written in words may begin: `re` finds these words far faster than `regex`.
+        # A number begins with a digit word or "mười" (`_word_number` drops the words before one),
+        # and the run read from there ends where the whole run does. Each word is letters only and
+        # number_words begins after a non-letter, so no run can begin inside a word found here:
+        # the scan may go on after it (no lookahead at each place).
+        number_word_starts=re.compile(prefix_alternation(
+            w for w in word_forms if w.lower() in nw["digits"] or w.lower() in nw["ten"])),
         money_words=money_words,
         ordinal_words=ordinal_words,
         percent=percent,
