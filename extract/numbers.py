@@ -529,6 +529,43 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _stretch_patterns(sign: str, chars: str) -> tuple["re.Pattern[str]", regex.Pattern[str], regex.Pattern[str]]:
+    return re.compile(re.escape(sign)), regex.compile(rf"(?r)[^{chars}]"), regex.compile(rf"[^{chars}]")
+
+
+def sign_windows(text: str, sign: str, chars: str, reach: int) -> list[tuple[int, int]]:
+    """Stretches of `text` made of `chars` (a character class that holds `sign`) around each
+    `sign`, each with `reach` characters more for the lookaheads read at its end.
+
+    A pattern whose every match holds the sign, whose every try consumes only these characters
+    and whose lookaheads read at most `reach` characters past them finds in these stretches what
+    it finds in the whole text: a try consumes no character past its stretch, so the stretches
+    read one after the other give the matches in text order even where the extra characters
+    of one reach into the next."""
+    if sign not in text:
+        return []
+    hits, before, after = _stretch_patterns(sign, chars)
+    return [(start, min(len(text), end + reach)) for start, end in merged_windows(text, hits, before, after)]
+
+
+def matches_in(pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]):
+    """What `pattern` finds in each window of `text`, in order."""
+    return (m for start, end in windows for m in pattern.finditer(text, start, end))
+
+
+# What a fraction is made of, around its "/", and the characters past those its lookaheads read
+# ("1/2,5", "1/2-QĐ" are no fractions).
+_FRACTION_CHARS = r"\d./\s"
+_FRACTION_REACH = 2
+
+
+@lru_cache(maxsize=None)
+def _percent_chars() -> str:
+    symbols = "".join(sorted({c for symbol in load_data("comparators")["symbols"] for c in symbol}))
+    return r"\d.,\s%" + regex.escape(symbols)
+
+
 def find_fractions(text: str) -> list[FractionMatch]:
     """Written count fractions "18/19", "71/1.784"; never dates or document numbers.
 
@@ -537,7 +574,7 @@ def find_fractions(text: str) -> list[FractionMatch]:
     """
     g = _grammar()
     out: list[FractionMatch] = []
-    for m in g.fraction.finditer(text):
+    for m in matches_in(g.fraction, text, sign_windows(text, "/", _FRACTION_CHARS, _FRACTION_REACH)):
         if len(m.captures("part")) != 1:
             continue  # a date d/m/y or a chained reference
         if g.date_context_before.search(text, max(0, m.start() - 8), m.start()):
@@ -557,7 +594,7 @@ def find_percentages(text: str) -> list[PercentMatch]:
     g = _grammar()
     symbols = load_data("comparators")["symbols"]
     out: list[PercentMatch] = []
-    for m in g.percent.finditer(text):
+    for m in matches_in(g.percent, text, sign_windows(text, "%", _percent_chars(), 0)):
         value = parse_vn_number(m["num"])
         if value is None:
             continue

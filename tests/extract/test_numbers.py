@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from extract import numbers as N
@@ -145,3 +145,27 @@ def test_comparator_words_from_data():
     assert words["after"]["trở lên"] == "ge"
     assert words["before"]["dưới"] == "lt"
     assert words["symbols"]["≤"] == "le"
+
+
+def _sign_scans():
+    from extract import computations
+    g = N._grammar()
+    return [(g.fraction, "/", N._FRACTION_CHARS, N._FRACTION_REACH), (g.percent, "%", N._percent_chars(), 0),
+            (computations._chain_pattern(), "=", computations._CHAIN_CHARS, 0)]
+
+
+@given(st.text(alphabet="0123456789 ./,%=+-–x×≥<aQĐ\n", max_size=60))
+@example("đạt 1/2,5 và 3/4-QĐ")
+def test_stretches_around_a_sign_hold_what_a_full_scan_finds(text):
+    """Fractions, percentages and computations read only around their "/", "%" or "=" are those
+    a scan of the whole text finds."""
+    for pattern, sign, chars, reach in _sign_scans():
+        windows = N.sign_windows(text, sign, chars, reach)
+        assert [m.span() for m in N.matches_in(pattern, text, windows)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_stretches_around_a_sign_in_samples(sample_texts):
+    for text in sample_texts.values():
+        for pattern, sign, chars, reach in _sign_scans():
+            windows = N.sign_windows(text, sign, chars, reach)
+            assert [m.span() for m in N.matches_in(pattern, text, windows)] == [m.span() for m in pattern.finditer(text)]
