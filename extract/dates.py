@@ -31,6 +31,7 @@ from gazetteer.text import caseless, match_at, phrase_windows
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 _BARE_YEAR_MIN, _BARE_YEAR_MAX = 1990, 2100
+_DASH = "[-–—]"  # between the years of a range
 
 
 @dataclass(slots=True, frozen=True)
@@ -60,6 +61,7 @@ class _DateGrammar:
     dates: regex.Pattern[str]
     date_starts: "re.Pattern[str]"
     ranges: regex.Pattern[str]
+    range_links: "re.Pattern[str]"
     relation_before: regex.Pattern[str]
     issued: regex.Pattern[str]
     month_names: dict[str, int]
@@ -119,7 +121,7 @@ def _grammar() -> _DateGrammar:
         rf"""
         (?:(?<!\p{{L}})(?i:{range_lead})\s+)?
         (?:(?<!\p{{L}})(?i:{range_from})\s+(?:(?i:{year})\s+)?(?P<lo_w>(?:19|20)\d\d)\s+(?i:{range_to})\s+(?:(?i:{year})\s+)?(?P<hi_w>(?:19|20)\d\d)
-          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?[-–—]\s?(?:(?i:{year})\s+)?(?P<hi>(?:19|20)\d\d))
+          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?{_DASH}\s?(?:(?i:{year})\s+)?(?P<hi>(?:19|20)\d\d))
         (?![\d/])
         """,
         regex.VERBOSE,
@@ -143,6 +145,8 @@ def _grammar() -> _DateGrammar:
         date_starts=_starts(data["day_leads"], *(words(k) for k in ("day_word", "month_word", "year_word", "quarter_word")),
                             parts),
         ranges=ranges,
+        # every year range holds a dash or a closing word ("2021-2025", "từ năm 2021 đến năm 2025")
+        range_links=re.compile("|".join([_DASH] + [caseless(w) for w in words("range_to")])),
         relation_before=relation_before,
         issued=issued,
         quarters=quarters,
@@ -326,7 +330,8 @@ def periods_of_dates(text: str, dates: list[DateMatch],
     """`find_periods` from the dates `find_dates(text)` already found."""
     g = _grammar()
     ranges: list[PeriodMatch] = []
-    for m in (m for ws, we in (year_windows(text) if windows is None else windows) for m in g.ranges.finditer(text, ws, we)):
+    for m in (m for ws, we in (year_windows(text) if windows is None else windows) if g.range_links.search(text, ws, we)
+              for m in g.ranges.finditer(text, ws, we)):
         lo = int(m["lo"] or m["lo_w"])
         hi = int(m["hi"] or m["hi_w"])
         if lo < hi:

@@ -604,12 +604,14 @@ def find_percentages(text: str) -> list[PercentMatch]:
 
 
 @lru_cache(maxsize=None)
-def _range_start() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+def _range_start() -> tuple[regex.Pattern[str], "re.Pattern[str]"]:
     """A number followed by a dash or a closing word ("đến"), and the opening word ("từ") that may
-    stand before it: where a range can begin, found by the standard `re` (far faster here)."""
+    stand before it: where a range can begin, found by patterns far faster than the range's own.
+    The numeral's characters are taken at once and none given back (no dash or word begins with
+    one), so a try stops at the first character after them."""
     def alternation(key: str) -> str:
         return "|".join(caseless(w) for w in sorted(lexicon_words(key), key=len, reverse=True))
-    low = re.compile(rf"\d[\d.,]*(?:\s?[-–—]|\s+(?:{alternation('range_to')})\s)")
+    low = regex.compile(rf"\d[\d.,]*+(?:\s?[-–—]|\s+(?:{alternation('range_to')})\s)")
     opening = re.compile(rf"(?:{alternation('range_from')})$")
     return low, opening
 
