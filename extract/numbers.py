@@ -113,6 +113,8 @@ def parse_vn_decimal(s: str, *, spaced_groups: bool = False) -> Decimal | None:
     (`13.055. 000.000`), which only money amounts need.
     """
     s = s.strip()
+    if s.isascii() and s.isdigit():  # the common case, which the patterns below read as it is
+        return Decimal(s)
     if spaced_groups and _SPACED_GROUPS_RE.fullmatch(s):
         s = s.replace(". ", ".")
     if _GROUPED_RE.fullmatch(s):
