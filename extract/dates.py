@@ -64,6 +64,7 @@ class _DateGrammar:
     range_links: "re.Pattern[str]"
     relation_before: regex.Pattern[str]
     issued: regex.Pattern[str]
+    issued_day: "re.Pattern[str]"
     month_names: dict[str, int]
     quarters: dict[str, int]
     parts: dict[str, str]
@@ -149,6 +150,8 @@ def _grammar() -> _DateGrammar:
         range_links=re.compile("|".join([_DASH] + [caseless(w) for w in words("range_to")])),
         relation_before=relation_before,
         issued=issued,
+        # what every issued line holds: the day word after the place's comma ("Thạch Cẩm, ngày")
+        issued_day=re.compile(rf",\s*(?:{'|'.join(caseless(w) for w in words('day_word'))})"),
         quarters=quarters,
         parts=parts,
         relations=relations,
@@ -287,7 +290,8 @@ def parse_issued_line(line: str) -> tuple[str, str] | None:
     "Thạch Cẩm, ngày   tháng   năm 2024" → ('2024', 'Thạch Cẩm');
     "Cẩm Thành, ngày tháng 7 năm 2023" → ('2023-07', 'Cẩm Thành').
     """
-    m = _grammar().issued.search(line)
+    g = _grammar()
+    m = g.issued.search(line) if g.issued_day.search(line) else None
     if m is None:
         return None
     place = " ".join(m["place"].split())
