@@ -234,7 +234,7 @@ def year_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _matches_in(pattern: regex.Pattern[str], starts: "re.Pattern[str]", text: str,
+def _matches_at_starts(pattern: regex.Pattern[str], starts: "re.Pattern[str]", text: str,
                 windows: list[tuple[int, int]]) -> list[regex.Match[str]]:
     """What `pattern.finditer(text, ws, we)` finds in every window, tried only where `starts`
     finds a place a match can begin (the patterns read here never match an empty string)."""
@@ -253,7 +253,7 @@ def find_dates(text: str, windows: list[tuple[int, int]] | None = None) -> list[
     `year_windows`, when known)."""
     g = _grammar()
     out: list[DateMatch] = []
-    for m in _matches_in(g.dates, g.date_starts, text, year_windows(text) if windows is None else windows):
+    for m in _matches_at_starts(g.dates, g.date_starts, text, year_windows(text) if windows is None else windows):
         parsed = _date_of(m, g)
         if parsed is not None:
             iso, precision, part = parsed

@@ -533,6 +533,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
 
 @lru_cache(maxsize=None)
 def _stretch_patterns(sign: str, chars: str) -> tuple["re.Pattern[str]", regex.Pattern[str], regex.Pattern[str]]:
+    """The sign, and the first character outside `chars` before and after a place."""
     return re.compile(re.escape(sign)), regex.compile(rf"(?r)[^{chars}]"), regex.compile(rf"[^{chars}]")
 
 

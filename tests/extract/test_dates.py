@@ -106,7 +106,7 @@ def test_dates_tried_where_one_can_begin_are_those_of_a_scan(pieces):
     g = D._grammar()
     windows = D.year_windows(text)
     scan = [(m.start(), m.end()) for ws, we in windows for m in g.dates.finditer(text, ws, we)]
-    assert [(m.start(), m.end()) for m in D._matches_in(g.dates, g.date_starts, text, windows)] == scan
+    assert [(m.start(), m.end()) for m in D._matches_at_starts(g.dates, g.date_starts, text, windows)] == scan
 
 
 def test_relation_start_precedes_date():
