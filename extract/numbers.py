@@ -531,25 +531,33 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return out
 
 
-@lru_cache(maxsize=None)
-def _stretch_patterns(sign: str, chars: str) -> tuple["re.Pattern[str]", regex.Pattern[str], regex.Pattern[str]]:
-    """The sign, and the first character outside `chars` before and after a place."""
-    return re.compile(re.escape(sign)), regex.compile(rf"(?r)[^{chars}]"), regex.compile(rf"[^{chars}]")
+@dataclass(slots=True, frozen=True)
+class Stretch:
+    """What the matches of a pattern are made of around the sign each holds (`sign_windows`)."""
+
+    sign: str
+    signs: "re.Pattern[str]"
+    before: regex.Pattern[str]  # the last character outside the stretch before a place
+    after: regex.Pattern[str]  # the first one after it
+    reach: int  # characters past a stretch that the pattern's lookaheads read
 
 
-def sign_windows(text: str, sign: str, chars: str, reach: int) -> list[tuple[int, int]]:
-    """Stretches of `text` made of `chars` (a character class that holds `sign`) around each
-    `sign`, each with `reach` characters more for the lookaheads read at its end.
+def stretch(sign: str, chars: str, reach: int) -> Stretch:
+    """The `Stretch` of characters `chars` (a character class that holds `sign`)."""
+    return Stretch(sign, re.compile(re.escape(sign)), regex.compile(rf"(?r)[^{chars}]"), regex.compile(rf"[^{chars}]"), reach)
 
-    A pattern whose every match holds the sign, whose every try consumes only these characters
-    and whose lookaheads read at most `reach` characters past them finds in these stretches what
-    it finds in the whole text: a try consumes no character past its stretch, so the stretches
-    read one after the other give the matches in text order even where the extra characters
-    of one reach into the next."""
-    if sign not in text:
+
+def sign_windows(text: str, of: Stretch) -> list[tuple[int, int]]:
+    """The stretches of `text` around each sign, each with `of.reach` characters more.
+
+    A pattern whose every match holds the sign, whose every try consumes only the stretch's
+    characters and whose lookaheads read at most `reach` characters past them finds in these
+    stretches what it finds in the whole text: a try consumes no character past its stretch, so
+    the stretches read one after the other give the matches in text order even where the extra
+    characters of one reach into the next."""
+    if of.sign not in text:
         return []
-    hits, before, after = _stretch_patterns(sign, chars)
-    return [(start, min(len(text), end + reach)) for start, end in merged_windows(text, hits, before, after)]
+    return [(start, min(len(text), end + of.reach)) for start, end in merged_windows(text, of.signs, of.before, of.after)]
 
 
 def matches_in(pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]):
@@ -557,16 +565,11 @@ def matches_in(pattern: regex.Pattern[str], text: str, windows: list[tuple[int, 
     return (m for start, end in windows for m in pattern.finditer(text, start, end))
 
 
-# What a fraction is made of, around its "/", and the characters past those its lookaheads read
-# ("1/2,5", "1/2-QĐ" are no fractions).
-_FRACTION_CHARS = r"\d./\s"
-_FRACTION_REACH = 2
-
-
-@lru_cache(maxsize=None)
-def _percent_chars() -> str:
-    symbols = "".join(sorted({c for symbol in load_data("comparators")["symbols"] for c in symbol}))
-    return r"\d.,\s%" + regex.escape(symbols)
+# A fraction around its "/"; its lookaheads read two characters past ("1/2,5", "1/2-QĐ" are none).
+FRACTION_STRETCH = stretch("/", r"\d./\s", 2)
+# A percentage with its comparator symbol, around its "%".
+PERCENT_STRETCH = stretch("%", r"\d.,\s%" + regex.escape("".join(sorted(
+    {c for symbol in load_data("comparators")["symbols"] for c in symbol}))), 0)
 
 
 def find_fractions(text: str) -> list[FractionMatch]:
@@ -577,7 +580,7 @@ def find_fractions(text: str) -> list[FractionMatch]:
     """
     g = _grammar()
     out: list[FractionMatch] = []
-    for m in matches_in(g.fraction, text, sign_windows(text, "/", _FRACTION_CHARS, _FRACTION_REACH)):
+    for m in matches_in(g.fraction, text, sign_windows(text, FRACTION_STRETCH)):
         if len(m.captures("part")) != 1:
             continue  # a date d/m/y or a chained reference
         if g.date_context_before.search(text, max(0, m.start() - 8), m.start()):
@@ -597,7 +600,7 @@ def find_percentages(text: str) -> list[PercentMatch]:
     g = _grammar()
     symbols = load_data("comparators")["symbols"]
     out: list[PercentMatch] = []
-    for m in matches_in(g.percent, text, sign_windows(text, "%", _percent_chars(), 0)):
+    for m in matches_in(g.percent, text, sign_windows(text, PERCENT_STRETCH)):
         value = parse_vn_number(m["num"])
         if value is None:
             continue

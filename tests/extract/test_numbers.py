@@ -150,8 +150,8 @@ def test_comparator_words_from_data():
 def _sign_scans():
     from extract import computations
     g = N._grammar()
-    return [(g.fraction, "/", N._FRACTION_CHARS, N._FRACTION_REACH), (g.percent, "%", N._percent_chars(), 0),
-            (computations._chain_pattern(), "=", computations._CHAIN_CHARS, 0)]
+    return [(g.fraction, N.FRACTION_STRETCH), (g.percent, N.PERCENT_STRETCH),
+            (computations._chain_pattern(), computations.CHAIN_STRETCH)]
 
 
 @given(st.text(alphabet="0123456789 ./,%=+-–x×≥<aQĐ\n", max_size=60))
@@ -159,13 +159,13 @@ def _sign_scans():
 def test_stretches_around_a_sign_hold_what_a_full_scan_finds(text):
     """Fractions, percentages and computations read only around their "/", "%" or "=" are those
     a scan of the whole text finds."""
-    for pattern, sign, chars, reach in _sign_scans():
-        windows = N.sign_windows(text, sign, chars, reach)
+    for pattern, around in _sign_scans():
+        windows = N.sign_windows(text, around)
         assert [m.span() for m in N.matches_in(pattern, text, windows)] == [m.span() for m in pattern.finditer(text)]
 
 
 def test_stretches_around_a_sign_in_samples(sample_texts):
     for text in sample_texts.values():
-        for pattern, sign, chars, reach in _sign_scans():
-            windows = N.sign_windows(text, sign, chars, reach)
+        for pattern, around in _sign_scans():
+            windows = N.sign_windows(text, around)
             assert [m.span() for m in N.matches_in(pattern, text, windows)] == [m.span() for m in pattern.finditer(text)]
