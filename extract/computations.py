@@ -13,13 +13,15 @@ from functools import lru_cache
 
 import regex
 
-from extract.numbers import parse_vn_decimal
+from extract.numbers import matches_in, parse_vn_decimal, sign_windows, stretch
 from gazetteer.lexicon import load_data
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _TERM = rf"(?:{_NUM})(?:\s?%)?"
 _OP = r"\s*(?:[+\-−–*×/]|\s[xX](?=\s))\s*"
 _TOKEN = regex.compile(rf"(?P<term>{_TERM})|(?P<op>[+\-−–*×/xX])|(?P<eq>=)")
+# A chain around its "=": its lookaheads read no character past it
+CHAIN_STRETCH = stretch("=", r"\d.,%+\-−–*×/xX=\s\p{Ll}", 0)
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +120,7 @@ def _term(text: str, m: regex.Match) -> Term | None:
 def find_computations(text: str) -> list[Computation]:
     """Every written chain "a op b = c …" whose numbers all read unambiguously."""
     out = []
-    for m in _chain_pattern().finditer(text):
+    for m in matches_in(_chain_pattern(), text, sign_windows(text, CHAIN_STRETCH)):
         sides, side, ok = [], Side(), True
         for tok in _TOKEN.finditer(text, m.start(), m.end()):
             if tok.group("eq"):

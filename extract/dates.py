@@ -26,11 +26,12 @@ from functools import lru_cache
 
 import regex
 
-from gazetteer.lexicon import expand, load_data, words_alternation
-from gazetteer.text import caseless, phrase_windows
+from gazetteer.lexicon import expand, load_data, words, words_alternation
+from gazetteer.text import caseless, match_at, phrase_windows
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 _BARE_YEAR_MIN, _BARE_YEAR_MAX = 1990, 2100
+_DASH = "[-–—]"  # between the years of a range
 
 
 @dataclass(slots=True, frozen=True)
@@ -58,9 +59,12 @@ class PeriodMatch:
 @dataclass(slots=True, frozen=True)
 class _DateGrammar:
     dates: regex.Pattern[str]
+    date_starts: "re.Pattern[str]"
     ranges: regex.Pattern[str]
+    range_links: "re.Pattern[str]"
     relation_before: regex.Pattern[str]
     issued: regex.Pattern[str]
+    issued_day: "re.Pattern[str]"
     month_names: dict[str, int]
     quarters: dict[str, int]
     parts: dict[str, str]
@@ -70,6 +74,17 @@ class _DateGrammar:
 
 def _key(phrase: str) -> str:
     return " ".join(phrase.lower().split())
+
+
+def _starts(*phrase_lists) -> "re.Pattern[str]":
+    """Where a match of a pattern led by these phrases or by a number can begin: a run of digits
+    or the first word of a phrase, in any case. Every such pattern begins a number or a word after
+    a non-digit or non-letter, so no match begins inside what this finds (the standard `re` finds
+    these far faster than `regex` tries its whole pattern at each place)."""
+    firsts = sorted({w.split()[0] for phrases in phrase_lists for w in phrases if not w[:1].isdigit()})
+    initials = "".join(sorted({c for w in firsts for c in (w[0].lower(), w[0].upper())}))
+    # the class of first characters up front lets the scan skip ahead to them
+    return re.compile(rf"(?=[\d{re.escape(initials)}])(?:\d+|{'|'.join(caseless(w) for w in firsts)})")
 
 
 @lru_cache(maxsize=None)
@@ -107,7 +122,7 @@ def _grammar() -> _DateGrammar:
         rf"""
         (?:(?<!\p{{L}})(?i:{range_lead})\s+)?
         (?:(?<!\p{{L}})(?i:{range_from})\s+(?:(?i:{year})\s+)?(?P<lo_w>(?:19|20)\d\d)\s+(?i:{range_to})\s+(?:(?i:{year})\s+)?(?P<hi_w>(?:19|20)\d\d)
-          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?[-–—]\s?(?:(?i:{year})\s+)?(?P<hi>(?:19|20)\d\d))
+          |(?<![\p{{L}}\d.,/-])(?P<lo>(?:19|20)\d\d)\s?{_DASH}\s?(?:(?i:{year})\s+)?(?P<hi>(?:19|20)\d\d))
         (?![\d/])
         """,
         regex.VERBOSE,
@@ -128,9 +143,15 @@ def _grammar() -> _DateGrammar:
     return _DateGrammar(
         month_names=month_names,
         dates=dates,
+        date_starts=_starts(data["day_leads"], *(words(k) for k in ("day_word", "month_word", "year_word", "quarter_word")),
+                            parts),
         ranges=ranges,
+        # every year range holds a dash or a closing word ("2021-2025", "từ năm 2021 đến năm 2025")
+        range_links=re.compile("|".join([_DASH] + [caseless(w) for w in words("range_to")])),
         relation_before=relation_before,
         issued=issued,
+        # what every issued line holds: the day word after the place's comma ("Thạch Cẩm, ngày")
+        issued_day=re.compile(rf",\s*(?:{'|'.join(caseless(w) for w in words('day_word'))})"),
         quarters=quarters,
         parts=parts,
         relations=relations,
@@ -213,12 +234,26 @@ def year_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+def _matches_at_starts(pattern: regex.Pattern[str], starts: "re.Pattern[str]", text: str,
+                windows: list[tuple[int, int]]) -> list[regex.Match[str]]:
+    """What `pattern.finditer(text, ws, we)` finds in every window, tried only where `starts`
+    finds a place a match can begin (the patterns read here never match an empty string)."""
+    out = []
+    for ws, we in windows:
+        end = ws
+        for start in starts.finditer(text, ws, we):
+            if start.start() >= end and (m := match_at(pattern, text, start.start(), we)) is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
 def find_dates(text: str, windows: list[tuple[int, int]] | None = None) -> list[DateMatch]:
     """Every calendar date, month, quarter and year in text, left to right (read inside its
     `year_windows`, when known)."""
     g = _grammar()
     out: list[DateMatch] = []
-    for m in (m for ws, we in (year_windows(text) if windows is None else windows) for m in g.dates.finditer(text, ws, we)):
+    for m in _matches_at_starts(g.dates, g.date_starts, text, year_windows(text) if windows is None else windows):
         parsed = _date_of(m, g)
         if parsed is not None:
             iso, precision, part = parsed
@@ -255,7 +290,8 @@ def parse_issued_line(line: str) -> tuple[str, str] | None:
     "Thạch Cẩm, ngày   tháng   năm 2024" → ('2024', 'Thạch Cẩm');
     "Cẩm Thành, ngày tháng 7 năm 2023" → ('2023-07', 'Cẩm Thành').
     """
-    m = _grammar().issued.search(line)
+    g = _grammar()
+    m = g.issued.search(line) if g.issued_day.search(line) else None
     if m is None:
         return None
     place = " ".join(m["place"].split())
@@ -298,7 +334,8 @@ def periods_of_dates(text: str, dates: list[DateMatch],
     """`find_periods` from the dates `find_dates(text)` already found."""
     g = _grammar()
     ranges: list[PeriodMatch] = []
-    for m in (m for ws, we in (year_windows(text) if windows is None else windows) for m in g.ranges.finditer(text, ws, we)):
+    for m in (m for ws, we in (year_windows(text) if windows is None else windows) if g.range_links.search(text, ws, we)
+              for m in g.ranges.finditer(text, ws, we)):
         lo = int(m["lo"] or m["lo_w"])
         hi = int(m["hi"] or m["hi_w"])
         if lo < hi:

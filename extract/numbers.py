@@ -113,6 +113,8 @@ def parse_vn_decimal(s: str, *, spaced_groups: bool = False) -> Decimal | None:
     (`13.055. 000.000`), which only money amounts need.
     """
     s = s.strip()
+    if s.isascii() and s.isdigit():  # the common case, which the patterns below read as it is
+        return Decimal(s)
     if spaced_groups and _SPACED_GROUPS_RE.fullmatch(s):
         s = s.replace(". ", ".")
     if _GROUPED_RE.fullmatch(s):
@@ -374,10 +376,13 @@ def _grammar() -> _Grammar:
         numbers=numbers,
         number_context=number_context,
         number_words=number_words,
-        # where a run of number words may begin: `re` finds these words far faster than `regex`.
-        # Each word is letters only and number_words begins after a non-letter, so no run can
-        # begin inside a word found here: the scan may go on after it (no lookahead at each place).
-        number_word_starts=re.compile(prefix_alternation(word_forms)),
+        # where a number written in words may begin: `re` finds these words far faster than `regex`.
+        # A number begins with a digit word or "mười" (`_word_number` drops the words before one),
+        # and the run read from there ends where the whole run does. Each word is letters only and
+        # number_words begins after a non-letter, so no run can begin inside a word found here:
+        # the scan may go on after it (no lookahead at each place).
+        number_word_starts=re.compile(prefix_alternation(
+            w for w in word_forms if w.lower() in nw["digits"] or w.lower() in nw["ten"])),
         money_words=money_words,
         ordinal_words=ordinal_words,
         percent=percent,
@@ -526,6 +531,47 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return out
 
 
+@dataclass(slots=True, frozen=True)
+class Stretch:
+    """What the matches of a pattern are made of around the sign each holds (`sign_windows`)."""
+
+    sign: str
+    signs: "re.Pattern[str]"
+    before: regex.Pattern[str]  # the last character outside the stretch before a place
+    after: regex.Pattern[str]  # the first one after it
+    reach: int  # characters past a stretch that the pattern's lookaheads read
+
+
+def stretch(sign: str, chars: str, reach: int) -> Stretch:
+    """The `Stretch` of characters `chars` (a character class that holds `sign`)."""
+    return Stretch(sign, re.compile(re.escape(sign)), regex.compile(rf"(?r)[^{chars}]"), regex.compile(rf"[^{chars}]"), reach)
+
+
+def sign_windows(text: str, of: Stretch) -> list[tuple[int, int]]:
+    """The stretches of `text` around each sign, each with `of.reach` characters more.
+
+    A pattern whose every match holds the sign, whose every try consumes only the stretch's
+    characters and whose lookaheads read at most `reach` characters past them finds in these
+    stretches what it finds in the whole text: a try consumes no character past its stretch, so
+    the stretches read one after the other give the matches in text order even where the extra
+    characters of one reach into the next."""
+    if of.sign not in text:
+        return []
+    return [(start, min(len(text), end + of.reach)) for start, end in merged_windows(text, of.signs, of.before, of.after)]
+
+
+def matches_in(pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]):
+    """What `pattern` finds in each window of `text`, in order."""
+    return (m for start, end in windows for m in pattern.finditer(text, start, end))
+
+
+# A fraction around its "/"; its lookaheads read two characters past ("1/2,5", "1/2-QĐ" are none).
+FRACTION_STRETCH = stretch("/", r"\d./\s", 2)
+# A percentage with its comparator symbol, around its "%".
+PERCENT_STRETCH = stretch("%", r"\d.,\s%" + regex.escape("".join(sorted(
+    {c for symbol in load_data("comparators")["symbols"] for c in symbol}))), 0)
+
+
 def find_fractions(text: str) -> list[FractionMatch]:
     """Written count fractions "18/19", "71/1.784"; never dates or document numbers.
 
@@ -534,7 +580,7 @@ def find_fractions(text: str) -> list[FractionMatch]:
     """
     g = _grammar()
     out: list[FractionMatch] = []
-    for m in g.fraction.finditer(text):
+    for m in matches_in(g.fraction, text, sign_windows(text, FRACTION_STRETCH)):
         if len(m.captures("part")) != 1:
             continue  # a date d/m/y or a chained reference
         if g.date_context_before.search(text, max(0, m.start() - 8), m.start()):
@@ -554,7 +600,7 @@ def find_percentages(text: str) -> list[PercentMatch]:
     g = _grammar()
     symbols = load_data("comparators")["symbols"]
     out: list[PercentMatch] = []
-    for m in g.percent.finditer(text):
+    for m in matches_in(g.percent, text, sign_windows(text, PERCENT_STRETCH)):
         value = parse_vn_number(m["num"])
         if value is None:
             continue
@@ -564,12 +610,14 @@ def find_percentages(text: str) -> list[PercentMatch]:
 
 
 @lru_cache(maxsize=None)
-def _range_start() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+def _range_start() -> tuple[regex.Pattern[str], "re.Pattern[str]"]:
     """A number followed by a dash or a closing word ("đến"), and the opening word ("từ") that may
-    stand before it: where a range can begin, found by the standard `re` (far faster here)."""
+    stand before it: where a range can begin, found by patterns far faster than the range's own.
+    The numeral's characters are taken at once and none given back (no dash or word begins with
+    one), so a try stops at the first character after them."""
     def alternation(key: str) -> str:
         return "|".join(caseless(w) for w in sorted(lexicon_words(key), key=len, reverse=True))
-    low = re.compile(rf"\d[\d.,]*(?:\s?[-–—]|\s+(?:{alternation('range_to')})\s)")
+    low = regex.compile(rf"\d[\d.,]*+(?:\s?[-–—]|\s+(?:{alternation('range_to')})\s)")
     opening = re.compile(rf"(?:{alternation('range_from')})$")
     return low, opening
 

@@ -47,12 +47,11 @@ def item_number(line: Line) -> int | None:
     if line.scheme == "letter":
         letters = cfg["letters_vi"]
         return letters.index(line.label) + 1 if line.label in letters else None
-    word = fold(line.label).split()
-    if line.scheme == "ordinal_word" and word:
+    if line.scheme == "ordinal_word" and fold(line.label).split():
         return _word_value(line.label.split()[0])
-    if line.scheme == "part" and len(word) >= 3:
+    if line.scheme == "part" and len(fold(line.label).split()) >= 3:
         return _word_value(line.label.split()[2].rstrip(":."))
-    return None
+    return None  # bullets and other schemes carry no number
 
 
 def _word_value(word: str) -> int | None:

@@ -19,14 +19,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import regex
 
 from extract.audit.common import audit_data
 from extract.numbers import parse_vn_decimal, per_after
 from gazetteer.cues import phrase_pattern
+from gazetteer.text import match_at
 
 if TYPE_CHECKING:
-    import regex
-
     from extract.prepare import PreparedDoc
 
 CRITERIA = "criteria"
@@ -50,14 +50,20 @@ def _change_words() -> "regex.Pattern[str]":
     return phrase_pattern(audit_data()["quantities"]["change_words"])
 
 
+@lru_cache(maxsize=1)
+def _units() -> "regex.Pattern[str]":
+    """The phrases of every unit, one named group each in the order of the data: at one place,
+    the first unit whose phrase is written there matches (one try instead of one per unit)."""
+    units = audit_data()["quantities"]["units"]
+    return regex.compile("|".join(f"(?P<{name}>{phrase_pattern(words).pattern})" for name, words in units.items()))
+
+
 def _unit_at(prep: "PreparedDoc", pos: int) -> tuple[str, int] | None:
-    cfg = audit_data()["quantities"]
-    folded = prep.folded
-    for skip in range(cfg["unit_gap"] + 1):
-        for name, words in cfg["units"].items():
-            m = prep.phrase_at(words, pos + skip)
-            if m:
-                return name, m.end()
+    folded, units = prep.folded, _units()
+    for skip in range(audit_data()["quantities"]["unit_gap"] + 1):
+        m = match_at(units, folded, pos + skip)
+        if m:
+            return m.lastgroup, m.end()
         if pos + skip >= len(folded) or not folded[pos + skip].isspace():
             break
     return None

@@ -90,6 +90,25 @@ def test_windowed_scan_equals_full_scan(sample_texts):
         assert [(m.start, m.end) for m in D.find_dates(text)] == full
 
 
+_DATE_PHRASES = ["ngày 08 tháng 3 năm 2022", "mồng 5 tháng 4 năm 2026", "tháng chín năm 2026", "ngày 08/3/2022",
+                 "30.9.2022", "6 tháng đầu năm 2023", "sáu tháng cuối năm 2023", "nửa đầu năm 2024", "giữa năm 2025",
+                 "tháng 10/2024", "tháng 12 năm 2024", "quý III/2024", "quý 4 của năm 2025", "năm 2024", "10/2024",
+                 "8/3/22", "2021-2025", "ngày", "năm", "quý", "/", "-", ".", ",", "x", "1", "2024"]
+_CASES = [str, str.upper, str.capitalize, str.title]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_DATE_PHRASES), st.sampled_from(_CASES), st.sampled_from(["", " ", "  "])),
+                max_size=12))
+def test_dates_tried_where_one_can_begin_are_those_of_a_scan(pieces):
+    """Trying the date pattern only where a number or a lead word begins, in any case, finds
+    what a scan of each window finds."""
+    text = "".join(case(phrase) + glue for phrase, case, glue in pieces)
+    g = D._grammar()
+    windows = D.year_windows(text)
+    scan = [(m.start(), m.end()) for ws, we in windows for m in g.dates.finditer(text, ws, we)]
+    assert [(m.start(), m.end()) for m in D._matches_at_starts(g.dates, g.date_starts, text, windows)] == scan
+
+
 def test_relation_start_precedes_date():
     text = "Thời gian thực hiện xong trước tháng 10/2024."
     date = D.find_dates(text)[0]

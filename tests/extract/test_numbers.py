@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from extract import numbers as N
@@ -145,3 +145,27 @@ def test_comparator_words_from_data():
     assert words["after"]["trở lên"] == "ge"
     assert words["before"]["dưới"] == "lt"
     assert words["symbols"]["≤"] == "le"
+
+
+def _sign_scans():
+    from extract import computations
+    g = N._grammar()
+    return [(g.fraction, N.FRACTION_STRETCH), (g.percent, N.PERCENT_STRETCH),
+            (computations._chain_pattern(), computations.CHAIN_STRETCH)]
+
+
+@given(st.text(alphabet="0123456789 ./,%=+-–x×≥<aQĐ\n", max_size=60))
+@example("đạt 1/2,5 và 3/4-QĐ")
+def test_stretches_around_a_sign_hold_what_a_full_scan_finds(text):
+    """Fractions, percentages and computations read only around their "/", "%" or "=" are those
+    a scan of the whole text finds."""
+    for pattern, around in _sign_scans():
+        windows = N.sign_windows(text, around)
+        assert [m.span() for m in N.matches_in(pattern, text, windows)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_stretches_around_a_sign_in_samples(sample_texts):
+    for text in sample_texts.values():
+        for pattern, around in _sign_scans():
+            windows = N.sign_windows(text, around)
+            assert [m.span() for m in N.matches_in(pattern, text, windows)] == [m.span() for m in pattern.finditer(text)]
