@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from gazetteer.cues import Cue, find_status_cues, phrase_pattern
+from gazetteer.cues import Cue, find_status_cues, phrase_pattern, phrases_in
 from gazetteer.datafiles import load_data
 
 if TYPE_CHECKING:
@@ -43,12 +43,21 @@ def grammar() -> dict:
 
 
 @lru_cache(maxsize=None)
+def _phrases(key: str) -> tuple[str, ...]:
+    return tuple(grammar()[key])
+
+
 def _pattern(key: str) -> "regex.Pattern[str]":
-    return phrase_pattern(tuple(grammar()[key]))
+    return phrase_pattern(_phrases(key))
+
+
+def _found(key: str, ftext: str, start: int, end: int) -> "list[regex.Match[str]]":
+    """The phrases of one grammar list written in ftext[start:end]."""
+    return phrases_in(_phrases(key), ftext, start, end)
 
 
 def _masked(ftext: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _pattern("not_cues").finditer(ftext, max(0, start - 40), end)]
+    return [(m.start(), m.end()) for m in _found("not_cues", ftext, max(0, start - 40), end)]
 
 
 def _negated(ftext: str, verb_start: int, lo: int) -> bool:
@@ -57,7 +66,7 @@ def _negated(ftext: str, verb_start: int, lo: int) -> bool:
     for m in _CLAUSE_BREAK.finditer(ftext, lo, verb_start):
         clause_lo = m.end()
     window = ftext[clause_lo:verb_start]
-    for m in _pattern("negation").finditer(window):
+    for m in _found("negation", window, 0, len(window)):
         if len(_WORD.findall(window[m.end():])) <= grammar()["negation_reach"]:
             return True
     return False
@@ -76,7 +85,7 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
     def free(s: int, e: int) -> bool:
         return not any(ms <= s and e <= me for ms, me in masks)
 
-    purposes = [m.end() for m in _pattern("purpose_markers").finditer(ftext, max(0, lo - 20), end)]
+    purposes = [m.end() for m in _found("purpose_markers", ftext, max(0, lo - 20), end)]
 
     def purpose(s: int) -> bool:
         return any(pe <= s and len(_WORD.findall(ftext[pe:s])) <= grammar()["purpose_reach"]
@@ -85,7 +94,7 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
     strong = [c if not purpose(c.start) else Cue(c.start, c.end, "target")
               for c in find_status_cues(ftext, lo, end) if free(c.start, c.end)]
     weak = []
-    for m in _pattern("weak_verbs").finditer(ftext, lo, end):
+    for m in _found("weak_verbs", ftext, lo, end):
         if free(m.start(), m.end()) and not any(c.start < m.end() and m.start() < c.end for c in strong):
             weak.append((m.start(), m.end()))
     resolved: list[Cue] = []
