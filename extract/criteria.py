@@ -12,6 +12,7 @@ next to the numbers, the decisions cited, the programme and the year.
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,7 +31,7 @@ from gazetteer.criteria import (
     sets_for_name,
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
-from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
+from gazetteer.cues import count_unit_pattern, find_family, find_status_cues, phrase_starts
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -432,7 +433,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
     if _other_set_size(ctx):
         return out  # names map onto numbers only in a 19-criterion set
     district = _district_document(ctx)
-    for s, e in ctx.sentence_spans:
+    for s, e in _sentences_naming_criteria(ctx):
         if ctx.mentions_in(s, e):
             continue
         if district and not _names_commune(ctx, s, e):
@@ -470,6 +471,23 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
                 status=status, period=status_period(ctx, ctx.resolve_period(start, status)),
                 indicator_id=None, list_label=text[s:begin].strip(" :") or None,
             ))
+    return out
+
+
+def _sentences_naming_criteria(ctx: "PreparedDoc") -> list[tuple[int, int]]:
+    """The sentences where a criterion term ("tiêu chí") begins: the only ones a list of
+    criteria (`_LIST_OF_CRITERIA`) can open, found by one scan of the document."""
+    terms = phrase_starts(tuple(words("criterion_terms_loose")))
+    spans, starts = ctx.sentence_spans, ctx._index["sentence_starts"]
+    out = []
+    pos = 0
+    while (hit := terms.search(ctx.folded, pos)) is not None:
+        i = bisect.bisect_right(starts, hit.start()) - 1
+        if i >= 0 and hit.start() < spans[i][1]:
+            out.append(spans[i])
+            pos = spans[i][1]  # one term is enough: on to the next sentence
+        else:
+            pos = hit.start() + 1
     return out
 
 
