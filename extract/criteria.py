@@ -13,6 +13,7 @@ next to the numbers, the decisions cited, the programme and the year.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -31,7 +32,7 @@ from gazetteer.criteria import (
     sets_for_name,
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
-from gazetteer.cues import count_unit_pattern, find_family, find_status_cues, phrase_starts
+from gazetteer.cues import count_unit_pattern, find_family, find_status_cues, matches_where, phrase_starts
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -43,7 +44,10 @@ LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"�
 TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
 
 # Patterns of this module run on the folded text.
-INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+_INDICATOR_ID_WRITTEN = r"(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})"
+INDICATOR_ID = pattern(r"(?<![\p{L}\d.])" + _INDICATOR_ID_WRITTEN + r"(?![\d])")
+# Its words and digits in a standard `re` pattern: where an indicator id may stand.
+_INDICATOR_ID_STARTS = re.compile(expand(_INDICATOR_ID_WRITTEN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,8 @@ class IndicatorId:
 
 def find_indicator_ids(folded: str) -> list[IndicatorId]:
     """Every indicator id written with its lead word, on the folded text."""
-    return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id")) for m in INDICATOR_ID.finditer(folded)]
+    return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id"))
+            for m in matches_where(INDICATOR_ID, _INDICATOR_ID_STARTS, folded)]
 
 
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
@@ -73,12 +78,24 @@ _OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 
 
 @lru_cache(maxsize=1)
-def _mention_pattern() -> "regex.Pattern[str]":
+def _mention_written() -> str:
+    """"tiêu chí (số) N" as written: the term or a misspelling of it, the number."""
     term = words("criterion_term")[0]
     variants = {term, *TERM_VARIANTS.get(term, ())}
     alts = words_alternation(fold(t) for t in variants)
     number_word = expand("@{number_word:folded}")
-    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
+    return rf"(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})"
+
+
+@lru_cache(maxsize=1)
+def _mention_pattern() -> "regex.Pattern[str]":
+    return regex.compile(r"(?<![\p{L}])" + _mention_written() + r"(?![\d]|[.,]\d)")
+
+
+@lru_cache(maxsize=1)
+def _mention_starts() -> "re.Pattern[str]":
+    """The words and number of a mention in a standard `re` pattern: where one may stand."""
+    return re.compile(_mention_written())
 
 
 _name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
@@ -134,7 +151,7 @@ def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
     """Every "tiêu chí (số) N" with N in 1..19, and the name written after it; a bare list of
     numbers after one ("tiêu chí số 02; 05; 06 và 09") names a criterion per number."""
     out = []
-    for m in _mention_pattern().finditer(folded):
+    for m in matches_where(_mention_pattern(), _mention_starts(), folded):
         number = int(m.group("no"))
         if not 1 <= number <= 19:
             continue
@@ -174,9 +191,8 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     folded = ctx.folded
     if not mentions and not any(fold(t) in folded for t in words("criterion_term")):
         return None
-    folded_compact = "".join(folded.split())
     for sid, cs in sets.items():
-        if cs.decision and fold(cs.decision) in folded_compact:
+        if cs.decision and _decision_cited(cs.decision).search(folded):
             votes[sid] += 0.5
     if _ADVANCED_PROGRAMME.search(folded, 0, 3000):
         votes["ntm-nc-2021"] += 0.5
@@ -188,6 +204,15 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     if not votes:
         return None
     return max(votes.items(), key=lambda kv: (kv[1], kv[0] == "ntm-2021"))[0]
+
+
+@lru_cache(maxsize=None)
+def _decision_cited(decision: str) -> "re.Pattern[str]":
+    """A decision's number as the folded text may cite it, spaces anywhere ("318/QĐ - TTg")."""
+    written = fold(decision)
+    if any(ch.isspace() for ch in written):
+        return re.compile(r"(?!)")  # spaces are read out of the citation: such a number never matches
+    return re.compile(r"\s*".join(map(re.escape, written)))
 
 
 def _document_year(ctx: "PreparedDoc") -> int | None:

@@ -50,10 +50,15 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
 
 def phrase_matches(phrases: list[str] | tuple[str, ...], ftext: str) -> "list[regex.Match[str]]":
     """What `phrase_pattern(phrases).finditer(ftext)` finds in a whole folded text, tried only
-    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written, from the
-    leftmost on (much faster than `regex` scans for them)."""
+    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written."""
     phrases = tuple(phrases)
-    exact, written = _phrase_pattern(phrases), phrase_starts(phrases)
+    return matches_where(_phrase_pattern(phrases), phrase_starts(phrases), ftext)
+
+
+def matches_where(exact: "regex.Pattern[str]", written: "re.Pattern[str]", ftext: str) -> "list[regex.Match[str]]":
+    """What `exact.finditer(ftext)` finds, tried only where `written` (a standard `re` pattern
+    that matches wherever `exact` does, and maybe more) finds a match, from the leftmost on:
+    `re` scans a document much faster than `regex`."""
     out: list = []
     pos = 0
     while pos <= len(ftext) and (hit := written.search(ftext, pos)) is not None:
