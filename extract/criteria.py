@@ -192,7 +192,7 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     if not mentions and not any(fold(t) in folded for t in words("criterion_term")):
         return None
     for sid, cs in sets.items():
-        if cs.decision and _decision_cited(cs.decision).search(folded):
+        if cs.decision and _decisions_cited()[sid].search(folded):
             votes[sid] += 0.5
     if _ADVANCED_PROGRAMME.search(folded, 0, 3000):
         votes["ntm-nc-2021"] += 0.5
@@ -206,9 +206,13 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     return max(votes.items(), key=lambda kv: (kv[1], kv[0] == "ntm-2021"))[0]
 
 
-@lru_cache(maxsize=None)
-def _decision_cited(decision: str) -> "re.Pattern[str]":
-    """A decision's number as the folded text may cite it, spaces anywhere ("318/QĐ - TTg")."""
+@lru_cache(maxsize=1)
+def _decisions_cited() -> dict[str, "re.Pattern[str]"]:
+    """Each set's decision number as the folded text may cite it, spaces anywhere ("318/QĐ - TTg")."""
+    return {sid: _citation(cs.decision) for sid, cs in criteria_sets().items()}
+
+
+def _citation(decision: str) -> "re.Pattern[str]":
     written = fold(decision)
     if any(ch.isspace() for ch in written):
         return re.compile(r"(?!)")  # spaces are read out of the citation: such a number never matches

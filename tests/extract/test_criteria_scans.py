@@ -1,7 +1,7 @@
 """The document scans of the criteria reader find what a `regex` scan of the whole text finds."""
 from __future__ import annotations
 
-from extract.criteria import INDICATOR_ID, _decision_cited, _mention_pattern, find_indicator_ids, find_numbered_mentions
+from extract.criteria import INDICATOR_ID, _citation, _mention_pattern, find_indicator_ids, find_numbered_mentions
 from gazetteer.text import fold
 
 TEXT = ("Xã đạt tiêu chí số 5, tiêu chí 17.8 và tiêu trí 2; Mục 15.1 chỉ tiêu số 17.8 (mục15.12) nội dung 3.4.5 "
@@ -22,6 +22,6 @@ def test_mentions_are_those_a_scan_of_the_text_finds():
 
 def test_a_decision_is_cited_with_spaces_anywhere_in_its_number():
     folded = fold(TEXT)
-    assert _decision_cited("318/QĐ-TTg").search(folded)
-    assert _decision_cited("1980/QĐ-TTg").search(folded)
-    assert not _decision_cited("319/QĐ-TTg").search(folded)
+    assert _citation("318/QĐ-TTg").search(folded)
+    assert _citation("1980/QĐ-TTg").search(folded)
+    assert not _citation("319/QĐ-TTg").search(folded)
