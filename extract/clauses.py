@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import regex
 
-from gazetteer.cues import Cue, find_status_cues, phrase_pattern, phrases_in
+from gazetteer.cues import Cue, PhraseList, find_status_cues, phrase_list, phrase_pattern
 from gazetteer.datafiles import load_data
 
 if TYPE_CHECKING:
@@ -51,9 +51,14 @@ def _pattern(key: str) -> "regex.Pattern[str]":
     return phrase_pattern(_phrases(key))
 
 
-def _found(key: str, ftext: str, start: int, end: int) -> "list[regex.Match[str]]":
+@lru_cache(maxsize=None)
+def _list(key: str) -> PhraseList:
+    return phrase_list(_phrases(key))
+
+
+def _found(key: str, ftext: str, start: int, end: int) -> "Iterable[regex.Match[str]]":
     """The phrases of one grammar list written in ftext[start:end]."""
-    return phrases_in(_phrases(key), ftext, start, end)
+    return _list(key).within(ftext, start, end)
 
 
 def _masked(ftext: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -83,12 +88,12 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
     masks = _masked(ftext, lo, end)
 
     def free(s: int, e: int) -> bool:
-        return not any(ms <= s and e <= me for ms, me in masks)
+        return not masks or not any(ms <= s and e <= me for ms, me in masks)
 
     purposes = [m.end() for m in _found("purpose_markers", ftext, max(0, lo - 20), end)]
 
     def purpose(s: int) -> bool:
-        return any(pe <= s and len(_WORD.findall(ftext[pe:s])) <= grammar()["purpose_reach"]
+        return bool(purposes) and any(pe <= s and len(_WORD.findall(ftext[pe:s])) <= grammar()["purpose_reach"]
                    and not _CLAUSE_BREAK.search(ftext, pe, s) for pe in purposes)
 
     strong = [c if not purpose(c.start) else Cue(c.start, c.end, "target")
@@ -115,10 +120,9 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
             elif before is not None and before.kind == "unmet" and not _CLAUSE_BREAK.search(ftext, before.end, ws):
                 kind = "unmet"  # coordinated with a shortfall: "cần khắc phục và đạt được …"
         resolved.append(Cue(ws, we, kind))
-    cues = resolved
-    cues.sort(key=lambda c: c.start)
-    # a weak verb's own words ("đạt chuẩn") inside a stronger phrase were dropped above
-    return [c for c in cues if c.start >= start]
+    # in text order, as `items` are; a weak verb's own words ("đạt chuẩn") inside a stronger
+    # phrase were dropped above
+    return [c for c in resolved if c.start >= start]
 
 
 _LEAD = regex.compile(r"[\s\-+*•\d.)]*")

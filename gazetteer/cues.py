@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import regex
 
@@ -77,18 +78,31 @@ def phrase_starts(phrases: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile(prefix_alternation(fold(p) for p in phrases))
 
 
-def phrases_in(phrases: tuple[str, ...], ftext: str, start: int, end: int) -> "list[regex.Match[str]]":
-    """What `phrase_pattern(phrases).finditer(ftext, start, end)` finds in a window of a folded
-    text. Most windows hold none of the phrases: the standard `re` pattern of the phrases as
-    written (`phrase_starts`) says so far faster than the `regex` scan, which then is skipped."""
-    if phrase_starts(phrases).search(ftext, start, end) is None:
-        return []
-    return list(_phrase_pattern(phrases).finditer(ftext, start, end))
+@dataclass(frozen=True, slots=True)
+class PhraseList:
+    """A word list's two patterns on the folded text: the phrases as written (a standard `re`
+    trie, `phrase_starts`) and on word bounds (`phrase_pattern`)."""
+
+    written: "re.Pattern[str]"
+    exact: "regex.Pattern[str]"
+
+    def within(self, ftext: str, start: int, end: int) -> "Iterable[regex.Match[str]]":
+        """What `exact.finditer(ftext, start, end)` finds. Most windows hold none of the
+        phrases: `written` says so far faster than the `regex` scan, which then is skipped."""
+        if self.written.search(ftext, start, end) is None:
+            return ()
+        return self.exact.finditer(ftext, start, end)
+
+
+@lru_cache(maxsize=1024)
+def phrase_list(phrases: tuple[str, ...]) -> PhraseList:
+    """The patterns of a word list, built once (hold it: hashing the tuple again costs)."""
+    return PhraseList(phrase_starts(phrases), _phrase_pattern(phrases))
 
 
 @lru_cache(maxsize=None)
-def _status_words() -> list[tuple[str, tuple[str, ...]]]:
-    return [(status, tuple(words)) for status, words in cue_data()["status"].items()]
+def _status_lists() -> list[tuple[str, PhraseList]]:
+    return [(status, phrase_list(tuple(words))) for status, words in cue_data()["status"].items()]
 
 
 @lru_cache(maxsize=None)
@@ -98,13 +112,18 @@ def family_words(family: str) -> tuple[str, ...]:
     return tuple(data if isinstance(data, list) else [w for ws in data.values() for w in ws])
 
 
+@lru_cache(maxsize=None)
+def _family_list(family: str) -> PhraseList:
+    return phrase_list(family_words(family))
+
+
 def find_status_cues(ftext: str, start: int = 0, end: int | None = None) -> list[Cue]:
     """Status cues in ftext[start:end] (a folded text); overlapping cues keep the longest
     ("chưa đạt" over "đạt")."""
     end = len(ftext) if end is None else end
     found: list[Cue] = []
-    for status, phrases in _status_words():
-        for m in phrases_in(phrases, ftext, start, end):
+    for status, phrases in _status_lists():
+        for m in phrases.within(ftext, start, end):
             found.append(Cue(m.start(), m.end(), status))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
@@ -118,7 +137,7 @@ def find_status_cues(ftext: str, start: int = 0, end: int | None = None) -> list
 def find_family(ftext: str, family: str, start: int = 0, end: int | None = None) -> list[Cue]:
     """The cues of one family in ftext[start:end] (a folded text)."""
     end = len(ftext) if end is None else end
-    return [Cue(m.start(), m.end(), family) for m in phrases_in(family_words(family), ftext, start, end)]
+    return [Cue(m.start(), m.end(), family) for m in _family_list(family).within(ftext, start, end)]
 
 
 @lru_cache(maxsize=None)
