@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import regex
 
-from gazetteer.cues import Cue, PhraseList, find_status_cues, phrase_list, phrase_pattern
+from gazetteer.cues import Cue, PhraseList, find_status_cues, phrase_list, phrase_pattern, status_lists
 from gazetteer.datafiles import load_data
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
     `scope_start` is where the governing words may begin (the sentence start);
     it defaults to `start`."""
     end = len(ftext) if end is None else end
+    if not _may_state(ftext, start, end):
+        return []  # most windows: no cue nor verb written in them, whatever governs them
     lo = start if scope_start is None else min(scope_start, start)
     masks = _masked(ftext, lo, end)
 
@@ -123,6 +125,16 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
     # in text order, as `items` are; a weak verb's own words ("đạt chuẩn") inside a stronger
     # phrase were dropped above
     return [c for c in resolved if c.start >= start]
+
+
+def _may_state(ftext: str, start: int, end: int) -> bool:
+    """Whether a status cue or a status verb is written (word bounds aside) in ftext[start:end]."""
+    return any(phrases.written.search(ftext, start, end) for phrases in _stating_lists())
+
+
+@lru_cache(maxsize=1)
+def _stating_lists() -> tuple[PhraseList, ...]:
+    return (*status_lists(), _list("weak_verbs"))
 
 
 _LEAD = regex.compile(r"[\s\-+*•\d.)]*")

@@ -105,6 +105,11 @@ def _status_lists() -> list[tuple[str, PhraseList]]:
     return [(status, phrase_list(tuple(words))) for status, words in cue_data()["status"].items()]
 
 
+def status_lists() -> tuple[PhraseList, ...]:
+    """The phrase lists of the status cues (met, unmet, target)."""
+    return tuple(phrases for _, phrases in _status_lists())
+
+
 @lru_cache(maxsize=None)
 def family_words(family: str) -> tuple[str, ...]:
     """The phrases of one cue family (a list, or lists by sub-family)."""
