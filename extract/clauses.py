@@ -22,12 +22,13 @@ state nothing.
 from __future__ import annotations
 
 import bisect
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 import regex
 
-from gazetteer.cues import Cue, PhraseList, find_status_cues, phrase_list, phrase_pattern, status_lists
+from gazetteer.cues import Cue, PhraseList, find_status_cues, phrase_list, phrase_pattern, phrase_starts, status_words
 from gazetteer.datafiles import load_data
 
 if TYPE_CHECKING:
@@ -129,12 +130,13 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
 
 def _may_state(ftext: str, start: int, end: int) -> bool:
     """Whether a status cue or a status verb is written (word bounds aside) in ftext[start:end]."""
-    return any(phrases.written.search(ftext, start, end) for phrases in _stating_lists())
+    return _stating_words().search(ftext, start, end) is not None
 
 
 @lru_cache(maxsize=1)
-def _stating_lists() -> tuple[PhraseList, ...]:
-    return (*status_lists(), _list("weak_verbs"))
+def _stating_words() -> "re.Pattern[str]":
+    """The status cues and the status verbs, as written, in one standard `re` pattern."""
+    return phrase_starts((*status_words(), *_phrases("weak_verbs")))
 
 
 _LEAD = regex.compile(r"[\s\-+*•\d.)]*")

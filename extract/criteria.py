@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import regex
@@ -121,7 +122,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     stop = _NAME_END.search(folded, start, start + NAME_WINDOW)
     limit = stop.start() if stop else min(len(text), start + NAME_WINDOW)
     window = text[start:limit]
-    words = list(_WORD.finditer(window))[:MAX_NAME_WORDS]
+    words = list(islice(_WORD.finditer(window), MAX_NAME_WORDS))
     best: tuple[float, int, str] | None = None
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()

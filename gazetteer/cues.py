@@ -105,9 +105,9 @@ def _status_lists() -> list[tuple[str, PhraseList]]:
     return [(status, phrase_list(tuple(words))) for status, words in cue_data()["status"].items()]
 
 
-def status_lists() -> tuple[PhraseList, ...]:
-    """The phrase lists of the status cues (met, unmet, target)."""
-    return tuple(phrases for _, phrases in _status_lists())
+def status_words() -> tuple[str, ...]:
+    """The phrases of every status cue (met, unmet, target)."""
+    return tuple(w for words in cue_data()["status"].values() for w in words)
 
 
 @lru_cache(maxsize=None)
