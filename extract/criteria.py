@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -259,7 +259,7 @@ class CriterionStatement:
     period: str | None = None
 
     def with_period(self, period: str | None) -> "CriterionStatement":
-        return replace(self, period=period)
+        return CriterionStatement(self.index, self.mention, self.status, self.rule, self.label, period)
 
 
 def _list_groups(mentions) -> list[int]:
@@ -464,7 +464,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
         return out  # names map onto numbers only in a 19-criterion set
     district = _district_document(ctx)
     for s, e in _sentences_naming_criteria(ctx):
-        if ctx.mentions_in(s, e):
+        if ctx.has_mention_in(s, e):
             continue
         if district and not _names_commune(ctx, s, e):
             continue
@@ -478,7 +478,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
         if direct:
             begin = head.end()
         stop = _list_region_end(ctx, e)
-        if ctx.mentions_in(e, stop):
+        if ctx.has_mention_in(e, stop):
             continue
         st = ctx.status_before(s, begin) or (inherited_status(ctx, s) if begin > head.end() else None)
         if not st or _partial_units(ctx, s, begin):

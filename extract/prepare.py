@@ -111,6 +111,12 @@ class PreparedDoc:
         starts = self._index["mention_starts"]
         return list(self.mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)])
 
+    def has_mention_in(self, start: int, end: int) -> bool:
+        """Whether a numbered criterion mention starts in [start, end)."""
+        starts = self._index["mention_starts"]
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
+
     def indicator_ids_in(self, start: int, end: int) -> list[IndicatorId]:
         """Indicator ids ("Mục 15.1") written inside [start, end)."""
         starts = self._index["indicator_starts"]
