@@ -186,14 +186,14 @@ class PreparedDoc:
         a "now" phrase ("đến thời điểm báo cáo", "hiện nay") counts as the time of writing."""
         compared = [c.end for c in find_family(self.folded, "comparison", start, end)]
         cands = [(p.start, p.period) for p in self.periods_in(start, end)
-                 if not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
+                 if not compared or not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
         cands += [(c.start, self.now_period()) for c in find_family(self.folded, "now", start, end)]
         cands = [(s, p) for s, p in cands if p]
         before = [c for c in cands if c[0] < anchor]
         if before:
             return max(before)[1]
-        after = sorted(c for c in cands if c[0] >= anchor)
-        return after[0][1] if after else None
+        after = [c for c in cands if c[0] >= anchor]
+        return min(after)[1] if after else None
 
     def heading_period(self, line: Line) -> str | None:
         """A period written in an enclosing heading (the document's own title excluded)."""
