@@ -53,13 +53,13 @@ def _pattern(key: str) -> "regex.Pattern[str]":
 
 
 @lru_cache(maxsize=None)
-def _list(key: str) -> PhraseList:
+def _phrase_list(key: str) -> PhraseList:
     return phrase_list(_phrases(key))
 
 
 def _found(key: str, ftext: str, start: int, end: int) -> "Iterable[regex.Match[str]]":
     """The phrases of one grammar list written in ftext[start:end]."""
-    return _list(key).within(ftext, start, end)
+    return _phrase_list(key).within(ftext, start, end)
 
 
 def _masked(ftext: str, start: int, end: int) -> list[tuple[int, int]]:
