@@ -22,12 +22,13 @@ state nothing.
 from __future__ import annotations
 
 import bisect
+import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import regex
 
-from gazetteer.cues import Cue, find_status_cues, phrase_pattern
+from gazetteer.cues import Cue, PhraseList, find_status_cues, phrase_list, phrase_pattern, phrase_starts, status_words
 from gazetteer.datafiles import load_data
 
 if TYPE_CHECKING:
@@ -43,12 +44,26 @@ def grammar() -> dict:
 
 
 @lru_cache(maxsize=None)
+def _phrases(key: str) -> tuple[str, ...]:
+    return tuple(grammar()[key])
+
+
 def _pattern(key: str) -> "regex.Pattern[str]":
-    return phrase_pattern(tuple(grammar()[key]))
+    return phrase_pattern(_phrases(key))
+
+
+@lru_cache(maxsize=None)
+def _phrase_list(key: str) -> PhraseList:
+    return phrase_list(_phrases(key))
+
+
+def _found(key: str, ftext: str, start: int, end: int) -> "Iterable[regex.Match[str]]":
+    """The phrases of one grammar list written in ftext[start:end]."""
+    return _phrase_list(key).within(ftext, start, end)
 
 
 def _masked(ftext: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _pattern("not_cues").finditer(ftext, max(0, start - 40), end)]
+    return [(m.start(), m.end()) for m in _found("not_cues", ftext, max(0, start - 40), end)]
 
 
 def _negated(ftext: str, verb_start: int, lo: int) -> bool:
@@ -57,7 +72,7 @@ def _negated(ftext: str, verb_start: int, lo: int) -> bool:
     for m in _CLAUSE_BREAK.finditer(ftext, lo, verb_start):
         clause_lo = m.end()
     window = ftext[clause_lo:verb_start]
-    for m in _pattern("negation").finditer(window):
+    for m in _found("negation", window, 0, len(window)):
         if len(_WORD.findall(window[m.end():])) <= grammar()["negation_reach"]:
             return True
     return False
@@ -70,22 +85,24 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
     `scope_start` is where the governing words may begin (the sentence start);
     it defaults to `start`."""
     end = len(ftext) if end is None else end
+    if not _may_state(ftext, start, end):
+        return []  # most windows: no cue nor verb written in them, whatever governs them
     lo = start if scope_start is None else min(scope_start, start)
     masks = _masked(ftext, lo, end)
 
     def free(s: int, e: int) -> bool:
-        return not any(ms <= s and e <= me for ms, me in masks)
+        return not masks or not any(ms <= s and e <= me for ms, me in masks)
 
-    purposes = [m.end() for m in _pattern("purpose_markers").finditer(ftext, max(0, lo - 20), end)]
+    purposes = [m.end() for m in _found("purpose_markers", ftext, max(0, lo - 20), end)]
 
     def purpose(s: int) -> bool:
-        return any(pe <= s and len(_WORD.findall(ftext[pe:s])) <= grammar()["purpose_reach"]
+        return bool(purposes) and any(pe <= s and len(_WORD.findall(ftext[pe:s])) <= grammar()["purpose_reach"]
                    and not _CLAUSE_BREAK.search(ftext, pe, s) for pe in purposes)
 
     strong = [c if not purpose(c.start) else Cue(c.start, c.end, "target")
               for c in find_status_cues(ftext, lo, end) if free(c.start, c.end)]
     weak = []
-    for m in _pattern("weak_verbs").finditer(ftext, lo, end):
+    for m in _found("weak_verbs", ftext, lo, end):
         if free(m.start(), m.end()) and not any(c.start < m.end() and m.start() < c.end for c in strong):
             weak.append((m.start(), m.end()))
     resolved: list[Cue] = []
@@ -106,10 +123,20 @@ def status_cues(ftext: str, start: int = 0, end: int | None = None, scope_start:
             elif before is not None and before.kind == "unmet" and not _CLAUSE_BREAK.search(ftext, before.end, ws):
                 kind = "unmet"  # coordinated with a shortfall: "cần khắc phục và đạt được …"
         resolved.append(Cue(ws, we, kind))
-    cues = resolved
-    cues.sort(key=lambda c: c.start)
-    # a weak verb's own words ("đạt chuẩn") inside a stronger phrase were dropped above
-    return [c for c in cues if c.start >= start]
+    # in text order, as `items` are; a weak verb's own words ("đạt chuẩn") inside a stronger
+    # phrase were dropped above
+    return [c for c in resolved if c.start >= start]
+
+
+def _may_state(ftext: str, start: int, end: int) -> bool:
+    """Whether a status cue or a status verb is written (word bounds aside) in ftext[start:end]."""
+    return _stating_words().search(ftext, start, end) is not None
+
+
+@lru_cache(maxsize=1)
+def _stating_words() -> "re.Pattern[str]":
+    """The status cues and the status verbs, as written, in one standard `re` pattern."""
+    return phrase_starts((*status_words(), *_phrases("weak_verbs")))
 
 
 _LEAD = regex.compile(r"[\s\-+*•\d.)]*")

@@ -12,9 +12,12 @@ next to the numbers, the decisions cited, the programme and the year.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import regex
@@ -30,7 +33,7 @@ from gazetteer.criteria import (
     sets_for_name,
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
-from gazetteer.cues import count_unit_pattern, find_family, find_status_cues
+from gazetteer.cues import count_unit_pattern, find_family, find_status_cues, matches_where, phrase_starts
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -42,7 +45,10 @@ LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"�
 TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
 
 # Patterns of this module run on the folded text.
-INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})(?![\d])")
+_INDICATOR_ID_WRITTEN = r"(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})"
+INDICATOR_ID = pattern(r"(?<![\p{L}\d.])" + _INDICATOR_ID_WRITTEN + r"(?![\d])")
+# Its words and digits in a standard `re` pattern: where an indicator id may stand.
+_INDICATOR_ID_STARTS = re.compile(expand(_INDICATOR_ID_WRITTEN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +67,8 @@ class IndicatorId:
 
 def find_indicator_ids(folded: str) -> list[IndicatorId]:
     """Every indicator id written with its lead word, on the folded text."""
-    return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id")) for m in INDICATOR_ID.finditer(folded)]
+    return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id"))
+            for m in matches_where(INDICATOR_ID, _INDICATOR_ID_STARTS, folded)]
 
 
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
@@ -72,12 +79,24 @@ _OBJECTIVE = pattern(r"\s*(?:@{objective_leads:folded})\b")
 
 
 @lru_cache(maxsize=1)
-def _mention_pattern() -> "regex.Pattern[str]":
+def _mention_written() -> str:
+    """"tiêu chí (số) N" as written: the term or a misspelling of it, the number."""
     term = words("criterion_term")[0]
     variants = {term, *TERM_VARIANTS.get(term, ())}
     alts = words_alternation(fold(t) for t in variants)
     number_word = expand("@{number_word:folded}")
-    return regex.compile(rf"(?<![\p{{L}}])(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})(?![\d]|[.,]\d)")
+    return rf"(?:{alts})\s*(?:(?:{number_word})\s*)?(?P<no>\d{{1,2}})"
+
+
+@lru_cache(maxsize=1)
+def _mention_pattern() -> "regex.Pattern[str]":
+    return regex.compile(r"(?<![\p{L}])" + _mention_written() + r"(?![\d]|[.,]\d)")
+
+
+@lru_cache(maxsize=1)
+def _mention_starts() -> "re.Pattern[str]":
+    """The words and number of a mention in a standard `re` pattern: where one may stand."""
+    return re.compile(_mention_written())
 
 
 _name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
@@ -103,7 +122,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     stop = _NAME_END.search(folded, start, start + NAME_WINDOW)
     limit = stop.start() if stop else min(len(text), start + NAME_WINDOW)
     window = text[start:limit]
-    words = list(_WORD.finditer(window))[:MAX_NAME_WORDS]
+    words = list(islice(_WORD.finditer(window), MAX_NAME_WORDS))
     best: tuple[float, int, str] | None = None
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
@@ -133,7 +152,7 @@ def find_numbered_mentions(text: str, folded: str) -> list[NumberedMention]:
     """Every "tiêu chí (số) N" with N in 1..19, and the name written after it; a bare list of
     numbers after one ("tiêu chí số 02; 05; 06 và 09") names a criterion per number."""
     out = []
-    for m in _mention_pattern().finditer(folded):
+    for m in matches_where(_mention_pattern(), _mention_starts(), folded):
         number = int(m.group("no"))
         if not 1 <= number <= 19:
             continue
@@ -173,9 +192,8 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     folded = ctx.folded
     if not mentions and not any(fold(t) in folded for t in words("criterion_term")):
         return None
-    folded_compact = "".join(folded.split())
     for sid, cs in sets.items():
-        if cs.decision and fold(cs.decision) in folded_compact:
+        if cs.decision and _decisions_cited()[sid].search(folded):
             votes[sid] += 0.5
     if _ADVANCED_PROGRAMME.search(folded, 0, 3000):
         votes["ntm-nc-2021"] += 0.5
@@ -187,6 +205,19 @@ def infer_criteria_set(ctx: "PreparedDoc") -> str | None:
     if not votes:
         return None
     return max(votes.items(), key=lambda kv: (kv[1], kv[0] == "ntm-2021"))[0]
+
+
+@lru_cache(maxsize=1)
+def _decisions_cited() -> dict[str, "re.Pattern[str]"]:
+    """Each set's decision number as the folded text may cite it, spaces anywhere ("318/QĐ - TTg")."""
+    return {sid: _citation(cs.decision) for sid, cs in criteria_sets().items()}
+
+
+def _citation(decision: str) -> "re.Pattern[str]":
+    written = fold(decision)
+    if any(ch.isspace() for ch in written):
+        return re.compile(r"(?!)")  # spaces are read out of the citation: such a number never matches
+    return re.compile(r"\s*".join(map(re.escape, written)))
 
 
 def _document_year(ctx: "PreparedDoc") -> int | None:
@@ -228,7 +259,7 @@ class CriterionStatement:
     period: str | None = None
 
     def with_period(self, period: str | None) -> "CriterionStatement":
-        return replace(self, period=period)
+        return CriterionStatement(self.index, self.mention, self.status, self.rule, self.label, period)
 
 
 def _list_groups(mentions) -> list[int]:
@@ -432,8 +463,8 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
     if _other_set_size(ctx):
         return out  # names map onto numbers only in a 19-criterion set
     district = _district_document(ctx)
-    for s, e in ctx.sentence_spans:
-        if ctx.mentions_in(s, e):
+    for s, e in _sentences_naming_criteria(ctx):
+        if ctx.has_mention_in(s, e):
             continue
         if district and not _names_commune(ctx, s, e):
             continue
@@ -447,7 +478,7 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
         if direct:
             begin = head.end()
         stop = _list_region_end(ctx, e)
-        if ctx.mentions_in(e, stop):
+        if ctx.has_mention_in(e, stop):
             continue
         st = ctx.status_before(s, begin) or (inherited_status(ctx, s) if begin > head.end() else None)
         if not st or _partial_units(ctx, s, begin):
@@ -470,6 +501,23 @@ def _named_list_rows(ctx: "PreparedDoc", cset, level) -> list[CriterionMention]:
                 status=status, period=status_period(ctx, ctx.resolve_period(start, status)),
                 indicator_id=None, list_label=text[s:begin].strip(" :") or None,
             ))
+    return out
+
+
+def _sentences_naming_criteria(ctx: "PreparedDoc") -> list[tuple[int, int]]:
+    """The sentences where a criterion term ("tiêu chí") begins: the only ones a list of
+    criteria (`_LIST_OF_CRITERIA`) can open, found by one scan of the document."""
+    terms = phrase_starts(tuple(words("criterion_terms_loose")))
+    spans, starts = ctx.sentence_spans, ctx._index["sentence_starts"]
+    out = []
+    pos = 0
+    while (hit := terms.search(ctx.folded, pos)) is not None:
+        i = bisect.bisect_right(starts, hit.start()) - 1
+        if i >= 0 and hit.start() < spans[i][1]:
+            out.append(spans[i])
+            pos = spans[i][1]  # one term is enough: on to the next sentence
+        else:
+            pos = hit.start() + 1
     return out
 
 

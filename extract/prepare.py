@@ -111,6 +111,12 @@ class PreparedDoc:
         starts = self._index["mention_starts"]
         return list(self.mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)])
 
+    def has_mention_in(self, start: int, end: int) -> bool:
+        """Whether a numbered criterion mention starts in [start, end)."""
+        starts = self._index["mention_starts"]
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
+
     def indicator_ids_in(self, start: int, end: int) -> list[IndicatorId]:
         """Indicator ids ("Mục 15.1") written inside [start, end)."""
         starts = self._index["indicator_starts"]
@@ -180,14 +186,14 @@ class PreparedDoc:
         a "now" phrase ("đến thời điểm báo cáo", "hiện nay") counts as the time of writing."""
         compared = [c.end for c in find_family(self.folded, "comparison", start, end)]
         cands = [(p.start, p.period) for p in self.periods_in(start, end)
-                 if not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
+                 if not compared or not any(0 <= p.start - ce <= COMPARISON_GAP for ce in compared)]
         cands += [(c.start, self.now_period()) for c in find_family(self.folded, "now", start, end)]
         cands = [(s, p) for s, p in cands if p]
         before = [c for c in cands if c[0] < anchor]
         if before:
             return max(before)[1]
-        after = sorted(c for c in cands if c[0] >= anchor)
-        return after[0][1] if after else None
+        after = [c for c in cands if c[0] >= anchor]
+        return min(after)[1] if after else None
 
     def heading_period(self, line: Line) -> str | None:
         """A period written in an enclosing heading (the document's own title excluded)."""

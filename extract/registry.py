@@ -107,7 +107,8 @@ def warm(read_samples: bool = True) -> None:
     criteria_names.compile_matchers()
     for family, listed in cues.cue_data().items():
         if isinstance(listed, (list, dict)) and family != "count_units":
-            cues.family_pattern(family)
+            cues.phrase_pattern(cues.family_words(family))
+            cues.phrase_starts(cues.family_words(family))
     for folder in DATA_DIRS:  # every word list a component may match as phrases (criteria names aside)
         for path in sorted(folder.glob("*.yaml")):
             if not path.name.startswith("criteria_"):

@@ -17,15 +17,20 @@ import regex
 
 from gazetteer.lexicon import pattern
 
-# (scheme, pattern) in the order they are tried; the pattern's end is the marker's end.
-_MARKERS: list[tuple[str, "regex.Pattern[str]"]] = [
-    ("part", pattern(r"(?i)(?:@{part_heading})\s+\w+\s*[:.]?\s*")),
-    ("ordinal_word", pattern(r"(?i)(?:@{ordinal_items})\s+(?:@{ordinal_item_link})\s*:\s*")),
-    ("roman", regex.compile(r"(?P<n>[IVXLC]{1,6})\s*[.)\-–]\s*(?=\S)")),
-    ("number", regex.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.),](?!\d)\s*|\s+)(?=\S)")),
-    ("letter", pattern(r"(?P<n>[a-z]|@{extra_label_letters})\s*\)\s*")),
-    ("bullet", regex.compile(r"(?P<b>[-+*•·–—])\s*(?=\S)")),
+# (scheme, pattern source) in the order they are tried; the pattern's end is the marker's end,
+# and the group named after a scheme holds its label.
+_MARKER_SOURCES: list[tuple[str, str]] = [
+    ("part", r"(?i:(?:@{part_heading})\s+\w+\s*[:.]?\s*)"),
+    ("ordinal_word", r"(?i:(?:@{ordinal_items})\s+(?:@{ordinal_item_link})\s*:\s*)"),
+    ("roman", r"(?P<roman>[IVXLC]{1,6})\s*[.)\-–]\s*(?=\S)"),
+    ("number", r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.),](?!\d)\s*|\s+)(?=\S)"),
+    ("letter", r"(?P<letter>[a-z]|@{extra_label_letters})\s*\)\s*"),
+    ("bullet", r"(?P<bullet>[-+*•·–—])\s*(?=\S)"),
 ]
+_MARKERS: list[tuple[str, "regex.Pattern[str]"]] = [(scheme, pattern(source)) for scheme, source in _MARKER_SOURCES]
+# All of them at once: the first that matches, named by `lastgroup` (each is wrapped in a group
+# of its own, which closes last).
+_ANY_MARKER = pattern("|".join(f"(?P<{scheme}_marker>{source})" for scheme, source in _MARKER_SOURCES))
 # Between two sentences (the group `gap`): a line end, or the spaces after . ! ? ; before a capital
 # or digit (after : before a bullet). The punctuation leads the pattern so the scan skips to it.
 _SENTENCE_SPLIT = regex.compile(
@@ -110,28 +115,30 @@ class Structure:
 
 
 def _marker(text: str) -> tuple[str, str, int] | None:
-    for scheme, pat in _MARKERS:
-        m = pat.match(text)
-        if not m:
-            continue
-        if scheme == "number":
-            label = m.group("n")
-            depth = label.count(".") + 1
-            rest = text[m.end():]
-            # "2024 ..." or "15 tiêu chí": a number that is not an outline label.
-            if int(label.split(".")[0]) > 40 or (depth == 1 and not _OUTLINE_NUMBER.match(text)):
-                continue
-            if rest[:1].isdecimal():
-                continue
-            return f"number{depth}", label, m.end()
-        if scheme == "roman":
-            return "roman", m.group("n"), m.end()
-        if scheme == "bullet":
-            return "bullet" + m.group("b"), m.group("b"), m.end()
-        if scheme == "letter":
-            return "letter", m.group("n"), m.end()
+    """The outline marker a line begins with: (scheme, label, where its body begins)."""
+    m = _ANY_MARKER.match(text)
+    if not m:
+        return None
+    scheme = m.lastgroup.removesuffix("_marker")
+    if scheme != "number":
+        return _labelled(scheme, m, text)
+    label = m.group("number")
+    depth = label.count(".") + 1
+    # "2024 ..." or "15 tiêu chí": a number that is not an outline label; a later scheme may fit.
+    if int(label.split(".")[0]) > 40 or (depth == 1 and not _OUTLINE_NUMBER.match(text)) or text[m.end():m.end() + 1].isdecimal():
+        for later, pat in _MARKERS[[s for s, _ in _MARKERS].index("number") + 1:]:
+            m = pat.match(text)
+            if m:
+                return _labelled(later, m, text)
+        return None
+    return f"number{depth}", label, m.end()
+
+
+def _labelled(scheme: str, m: "regex.Match[str]", text: str) -> tuple[str, str, int]:
+    if scheme in ("part", "ordinal_word"):
         return scheme, text[: m.end()].strip(), m.end()
-    return None
+    label = m.group(scheme)
+    return ("bullet" + label if scheme == "bullet" else scheme), label, m.end()
 
 
 def _is_heading(ln: Line) -> bool:
@@ -157,6 +164,13 @@ def parse_structure(text: str) -> Structure:
             ln.body_start = start + n
         st.lines.append(ln)
 
+    announces: dict[int, bool] = {}  # line index -> whether the line announces a list, read once
+
+    def announces_list(line: Line) -> bool:
+        if line.index not in announces:
+            announces[line.index] = _announces_list(line.text)
+        return announces[line.index]
+
     stack: list[Line] = []  # open containers, outermost first
     for ln in st.lines:
         if ln.scheme is None:
@@ -171,15 +185,16 @@ def parse_structure(text: str) -> Structure:
                 continue
             # A paragraph that announces a new list closes the list before it.
             next_is_item = ln.index + 1 < len(st.lines) and st.lines[ln.index + 1].scheme is not None
-            while next_is_item and _announces_list(ln.text) and stack and stack[-1].intro is not None and stack[-1].scheme not in ("part", "roman"):
-                stack.pop()
+            if next_is_item and announces_list(ln):
+                while stack and stack[-1].intro is not None and stack[-1].scheme not in ("part", "roman"):
+                    stack.pop()
             ln.parent = stack[-1].index if stack else None
             ln.depth = len(stack)
             continue
         ln.is_heading = _is_heading(ln)
         prev = st.lines[ln.index - 1] if ln.index > 0 else None
         sibling = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].scheme == ln.scheme), None)
-        if ln.scheme not in ("part", "roman") and prev is not None and prev.scheme != ln.scheme and _announces_list(prev.text) and not (
+        if ln.scheme not in ("part", "roman") and prev is not None and prev.scheme != ln.scheme and announces_list(prev) and not (
             sibling is not None and stack[sibling].intro is not None and stack[sibling].intro == prev.intro
         ):
             # A new list opens under the line that announced it, whatever its numbering.
@@ -211,8 +226,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     s = 0
     for m in _SENTENCE_SPLIT.finditer(text):
-        spans.append((s, m.start("gap")))
-        s = m.end("gap")
+        gap_start, gap_end = m.span("gap")
+        if gap_start > s:
+            spans.append((s, gap_start))
+        s = gap_end
     if s < len(text):
         spans.append((s, len(text)))
-    return [(a, b) for a, b in spans if b > a]
+    return spans

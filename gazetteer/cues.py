@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import regex
 
@@ -50,10 +51,15 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
 
 def phrase_matches(phrases: list[str] | tuple[str, ...], ftext: str) -> "list[regex.Match[str]]":
     """What `phrase_pattern(phrases).finditer(ftext)` finds in a whole folded text, tried only
-    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written, from the
-    leftmost on (much faster than `regex` scans for them)."""
+    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written."""
     phrases = tuple(phrases)
-    exact, written = _phrase_pattern(phrases), phrase_starts(phrases)
+    return matches_where(_phrase_pattern(phrases), phrase_starts(phrases), ftext)
+
+
+def matches_where(exact: "regex.Pattern[str]", written: "re.Pattern[str]", ftext: str) -> "list[regex.Match[str]]":
+    """What `exact.finditer(ftext)` finds, tried only where `written` (a standard `re` pattern
+    that matches wherever `exact` does, and maybe more) finds a match, from the leftmost on:
+    `re` scans a document much faster than `regex`."""
     out: list = []
     pos = 0
     while pos <= len(ftext) and (hit := written.search(ftext, pos)) is not None:
@@ -72,15 +78,48 @@ def phrase_starts(phrases: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile(prefix_alternation(fold(p) for p in phrases))
 
 
-@lru_cache(maxsize=None)
-def _status_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
-    return [(status, phrase_pattern(words)) for status, words in cue_data()["status"].items()]
+@dataclass(frozen=True, slots=True)
+class PhraseList:
+    """A word list's two patterns on the folded text: the phrases as written (a standard `re`
+    trie, `phrase_starts`) and on word bounds (`phrase_pattern`)."""
+
+    written: "re.Pattern[str]"
+    exact: "regex.Pattern[str]"
+
+    def within(self, ftext: str, start: int, end: int) -> "Iterable[regex.Match[str]]":
+        """What `exact.finditer(ftext, start, end)` finds. Most windows hold none of the
+        phrases: `written` says so far faster than the `regex` scan, which then is skipped."""
+        if self.written.search(ftext, start, end) is None:
+            return ()
+        return self.exact.finditer(ftext, start, end)
+
+
+@lru_cache(maxsize=1024)
+def phrase_list(phrases: tuple[str, ...]) -> PhraseList:
+    """The patterns of a word list, built once (hold it: hashing the tuple again costs)."""
+    return PhraseList(phrase_starts(phrases), _phrase_pattern(phrases))
 
 
 @lru_cache(maxsize=None)
-def family_pattern(family: str) -> "regex.Pattern[str]":
+def _status_lists() -> list[tuple[str, PhraseList]]:
+    return [(status, phrase_list(tuple(words))) for status, words in cue_data()["status"].items()]
+
+
+def status_words() -> tuple[str, ...]:
+    """The phrases of every status cue (met, unmet, target)."""
+    return tuple(w for words in cue_data()["status"].values() for w in words)
+
+
+@lru_cache(maxsize=None)
+def family_words(family: str) -> tuple[str, ...]:
+    """The phrases of one cue family (a list, or lists by sub-family)."""
     data = cue_data()[family]
-    return phrase_pattern(data if isinstance(data, list) else [w for ws in data.values() for w in ws])
+    return tuple(data if isinstance(data, list) else [w for ws in data.values() for w in ws])
+
+
+@lru_cache(maxsize=None)
+def _family_list(family: str) -> PhraseList:
+    return phrase_list(family_words(family))
 
 
 def find_status_cues(ftext: str, start: int = 0, end: int | None = None) -> list[Cue]:
@@ -88,8 +127,8 @@ def find_status_cues(ftext: str, start: int = 0, end: int | None = None) -> list
     ("chưa đạt" over "đạt")."""
     end = len(ftext) if end is None else end
     found: list[Cue] = []
-    for status, pat in _status_patterns():
-        for m in pat.finditer(ftext, start, end):
+    for status, phrases in _status_lists():
+        for m in phrases.within(ftext, start, end):
             found.append(Cue(m.start(), m.end(), status))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
@@ -103,7 +142,7 @@ def find_status_cues(ftext: str, start: int = 0, end: int | None = None) -> list
 def find_family(ftext: str, family: str, start: int = 0, end: int | None = None) -> list[Cue]:
     """The cues of one family in ftext[start:end] (a folded text)."""
     end = len(ftext) if end is None else end
-    return [Cue(m.start(), m.end(), family) for m in family_pattern(family).finditer(ftext, start, end)]
+    return [Cue(m.start(), m.end(), family) for m in _family_list(family).within(ftext, start, end)]
 
 
 @lru_cache(maxsize=None)

@@ -83,3 +83,10 @@ def test_sentences_split_each_line_after_its_punctuation(text):
         expected.append((pos + s, pos + len(line)))
         pos += len(line) + 1
     assert sentences(text) == [(a, b) for a, b in expected if b > a]
+
+
+def test_each_marker_scheme_is_read_with_its_label():
+    st = parse_structure("PHẦN THỨ HAI: NHIỆM VỤ\nMột là: rà soát\nII- Giải pháp\n1.2) Giao thông\nđ) Điện\n• Trường học\n41. Không là mục")
+    assert [(ln.scheme, ln.label) for ln in st.lines] == [
+        ("part", "PHẦN THỨ HAI:"), ("ordinal_word", "Một là:"), ("roman", "II"), ("number2", "1.2"),
+        ("letter", "đ"), ("bullet•", "•"), (None, None)]
