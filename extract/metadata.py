@@ -157,6 +157,8 @@ def _info_box(lines) -> dict[str, str]:
     frame = _frame()
     box: dict[str, str] = {}
     for ln in lines:
+        if ":" not in ln.text:  # every field is written "label: value"
+            continue
         for m in frame["box_re"].finditer(ln.text):
             field = frame["field_of"].get(" ".join(m["label"].lower().split()))
             if field and field not in box and m["value"].strip(" |"):
