@@ -36,6 +36,7 @@ _PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 _CLAUSE_MARK = regex.compile(r"[,;:.()]")
+_SPACES = re.compile(r"\s+")
 
 
 _POPULATION_END = regex.compile(r"\s*,")  # "Trong số 25 xã, có 8 xã …": the population ends its clause
@@ -152,23 +153,26 @@ def _plain_counts(text: str, folded: str) -> list[regex.Match]:
 
 
 @lru_cache(maxsize=None)
-def _count_words_before() -> "re.Pattern[str]":
-    """The last words of a text that a count in words can span, as the data writes its words:
-    a tens word and the word after it ("mười hai"), or a unit word, each of one or more words."""
+def _count_words_before() -> int:
+    """How many words at the end of a text a count in words can span, as the data writes its
+    words: a tens word and the word after it ("mười hai"), or a unit word, each of one or more words."""
     def most_words(key: str) -> int:
         return max(len(w.split()) for w in words(key))
 
-    span = max(most_words("count_units"), most_words("count_ten") + most_words("count_after_ten"))
-    return re.compile(r"(?:\S*\s+){0,%d}\S*\Z" % (span - 1))
+    return max(most_words("count_units"), most_words("count_ten") + most_words("count_after_ten"))
 
 
 def _words_start(folded: str, end: int, reach: int = 80) -> int:
-    """Where the last words before `end` that a count can span begin (`_count_words_before`)."""
+    """Where the last words before `end` that a count can span begin (`_count_words_before`):
+    after the space before the first of them, or at the text's start."""
+    span = _count_words_before()
     while True:
         low = max(0, end - reach)
-        start = _count_words_before().search(folded, low, end).start()
-        if start > low or low == 0:
-            return start
+        space_ends = [m.end() for m in _SPACES.finditer(folded, low, end)]
+        if len(space_ends) >= span:
+            return space_ends[-span]
+        if low == 0:
+            return 0
         reach *= 2
 
 
@@ -180,9 +184,12 @@ def _count_ends() -> "re.Pattern[str]":
     by_length: dict[int, list[str]] = {}
     for ending in sorted(endings):
         by_length.setdefault(len(ending), []).append(re.escape(ending))
-    after = "|".join([r"(?<=\d)"] + [f"(?<={'|'.join(same)})" for _, same in sorted(by_length.items())])
+    after = "|".join([r"(?<=\d[ \t])"] + [f"(?<=(?:{'|'.join(same)})[ \t])" for _, same in sorted(by_length.items())])
     nouns = [w for listed in cue_data()["count_units"].values() for w in listed] + list(cue_data()["count_unit_prefixes"])
-    return re.compile(rf"(?=[ \t])(?<![ \t])(?:{after})[ \t]{{1,{UNIT_GAP}}}(?={prefix_alternation(fold(w) for w in nouns)})")
+    noun = prefix_alternation(fold(w) for w in nouns)
+    # Tried at each space, the rare test first: a noun follows, then the space is the first after a number.
+    gap = rf"[ \t]{{0,{UNIT_GAP - 1}}}"
+    return re.compile(rf"[ \t](?={gap}{noun})(?<![ \t][ \t])(?:{after}){gap}")
 
 
 def _excluded(ctx: "PreparedDoc", start: int, unit_end: int) -> bool:
