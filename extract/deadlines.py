@@ -29,7 +29,7 @@ from extract.component import Component
 from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
-from gazetteer.cues import phrase_pattern
+from gazetteer.cues import phrase_pattern, phrase_starts
 from gazetteer.doccodes import type_word_pattern
 from gazetteer.lexicon import expand, load_data, pattern, words_alternation
 from gazetteer.text import fold, match_at
@@ -192,11 +192,18 @@ def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
 # ------------------------------------------------------------- commitment
 
 
+def _phrases_in(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
+    """What `_pattern(key).finditer(folded, start, end)` finds, scanned from the first place a
+    standard `re` pattern of the phrases finds one written: most windows hold none."""
+    written = phrase_starts(tuple(deadline_words()[key])).search(folded, start, end)
+    return list(_pattern(key).finditer(folded, written.start(), end)) if written else []
+
+
 def _cues(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
-    found = list(_pattern(key).finditer(folded, start, end))
+    found = _phrases_in(folded, start, end, key)
     if not found:
         return found  # most windows hold no cue: the exclusions are not looked for
-    excluded = [(m.start(), m.end()) for m in _pattern("cue_exclusions").finditer(folded, start, end)]
+    excluded = [(m.start(), m.end()) for m in _phrases_in(folded, start, end, "cue_exclusions")]
     return [m for m in found if not any(a <= m.start() < b for a, b in excluded)]
 
 
