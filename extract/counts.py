@@ -20,7 +20,7 @@ from extract.clauses import inherited_status, statement_span, status_cues, statu
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
-from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern
+from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern, phrase_starts
 from gazetteer.lexicon import pattern, prefix_alternation, words
 from gazetteer.text import fold, match_at, matches_at
 
@@ -74,6 +74,12 @@ def _total_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]", "rege
     return between, before, whole
 
 
+def _total_matches(total: "regex.Pattern[str]", key: str, folded: str):
+    """The matches of a `_total_patterns` pattern, each of which holds a phrase of `count_totals[key]`:
+    most documents write none, which a standard `re` scan tells far faster than the pattern is tried."""
+    return total.finditer(folded) if phrase_starts(tuple(cue_data()["count_totals"][key])).search(folded) else ()
+
+
 def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
     """(start, end, value, total, value_max, unit, unit_end) for every count-like phrase."""
     text = ctx.text
@@ -100,20 +106,20 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
             taken.update(range(rg.start, rg.end))
     between, before, whole = _total_patterns()
-    for m in between.finditer(folded):
+    for m in _total_matches(between, "between", folded):
         u = unit_after(m.end())
         a, b = parse_vn_number(m.group("a")), parse_vn_number(m.group("b"))
         if u and a is not None and b is not None and a <= b:
             out.append((m.start(), u[1], int(a), int(b), None, u[0], u[1]))
             taken.update(range(m.start(), m.end()))
-    for m in whole.finditer(folded):
+    for m in _total_matches(whole, "whole", folded):
         u = unit_after(m.end())
         if u and m.start("a") not in taken:
             a = int(parse_vn_number(m.group("a")))
             out.append((m.start("a"), u[1], a, a, None, u[0], u[1]))
             taken.update(range(m.start("a"), m.end()))
     populations = []  # "Trong số 25 xã": the total of the count that follows in the sentence
-    for m in before.finditer(folded):
+    for m in _total_matches(before, "before", folded):
         u = unit_after(m.end())
         if u and m.start("b") not in taken and _POPULATION_END.match(folded, u[1]):
             populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
