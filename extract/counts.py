@@ -168,7 +168,7 @@ def _count_words_before() -> int:
     return max(most_words("count_units"), most_words("count_ten") + most_words("count_after_ten"))
 
 
-def _words_start(folded: str, end: int, reach: int = 80) -> int:
+def _words_start(folded: str, end: int, reach: int = 24) -> int:
     """Where the last words before `end` that a count can span begin (`_count_words_before`):
     after the space before the first of them, or at the text's start."""
     span = _count_words_before()
