@@ -19,6 +19,7 @@ the aim falls, a day or month the date by which it is due, and a part of a year
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -30,8 +31,8 @@ from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
 from gazetteer.cues import phrase_pattern, phrase_starts
-from gazetteer.doccodes import type_word_pattern
-from gazetteer.lexicon import expand, load_data, pattern, words_alternation
+from gazetteer.doccodes import type_word_pattern, type_words
+from gazetteer.lexicon import expand, load_data, pattern, prefix_alternation, words_alternation
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -80,6 +81,12 @@ def _actor_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")
 
 
+@lru_cache(maxsize=None)
+def _type_words_written() -> "re.Pattern[str]":
+    """Where a `_type_words` match may begin: the type words as written, word bounds aside."""
+    return re.compile(prefix_alternation(fold(w) for w in type_words()))
+
+
 @dataclass
 class _Candidate:
     date: DateMatch
@@ -112,8 +119,9 @@ def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
         gap = before[m.end():]
         if len(gap) <= CITATION_GAP and _CITATION_DATE_GAP.fullmatch(gap):
             return True
-    folded_before = fold(before)
-    for m in _type_words().finditer(folded_before):
+    folded_before = ctx.folded[window_start:d.start]
+    written = _type_words_written().search(folded_before)  # most dates follow no type word
+    for m in _type_words().finditer(folded_before, written.start()) if written else ():
         gap = folded_before[m.end():]
         if _TYPE_DATE_GAP.fullmatch(gap):
             return True
