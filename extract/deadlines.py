@@ -33,6 +33,7 @@ from gazetteer.criteria import find_criterion_names
 from gazetteer.cues import phrase_pattern, phrase_starts
 from gazetteer.doccodes import type_word_pattern, type_words
 from gazetteer.lexicon import expand, load_data, pattern, prefix_alternation, words_alternation
+from gazetteer.lexicon import words as lexicon_words
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\
 
 
 _PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
+# The nouns a _PLURAL_CRITERIA match ends with, as written: a standard `re` scan tells where none is.
+_CRITERIA_NOUNS = re.compile(prefix_alternation(fold(w) for w in lexicon_words("criteria_or_indicators")))
 _LIST_MARK = regex.compile(r"[\s\-+*•]*")
 
 
@@ -391,6 +394,11 @@ def _strip_lead_words(task: str) -> str:
         task = task[m.end():].strip(" ,.;:()-–*")
 
 
+def _names_several(folded: str, start: int, end: int) -> bool:
+    """Whether folded[start:end] speaks of several criteria ("các tiêu chí", "05 tiêu chí")."""
+    return _CRITERIA_NOUNS.search(folded, start, end) is not None and _PLURAL_CRITERIA.search(folded, start, end) is not None
+
+
 def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> int | None:
     """The one criterion the statement is about; None when it names several or none."""
     folded = ctx.folded
@@ -404,7 +412,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
     numbers = written(s, e)
     if numbers:
         return numbers.pop() if len(numbers) == 1 else None
-    if _PLURAL_CRITERIA.search(folded, s, e):
+    if _names_several(folded, s, e):
         return None
     cset = ctx.criteria_set
     if cset:
@@ -417,7 +425,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
         numbers = written(anc.start, anc.end)
         if numbers:
             return numbers.pop() if len(numbers) == 1 else None
-        if _PLURAL_CRITERIA.search(folded, anc.start, anc.end):
+        if _names_several(folded, anc.start, anc.end):
             return None
     return None
 
