@@ -203,10 +203,16 @@ def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
 # ------------------------------------------------------------- commitment
 
 
+@lru_cache(maxsize=None)
+def _written(key: str) -> "re.Pattern[str]":
+    """Where a phrase of `_pattern(key)` may begin: its phrases as written, word bounds aside."""
+    return phrase_starts(tuple(deadline_words()[key]))
+
+
 def _phrases_in(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
     """What `_pattern(key).finditer(folded, start, end)` finds, scanned from the first place a
     standard `re` pattern of the phrases finds one written: most windows hold none."""
-    written = phrase_starts(tuple(deadline_words()[key])).search(folded, start, end)
+    written = _written(key).search(folded, start, end)
     return list(_pattern(key).finditer(folded, written.start(), end)) if written else []
 
 
