@@ -396,7 +396,7 @@ def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
     elif cset or ctx.criteria_set:
         meta.programme = criteria_sets()[cset or ctx.criteria_set].programme if cset else "ntm"
     else:
-        head = fold(ctx.text[:5000])
+        head = ctx.folded[:5000]
         meta.programme = "ntm" if any(fold(w) in head for w in words("programme_names")) else None
 
 
