@@ -20,7 +20,7 @@ from extract.clauses import inherited_status, statement_span, status_cues, statu
 from extract.component import Component
 from extract.numbers import parse_number_words, parse_vn_number
 from extract.records import CountClaim
-from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern
+from gazetteer.cues import count_unit_pattern, cue_data, phrase_pattern, phrase_starts
 from gazetteer.lexicon import pattern, prefix_alternation, words
 from gazetteer.text import fold, match_at, matches_at
 
@@ -36,6 +36,7 @@ _PLAIN_START = pattern(r"(?<![\p{L}\d/.,])(?:\d|(?:@{count_units:folded}|@{count
 _GAP = regex.compile(r"[ \t]{0,%d}" % UNIT_GAP)
 _ANNOUNCES = pattern(r"(?i)(?:\b(?:@{count_list_announcers}))\s*:?|:")
 _CLAUSE_MARK = regex.compile(r"[,;:.()]")
+_SPACES = re.compile(r"\s+")
 
 
 _POPULATION_END = regex.compile(r"\s*,")  # "Trong số 25 xã, có 8 xã …": the population ends its clause
@@ -73,6 +74,12 @@ def _total_patterns() -> tuple["regex.Pattern[str]", "regex.Pattern[str]", "rege
     return between, before, whole
 
 
+def _total_matches(total: "regex.Pattern[str]", key: str, folded: str):
+    """The matches of a `_total_patterns` pattern, each of which holds a phrase of `count_totals[key]`:
+    most documents write none, which a standard `re` scan tells far faster than the pattern is tried."""
+    return total.finditer(folded) if phrase_starts(tuple(cue_data()["count_totals"][key])).search(folded) else ()
+
+
 def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | None, int | None, str, int]]:
     """(start, end, value, total, value_max, unit, unit_end) for every count-like phrase."""
     text = ctx.text
@@ -99,20 +106,20 @@ def _count_candidates(ctx: "PreparedDoc") -> list[tuple[int, int, int, int | Non
             out.append((rg.start, u[1], int(rg.low), None, int(rg.high), u[0], u[1]))
             taken.update(range(rg.start, rg.end))
     between, before, whole = _total_patterns()
-    for m in between.finditer(folded):
+    for m in _total_matches(between, "between", folded):
         u = unit_after(m.end())
         a, b = parse_vn_number(m.group("a")), parse_vn_number(m.group("b"))
         if u and a is not None and b is not None and a <= b:
             out.append((m.start(), u[1], int(a), int(b), None, u[0], u[1]))
             taken.update(range(m.start(), m.end()))
-    for m in whole.finditer(folded):
+    for m in _total_matches(whole, "whole", folded):
         u = unit_after(m.end())
         if u and m.start("a") not in taken:
             a = int(parse_vn_number(m.group("a")))
             out.append((m.start("a"), u[1], a, a, None, u[0], u[1]))
             taken.update(range(m.start("a"), m.end()))
     populations = []  # "Trong số 25 xã": the total of the count that follows in the sentence
-    for m in before.finditer(folded):
+    for m in _total_matches(before, "before", folded):
         u = unit_after(m.end())
         if u and m.start("b") not in taken and _POPULATION_END.match(folded, u[1]):
             populations.append((m.start(), u[1], int(parse_vn_number(m.group("b"))), u[0]))
@@ -152,23 +159,26 @@ def _plain_counts(text: str, folded: str) -> list[regex.Match]:
 
 
 @lru_cache(maxsize=None)
-def _count_words_before() -> "re.Pattern[str]":
-    """The last words of a text that a count in words can span, as the data writes its words:
-    a tens word and the word after it ("mười hai"), or a unit word, each of one or more words."""
+def _count_words_before() -> int:
+    """How many words at the end of a text a count in words can span, as the data writes its
+    words: a tens word and the word after it ("mười hai"), or a unit word, each of one or more words."""
     def most_words(key: str) -> int:
         return max(len(w.split()) for w in words(key))
 
-    span = max(most_words("count_units"), most_words("count_ten") + most_words("count_after_ten"))
-    return re.compile(r"(?:\S*\s+){0,%d}\S*\Z" % (span - 1))
+    return max(most_words("count_units"), most_words("count_ten") + most_words("count_after_ten"))
 
 
-def _words_start(folded: str, end: int, reach: int = 80) -> int:
-    """Where the last words before `end` that a count can span begin (`_count_words_before`)."""
+def _words_start(folded: str, end: int, reach: int = 24) -> int:
+    """Where the last words before `end` that a count can span begin (`_count_words_before`):
+    after the space before the first of them, or at the text's start."""
+    span = _count_words_before()
     while True:
         low = max(0, end - reach)
-        start = _count_words_before().search(folded, low, end).start()
-        if start > low or low == 0:
-            return start
+        space_ends = [m.end() for m in _SPACES.finditer(folded, low, end)]
+        if len(space_ends) >= span:
+            return space_ends[-span]
+        if low == 0:
+            return 0
         reach *= 2
 
 
@@ -180,9 +190,12 @@ def _count_ends() -> "re.Pattern[str]":
     by_length: dict[int, list[str]] = {}
     for ending in sorted(endings):
         by_length.setdefault(len(ending), []).append(re.escape(ending))
-    after = "|".join([r"(?<=\d)"] + [f"(?<={'|'.join(same)})" for _, same in sorted(by_length.items())])
+    after = "|".join([r"(?<=\d[ \t])"] + [f"(?<=(?:{'|'.join(same)})[ \t])" for _, same in sorted(by_length.items())])
     nouns = [w for listed in cue_data()["count_units"].values() for w in listed] + list(cue_data()["count_unit_prefixes"])
-    return re.compile(rf"(?=[ \t])(?<![ \t])(?:{after})[ \t]{{1,{UNIT_GAP}}}(?={prefix_alternation(fold(w) for w in nouns)})")
+    noun = prefix_alternation(fold(w) for w in nouns)
+    # Tried at each space, the rare test first: a noun follows, then the space is the first after a number.
+    gap = rf"[ \t]{{0,{UNIT_GAP - 1}}}"
+    return re.compile(rf"[ \t](?={gap}{noun})(?<![ \t][ \t])(?:{after}){gap}")
 
 
 def _excluded(ctx: "PreparedDoc", start: int, unit_end: int) -> bool:

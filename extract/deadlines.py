@@ -19,6 +19,7 @@ the aim falls, a day or month the date by which it is due, and a part of a year
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -29,9 +30,10 @@ from extract.component import Component
 from extract.dates import DateMatch, parse_issued_line, relation_before
 from extract.records import Deadline
 from gazetteer.criteria import find_criterion_names
-from gazetteer.cues import phrase_pattern
-from gazetteer.doccodes import type_word_pattern
-from gazetteer.lexicon import expand, load_data, pattern, words_alternation
+from gazetteer.cues import phrase_pattern, phrase_starts
+from gazetteer.doccodes import type_word_pattern, type_words
+from gazetteer.lexicon import expand, load_data, pattern, prefix_alternation, words_alternation
+from gazetteer.lexicon import words as lexicon_words
 from gazetteer.text import fold, match_at
 
 if TYPE_CHECKING:
@@ -48,6 +50,8 @@ _DOC_NUMBER = regex.compile(r"(?<![\p{L}\d])\d+(?:\s?/\s?\d+)*\s?[/-]\s?\p{Lu}[\
 
 
 _PLURAL_CRITERIA = pattern(r"(?<![\p{L}])(?:@{plural_determiners:folded}|\d+)\s+(?:@{criteria_or_indicators:folded})(?![\p{L}])")  # on folded text
+# The nouns a _PLURAL_CRITERIA match ends with, as written: a standard `re` scan tells where none is.
+_CRITERIA_NOUNS = re.compile(prefix_alternation(fold(w) for w in lexicon_words("criteria_or_indicators")))
 _LIST_MARK = regex.compile(r"[\s\-+*•]*")
 
 
@@ -78,6 +82,12 @@ def _actor_pattern() -> "regex.Pattern[str]":
     # the head, then its name: capitalised words, "xã"/"huyện", joined by spaces or " - "
     name = expand(r"(?:\s*[-–]\s*|\s+)(?:\p{Lu}[\p{L}\d]*|@{actor_name_words})")
     return regex.compile(rf"(?P<actor>(?:{alts})(?![\p{{L}}])(?:{name})*)")
+
+
+@lru_cache(maxsize=None)
+def _type_words_written() -> "re.Pattern[str]":
+    """Where a `_type_words` match may begin: the type words as written, word bounds aside."""
+    return re.compile(prefix_alternation(fold(w) for w in type_words()))
 
 
 @dataclass
@@ -112,8 +122,9 @@ def _is_citation(ctx: "PreparedDoc", d: DateMatch) -> bool:
         gap = before[m.end():]
         if len(gap) <= CITATION_GAP and _CITATION_DATE_GAP.fullmatch(gap):
             return True
-    folded_before = fold(before)
-    for m in _type_words().finditer(folded_before):
+    folded_before = ctx.folded[window_start:d.start]
+    written = _type_words_written().search(folded_before)  # most dates follow no type word
+    for m in _type_words().finditer(folded_before, written.start()) if written else ():
         gap = folded_before[m.end():]
         if _TYPE_DATE_GAP.fullmatch(gap):
             return True
@@ -192,11 +203,24 @@ def _is_past(ctx: "PreparedDoc", d: DateMatch) -> bool:
 # ------------------------------------------------------------- commitment
 
 
+@lru_cache(maxsize=None)
+def _written(key: str) -> "re.Pattern[str]":
+    """Where a phrase of `_pattern(key)` may begin: its phrases as written, word bounds aside."""
+    return phrase_starts(tuple(deadline_words()[key]))
+
+
+def _phrases_in(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
+    """What `_pattern(key).finditer(folded, start, end)` finds, scanned from the first place a
+    standard `re` pattern of the phrases finds one written: most windows hold none."""
+    written = _written(key).search(folded, start, end)
+    return list(_pattern(key).finditer(folded, written.start(), end)) if written else []
+
+
 def _cues(folded: str, start: int, end: int, key: str) -> list["regex.Match[str]"]:
-    found = list(_pattern(key).finditer(folded, start, end))
+    found = _phrases_in(folded, start, end, key)
     if not found:
         return found  # most windows hold no cue: the exclusions are not looked for
-    excluded = [(m.start(), m.end()) for m in _pattern("cue_exclusions").finditer(folded, start, end)]
+    excluded = [(m.start(), m.end()) for m in _phrases_in(folded, start, end, "cue_exclusions")]
     return [m for m in found if not any(a <= m.start() < b for a, b in excluded)]
 
 
@@ -376,6 +400,11 @@ def _strip_lead_words(task: str) -> str:
         task = task[m.end():].strip(" ,.;:()-–*")
 
 
+def _names_several(folded: str, start: int, end: int) -> bool:
+    """Whether folded[start:end] speaks of several criteria ("các tiêu chí", "05 tiêu chí")."""
+    return _CRITERIA_NOUNS.search(folded, start, end) is not None and _PLURAL_CRITERIA.search(folded, start, end) is not None
+
+
 def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> int | None:
     """The one criterion the statement is about; None when it names several or none."""
     folded = ctx.folded
@@ -389,7 +418,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
     numbers = written(s, e)
     if numbers:
         return numbers.pop() if len(numbers) == 1 else None
-    if _PLURAL_CRITERIA.search(folded, s, e):
+    if _names_several(folded, s, e):
         return None
     cset = ctx.criteria_set
     if cset:
@@ -402,7 +431,7 @@ def _criterion(ctx: "PreparedDoc", cand: _Candidate, seg: tuple[int, int]) -> in
         numbers = written(anc.start, anc.end)
         if numbers:
             return numbers.pop() if len(numbers) == 1 else None
-        if _PLURAL_CRITERIA.search(folded, anc.start, anc.end):
+        if _names_several(folded, anc.start, anc.end):
             return None
     return None
 

@@ -288,11 +288,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _subject_before(ctx: "PreparedDoc", v: _Value) -> tuple[str | None, bool]:
-    """(subject written before the value, whether it refers back to an earlier rate)."""
+def _subject_before(ctx: "PreparedDoc", clause: tuple[int, int]) -> tuple[str | None, bool]:
+    """(subject written in the clause before a value, whether it refers back to an earlier rate)."""
     text = ctx.text
     folded = ctx.folded
-    a, b = _clause_before(ctx, v)
+    a, b = clause
     if b <= a:
         return None, False
     heads = _matches_outside_parens(_pattern("rate_heads"), folded, a, b)
@@ -341,13 +341,13 @@ def _strip_trailing_words(folded: str, start: int, end: int) -> int:
 _POPULATION_AFTER_FOLDED = pattern(r"[ \t]+(?:(?:@{population_count_lead:folded})\s+)?(?=\p{L})")
 
 
-def _names_population_after(ctx: "PreparedDoc", v: _Value) -> bool:
-    """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" before it."""
+def _names_population_after(ctx: "PreparedDoc", v: _Value, clause: tuple[int, int]) -> bool:
+    """A percentage followed at once by a noun ("85% lượng rác thải") and no "tỷ lệ" in its clause."""
     folded = ctx.folded
     m = _POPULATION_AFTER_FOLDED.match(folded[v.end:v.end + 4])
     if m is None or match_at(_pattern("not_after_subject"), folded, v.end + m.end()):
         return False
-    a, b = _clause_before(ctx, v)
+    a, b = clause
     return not _matches_outside_parens(_pattern("rate_heads"), folded, a, b)
 
 
@@ -409,11 +409,11 @@ def _ids_and_numbers(ctx: "PreparedDoc", start: int, end: int) -> tuple[list[tup
     return ids, numbers
 
 
-def _criterion_and_indicator(ctx: "PreparedDoc", v: _Value, subject: str | None) -> tuple[int | None, str | None]:
+def _criterion_and_indicator(ctx: "PreparedDoc", v: _Value, subject: str | None,
+                             clause_start: int) -> tuple[int | None, str | None]:
     """Indicator id and criterion written in the value's clause, else in its sentence before it,
     else in the enclosing items; else the criterion the subject names in the catalogue."""
     s, _ = ctx.sentence_at(v.start)
-    clause_start, _ = _clause_before(ctx, v)
     for a, b in ((clause_start, v.start), (s, v.start)):
         ids, numbers = _ids_and_numbers(ctx, a, b)
         if ids:
@@ -454,7 +454,7 @@ def _criterion_and_indicator(ctx: "PreparedDoc", v: _Value, subject: str | None)
 _CONTENT_ITEM = pattern(r"\b(?:@{content_item:folded})\b")
 
 
-def _role(ctx: "PreparedDoc", v: _Value) -> str:
+def _role(ctx: "PreparedDoc", v: _Value, clause_start: int) -> str:
     folded = ctx.folded
     s, e = ctx.sentence_at(v.start)
     before = folded[max(s, v.value_start - 40):v.value_start]
@@ -465,7 +465,6 @@ def _role(ctx: "PreparedDoc", v: _Value) -> str:
     excluded = [(m.start(), m.end()) for m in _pattern("target_cue_exclusions").finditer(folded, s, v.start)]
     if any(not any(a <= m.start() < b for a, b in excluded) for m in _pattern("target_cues").finditer(folded, s, v.start)):
         return "target"
-    clause_start, _ = _clause_before(ctx, v)
     if v.comparator != "eq" and _reached_before().search(folded, max(s, v.value_start - 40), v.value_start):
         return "actual"  # "đạt trên 92%", "với trên 85% đồng bào", "chiếm gần 68%": a value reached, roughly
     if v.comparator != "eq" and not _pattern("actual_cues").search(folded, s, v.start):
@@ -530,19 +529,20 @@ def extract_indicators(ctx: "PreparedDoc") -> list[IndicatorValue]:
         ):
             continue  # an operand already given as a row of its item
         subject, refers_back, rule = None, False, "indicators.subject_before"
-        if v.unit == "ratio" or _names_population_after(ctx, v):
+        clause = _clause_before(ctx, v)  # read by the subject, the criterion and the role
+        if v.unit == "ratio" or _names_population_after(ctx, v, clause):
             # "417/910 bằng cấp", "hỗ trợ 50% kinh phí": the population is named after the value
             subject, rule = _subject_after(ctx, v), "indicators.subject_after"
         if subject is None:
-            subject, refers_back = _subject_before(ctx, v)
+            subject, refers_back = _subject_before(ctx, clause)
         if refers_back:
             subject, rule = _enclosing_name(ctx, line), "indicators.enclosing_name"
         if subject is None and not refers_back:
             subject, rule = _subject_after(ctx, v), "indicators.subject_after"
         if subject is None:
             subject, rule = _enclosing_name(ctx, line), "indicators.enclosing_name"
-        criterion, indicator = _criterion_and_indicator(ctx, v, subject)
-        role = _role(ctx, v)
+        criterion, indicator = _criterion_and_indicator(ctx, v, subject, clause[0])
+        role = _role(ctx, v, clause[0])
         rows.append(IndicatorValue(
             start=v.start, end=v.end, rule=f"{rule}.{v.unit if v.unit == 'ratio' else 'percent'}",
             indicator_id=indicator, criterion_no=criterion, subject=subject,

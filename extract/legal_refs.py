@@ -18,6 +18,7 @@ missing there filled in from later mentions.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from gazetteer.doccodes import (
     type_word_pattern,
 )
 from gazetteer.lexicon import expand, pattern
-from gazetteer.text import fold, match_at
+from gazetteer.text import fold, match_at, matches_at
 
 if TYPE_CHECKING:
     from extract.prepare import PreparedDoc
@@ -57,6 +58,11 @@ _NUMBER_RE = regex.compile(
     regex.VERBOSE,
 )
 _PART_SPLIT = regex.compile(rf"(\s?[{_DASHES}/]\s?)")
+# The separator before a number's code: after its digits (and a blank), before a letter. Slashes and
+# dashes are rare, so a standard `re` scan finds these far faster than _NUMBER_RE is tried everywhere.
+_CODE_SEPARATOR = re.compile(rf"[{_DASHES}/](?:(?<=\d[{_DASHES}/])|(?<=\d\s[{_DASHES}/]))(?=\s?[^\W\d_])")
+_DIGITS_BEFORE = re.compile(r"\d+\Z")
+_NUMBER_BEFORE_YEAR = re.compile(r"\d{1,6}\s?/\s?\Z")
 
 
 _CUT_OFF = regex.compile(rf"[{_DASHES}/][ \t]*(?:\n|\Z|(?!\p{{L}}))")  # "5313/QĐ- " then no issuer: cut off
@@ -152,10 +158,25 @@ def _valid_prefix(code: str) -> tuple[str, int] | None:
     return (kept, length) if kept else None
 
 
+def _number_starts(text: str) -> list[int]:
+    """Every offset where a _NUMBER_RE match can begin: the digits before a code's separator,
+    and before a year there ("25/2021/QH15") the digits before the year."""
+    out = set()
+    for sep in _CODE_SEPARATOR.finditer(text):
+        end = sep.start() - 1 if text[sep.start() - 1].isspace() else sep.start()
+        digits = _DIGITS_BEFORE.search(text, max(0, end - 7), end).start()  # no match begins in a longer run
+        out.add(digits)
+        if end - digits == 4 and text[digits:digits + 2] in ("19", "20"):
+            number = _NUMBER_BEFORE_YEAR.search(text, max(0, digits - 9), digits)
+            if number:
+                out.add(number.start())
+    return sorted(out)
+
+
 def find_document_numbers(text: str) -> list[_Number]:
     """Document numbers with stray spaces removed: "40/2014/ TT - BNNPTNT" → "40/2014/TT-BNNPTNT"."""
     out: list[_Number] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in matches_at(_NUMBER_RE, text, _number_starts(text)):
         if m.start() > 0 and text[m.start() - 1].isalpha() and not (m["year"] and m["num"]):
             continue  # inside a form code only a full "số/năm/loại-cơ quan" number is a citation
         if m["num"]:

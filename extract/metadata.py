@@ -157,6 +157,8 @@ def _info_box(lines) -> dict[str, str]:
     frame = _frame()
     box: dict[str, str] = {}
     for ln in lines:
+        if ":" not in ln.text:  # every field is written "label: value"
+            continue
         for m in frame["box_re"].finditer(ln.text):
             field = frame["field_of"].get(" ".join(m["label"].lower().split()))
             if field and field not in box and m["value"].strip(" |"):
@@ -394,7 +396,7 @@ def _resolve_programme(ctx: "PreparedDoc", meta: DocumentMeta) -> None:
     elif cset or ctx.criteria_set:
         meta.programme = criteria_sets()[cset or ctx.criteria_set].programme if cset else "ntm"
     else:
-        head = fold(ctx.text[:5000])
+        head = ctx.folded[:5000]
         meta.programme = "ntm" if any(fold(w) in head for w in words("programme_names")) else None
 
 

@@ -94,6 +94,13 @@ def _candidate_names(name: str) -> list[str]:
     return [stripped, name.strip()] if stripped != name.strip() else [stripped]
 
 
+@lru_cache(maxsize=8192)
+def _lookup_keys(name: str) -> tuple[tuple[str, str], ...]:
+    """(strict key, loose key) of each candidate reading of a name. A document asks for the
+    same few names many times (each mention of "huyện …"), so the keys are made once a name."""
+    return tuple((_strict_key(c), _loose_key(c)) for c in _candidate_names(name))
+
+
 # ------------------------------------------------------------------ index
 
 
@@ -106,12 +113,8 @@ class _Index:
         self.alias: dict[str, list[AdminUnit]] = {}
 
     def find(self, name: str, keep=lambda u: True) -> list[AdminUnit]:
-        for candidate in _candidate_names(name):
-            for table, key in (
-                (self.strict, _strict_key(candidate)),
-                (self.loose, _loose_key(candidate)),
-                (self.alias, _loose_key(candidate)),
-            ):
+        for strict, loose in _lookup_keys(name):
+            for table, key in ((self.strict, strict), (self.loose, loose), (self.alias, loose)):
                 found = [u for u in table.get(key, ()) if keep(u)]
                 if found:
                     return list(dict.fromkeys(found))

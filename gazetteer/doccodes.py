@@ -163,13 +163,18 @@ def issuer_name(abbreviation: str) -> str | None:
     return issuer.name if issuer else None
 
 
+def type_words() -> set[str]:
+    """Every type word, as the data writes it ("Quyết định", "Kế hoạch")."""
+    return {w for t in _tables().types.values() for w in t.words}
+
+
 def type_word_pattern(folded: bool = False) -> str:
     """Regex alternation source of all type words, longest first.
 
     For the original text the group is case-insensitive (titles are written
     in capitals); with `folded=True` it is meant for `fold(text)`.
     """
-    words = {w for t in _tables().types.values() for w in t.words}
+    words = type_words()
     if folded:
         return "(?:" + words_alternation({fold(w) for w in words}) + ")"
     return "(?i:" + words_alternation(words) + ")"

@@ -41,6 +41,20 @@ def test_stray_spaces_do_not_split_the_number():
     assert n.ref_id == "40/2014/TT-BNNPTNT" and n.year == 2014
 
 
+@pytest.mark.parametrize("text", [
+    "số 25/2021/QH15", "số 25/ 2021 / QH15 và 3 /QĐ", "v12/ 2020/QĐ-UBND", "09 - NQ/ĐU", "M2.1-TT40/2014/TT-BNN",
+    "1234567/QĐ-UBND", "ngày 12/3/2022, 5/12 xã", "x1/2020/QĐ 3/2019/NĐ-CP", "- Xã 12 - Thôn",
+])
+def test_numbers_are_read_where_the_full_pattern_reads_them(text, monkeypatch):
+    """Trying the number pattern only where `_number_starts` says a number can begin reads what
+    trying it at every offset reads."""
+    import extract.legal_refs as legal_refs
+
+    found = [(n.start, n.ref_id) for n in find_document_numbers(text)]
+    monkeypatch.setattr(legal_refs, "_number_starts", lambda t: range(len(t) + 1))
+    assert found == [(n.start, n.ref_id) for n in find_document_numbers(text)]
+
+
 def test_ref_key_matches_the_scorer_normalization():
     assert ref_key("09-NQ/ĐU") == "09-NQ/DU"
     assert ref_key("40/2014/ TT - BNNPTNT") == "40/2014/TT-BNNPTNT"
