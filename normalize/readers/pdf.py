@@ -69,8 +69,11 @@ _OUTLINED_TEXT_PATHS = 300
 _TABLE_MIN_PATHS = 6
 # How many lines at each edge of a page may be running headers, footers or page numbers.
 _EDGE_LINES = 3
+# Letters and numbers other than digits a line needs to be a running header or footer.
+_MIN_EDGE_WORD_CHARS = 4
 
 _WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
+_WORD_CHAR_NOT_DIGIT = regex.compile(r"[[\p{L}\p{N}]--\d]", regex.V1)
 _GARBAGE_CHAR = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\uFFFD--[\n\t]]", regex.V1)
 # Line breaks other than "\n", once "\r\n" is one.
 _OTHER_LINE_BREAKS = ("\r", "\f", "\v", "\u2028", "\u2029", "\x85")
@@ -919,10 +922,9 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
     page_offsets = [0, *_page_starts(pages)]
     edge_lines: list[list[tuple[str, int, int]]] = []  # per page: (edge, start, end) with global offsets
     for page_index, text in enumerate(pages):
-        lines = [m.span() for m in _NONBLANK_LINE.finditer(text)]
-        chosen = [("top", *span) for span in lines[:_EDGE_LINES]]
-        top = set(lines[:_EDGE_LINES])
-        chosen += [("bottom", *span) for span in lines[-_EDGE_LINES:] if span not in top]
+        top, bottom = _edge_lines(text)
+        chosen = [("top", *span) for span in top]
+        chosen += [("bottom", *span) for span in bottom if span not in top]
         base = page_offsets[page_index]
         edge_lines.append([(edge, base + start, base + end) for edge, start, end in chosen])
     text = PAGE_BREAK.join(pages)
@@ -944,26 +946,61 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
     # as a whole, which says nothing about their edges.
     keyed = Counter()
     occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    page_keys = [_DIGITS.sub("#", _collapsed_spaces(page)) for page in pages]
-    counted_pages: set[str] = set()
-    for page_key, lines in zip(page_keys, edge_lines):
-        counts_here = page_key not in counted_pages
-        counted_pages.add(page_key)
+    repeated = _repeated_pages(pages)
+    for page_repeated, lines in zip(repeated, edge_lines):
         seen_here = set()
         for edge, start, end in lines:
-            line = _SPACES.sub(" ", text[start:end]).strip()
-            if len(_WORD_CHAR.findall(_DIGITS.sub("", line))) < 4:
+            line = _collapsed_spaces(text[start:end])
+            if sum(1 for _ in itertools.islice(_WORD_CHAR_NOT_DIGIT.finditer(line), _MIN_EDGE_WORD_CHARS)) \
+                    < _MIN_EDGE_WORD_CHARS:
                 continue
             key = (edge, _DIGITS.sub("#", line))
             occurrences.setdefault(key, []).append((start, end))
-            if key not in seen_here and counts_here:
+            if key not in seen_here and not page_repeated:
                 keyed[key] += 1
                 seen_here.add(key)
-    threshold = max(2, math.ceil(0.3 * len(counted_pages)))
+    distinct_pages = repeated.count(False)
+    threshold = max(2, math.ceil(0.3 * distinct_pages))
     for key, count in keyed.items():
         if count >= threshold:
             spans |= set(occurrences[key])
     return sorted((start, end + 1 if text[end:end + 1] == "\n" else end) for start, end in spans)
+
+
+def _edge_lines(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of a page's first and of its last `_EDGE_LINES` non-blank lines (they may overlap on a
+    short page), without reading the lines in between: the last are looked for from a line start
+    that enough line breaks before the end, further back while too few of them hold text."""
+    top = [m.span() for m in itertools.islice(_NONBLANK_LINE.finditer(text), _EDGE_LINES)]
+    start = len(text)
+    while True:
+        for _ in range(_EDGE_LINES):
+            start = text.rfind("\n", 0, start) if start > 0 else -1
+        bottom = [m.span() for m in _NONBLANK_LINE.finditer(text, start + 1)]
+        if len(bottom) >= _EDGE_LINES or start < 0:
+            return top, bottom[-_EDGE_LINES:]
+
+
+# Letters a page's text keeps whatever its spaces and digits: pages that differ in how many of
+# them they hold differ, spaces and digits aside.
+_COUNTED_LETTERS = "nhtg"
+
+
+def _repeated_pages(pages: list[str]) -> list[bool]:
+    """Whether each page is the same as an earlier one, spaces and digits aside. Pages are
+    compared in full only with the earlier pages that hold as many of each of a few letters."""
+    by_letters: dict[tuple[int, ...], list[int]] = {}
+    for index, page in enumerate(pages):
+        by_letters.setdefault(tuple(page.count(letter) for letter in _COUNTED_LETTERS), []).append(index)
+    repeated = [False] * len(pages)
+    for indices in by_letters.values():
+        if len(indices) > 1:
+            seen: set[str] = set()
+            for index in indices:
+                key = _DIGITS.sub("#", _collapsed_spaces(pages[index]))
+                repeated[index] = key in seen
+                seen.add(key)
+    return repeated
 
 
 # Whitespace to str.split but not to the regular expressions' \s (nor to `_SPACES`).
