@@ -494,11 +494,11 @@ def _grid_page(page: pypdfium2.PdfPage, textpage, raw: str, objects: PageObjects
         if not tables:
             return None
         height = page.get_height()
-        centres = None  # characters and text that do not line up one to one: every character is measured
+        placed = None  # characters and text that do not line up one to one: every character is measured
         if len(raw) == n_chars:
             x0, top, x1, bottom = tables[0][0]
-            centres = _line_centres(raw, boxes, (x0, height - bottom, x1, height - top))
-        return _text_with_tables(page, height, tables, "pdf_grid", textpage, centres)
+            placed = _placed_lines(raw, boxes, (x0, height - bottom, x1, height - top))
+        return _text_with_tables(page, height, tables, "pdf_grid", textpage, placed)
     except pypdfium2.PdfiumError:
         return None
 
@@ -610,11 +610,13 @@ def _char_boxes(textpage, n_chars: int) -> list[tuple[float, float, float, float
     return boxes
 
 
-def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float] | None]:
-    """The centre of each character's box, None for a generated space or line break (an empty box).
-    pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y."""
-    return [None if right <= left and top <= bottom else ((left + right) / 2, (bottom + top) / 2)
-            for left, bottom, right, top in (boxes if boxes is not None else _char_boxes(textpage, n_chars))]
+def _placed_chars(textpage, n_chars: int) -> list[tuple[int, int, int, tuple[float, float]]]:
+    """Each character with a box, placed at its box's centre, as `_placed_lines` gives lines; a
+    generated space or line break (an empty box) is left out. pdfplumber's x is pdfium's; its `top`
+    is the MediaBox height minus pdfium's y."""
+    return [(i, i, 1, ((left + right) / 2, (bottom + top) / 2))
+            for i, (left, bottom, right, top) in enumerate(_char_boxes(textpage, n_chars))
+            if not (right <= left and top <= bottom)]
 
 
 class _CharBoxes:
@@ -639,49 +641,51 @@ class _CharBoxes:
         return box
 
 
-_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line outside the table
+_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a line outside the table
 
 
-def _line_centres(raw: str, boxes, bbox: tuple[float, float, float, float]) -> list[tuple[float, float] | None]:
-    """Character centres at the cost of two characters a line: a line whose first and last characters
-    lie in `bbox` (left, bottom, right, top) has its characters placed at its first character's centre,
-    any other line's characters outside; a blank is None. Enough to tell which run of characters a
-    table covers and whether other text is interleaved with it (a line partly inside counts outside)."""
+def _placed_lines(raw: str, boxes, bbox: tuple[float, float, float, float]) -> list[tuple[int, int, int, tuple[float, float]]]:
+    """(first, last, count, centre) of each line that holds text: its first and last non-blank
+    characters, how many non-blank characters it has, and where they are, at the cost of two
+    characters a line: a line whose first and last characters lie in `bbox` (left, bottom, right,
+    top) is placed at its first character's centre, any other line outside. Enough to tell which
+    run of characters a table covers and whether other text is interleaved with it (a line partly
+    inside counts outside)."""
     left, bottom, right, top = bbox
-    centres: list[tuple[float, float] | None] = [None] * len(raw)
+    placed = []
     for a, b in line_spans(raw):
-        first = next((i for i in range(a, b) if not raw[i].isspace()), None)
-        if first is None:
+        line = raw[a:b]
+        count = len("".join(line.split()))  # str.split's blanks are str.isspace's
+        if not count:
             continue
-        last = next(i for i in range(b - 1, first - 1, -1) if not raw[i].isspace())
+        first, last = a + len(line) - len(line.lstrip()), a + len(line.rstrip()) - 1
         ends = [((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) for box in (boxes[first], boxes[last])]
         inside = all(left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1 for x, y in ends)
-        centre = ends[0] if inside else _OUTSIDE
-        centres[a:b] = [None if ch.isspace() else centre for ch in raw[a:b]]
-    return centres
+        placed.append((first, last, count, ends[0] if inside else _OUTSIDE))
+    return placed
 
 
 def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
-                      textpage=None, centres=None) -> tuple[str, list[Table]] | None:
+                      textpage=None, placed=None) -> tuple[str, list[Table]] | None:
     """Replace each table's run of characters in pdfium's character list with its row lines; the
-    page text and its tables. A caller that has the page's text page open passes it."""
+    page text and its tables. A caller that has the page's text page open passes it, and may pass
+    where its characters are (`_placed_lines`); else every character is measured."""
     own = textpage is None
     textpage = page.get_textpage() if own else textpage
     try:
         n_chars = textpage.count_chars()
-        centres = _char_centres(textpage, n_chars) if centres is None else centres
+        placed = _placed_chars(textpage, n_chars) if placed is None else placed
         regions = []
         for (x0, top, x1, bottom), lines, cells in tables:
             y_low, y_high = height - bottom, height - top
-            inside = [
-                i for i, centre in enumerate(centres)
-                if centre and x0 - 1 <= centre[0] <= x1 + 1 and y_low - 1 <= centre[1] <= y_high + 1
-            ]
+            inside = [k for k, (_, _, _, (x, y)) in enumerate(placed)
+                      if x0 - 1 <= x <= x1 + 1 and y_low - 1 <= y <= y_high + 1]
             if not inside or not lines:
                 continue
-            first, last = inside[0], inside[-1]
-            outside = sum(1 for i in range(first, last + 1) if centres[i]) - len(inside)
-            if outside > 0.02 * len(inside):
+            first, last = placed[inside[0]][0], placed[inside[-1]][1]
+            n_inside = sum(placed[k][2] for k in inside)
+            outside = sum(count for _, _, count, _ in placed[inside[0]:inside[-1] + 1]) - n_inside
+            if outside > 0.02 * n_inside:
                 continue  # the table's characters are interleaved with other text: keep pdfium's order
             regions.append((first, last, lines, cells))
         if not regions:
@@ -737,7 +741,7 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None =
         height = page.get_height()
         _, top, _, bottom = found[0]
         return _text_with_tables(page, height, [found], "pdf_columns", textpage,
-                                 _line_centres(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top)))
+                                 _placed_lines(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top)))
     except pypdfium2.PdfiumError:
         return None
 
