@@ -66,12 +66,18 @@ class TableView:
     rows: list[Row] = field(default_factory=list)
     at: dict[tuple[int, int], TableCell] = field(default_factory=dict)  # every grid position a cell covers
     _caption_period: tuple[str | None] | None = None
+    _columns: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def cell_text(self, cell: TableCell | None) -> str:
         return "" if cell is None else self.text[cell.char_start:cell.char_end]
 
-    def columns(self, *roles: str) -> list[int]:
-        return sorted(c for c, r in self.roles.items() if r in roles)
+    def columns(self, *roles: str) -> tuple[int, ...]:
+        """The columns of any of `roles`, left to right; asked for each row, so kept once found (the
+        roles are all known before the rows are classified, and never change after)."""
+        found = self._columns.get(roles)
+        if found is None:
+            found = self._columns[roles] = tuple(sorted(c for c, r in self.roles.items() if r in roles))
+        return found
 
     def cell_at(self, row: int, col: int) -> TableCell | None:
         """The cell covering grid position (row, col), merged cells included."""
