@@ -502,11 +502,11 @@ def _grid_page(page: pypdfium2.PdfPage, textpage, raw: str, objects: PageObjects
         if not tables:
             return None
         height = page.get_height()
-        placed = None  # characters and text that do not line up one to one: every character is measured
-        if len(raw) == n_chars:
-            x0, top, x1, bottom = tables[0][0]
-            placed = _placed_lines(raw, boxes, (x0, height - bottom, x1, height - top))
-        return _text_with_tables(page, height, tables, "pdf_grid", textpage, placed)
+        if len(raw) != n_chars:  # characters and text that do not line up one to one: every character is measured
+            return _text_with_tables(page, height, tables, "pdf_grid", textpage)
+        x0, top, x1, bottom = tables[0][0]
+        placed = _placed_lines(raw, boxes, (x0, height - bottom, x1, height - top))
+        return _text_with_tables(page, height, tables, "pdf_grid", textpage, placed, raw)
     except pypdfium2.PdfiumError:
         return None
 
@@ -674,15 +674,20 @@ def _placed_lines(raw: str, boxes, bbox: tuple[float, float, float, float]) -> l
 
 
 def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
-                      textpage=None, placed=None) -> tuple[str, list[Table]] | None:
+                      textpage=None, placed=None, raw: str | None = None) -> tuple[str, list[Table]] | None:
     """Replace each table's run of characters in pdfium's character list with its row lines; the
     page text and its tables. A caller that has the page's text page open passes it, and may pass
-    where its characters are (`_placed_lines`); else every character is measured."""
+    where its characters are (`_placed_lines`; else every character is measured) and its text
+    when that lines up with the characters one to one (a run's text is then a slice of it)."""
     own = textpage is None
     textpage = page.get_textpage() if own else textpage
     try:
         n_chars = textpage.count_chars()
         placed = _placed_chars(textpage, n_chars) if placed is None else placed
+
+        def run_text(start: int, end: int) -> str:
+            return _clean(raw[start:end] if raw is not None else textpage.get_text_range(start, end - start))
+
         regions = []
         for (x0, top, x1, bottom), lines, cells in tables:
             y_low, y_high = height - bottom, height - top
@@ -706,7 +711,7 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
         for first, last, lines, cells in regions:
             if first < position:
                 continue
-            before = _clean(textpage.get_text_range(position, first - position)) if first > position else ""
+            before = run_text(position, first) if first > position else ""
             if before and not before.endswith("\n"):
                 before += "\n"
             found.append(_page_table(cells, length + len(before), source))
@@ -714,7 +719,7 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
             parts.append(block)
             length += len(block)
             position = last + 1
-        after = _clean(textpage.get_text_range(position, n_chars - position)) if position < n_chars else ""
+        after = run_text(position, n_chars) if position < n_chars else ""
         parts.append(after.lstrip("\n"))
         return ("".join(parts).rstrip("\n") if not after else "".join(parts)), found
     finally:
@@ -748,8 +753,8 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None =
             return None
         height = page.get_height()
         _, top, _, bottom = found[0]
-        return _text_with_tables(page, height, [found], "pdf_columns", textpage,
-                                 _placed_lines(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top)))
+        placed = _placed_lines(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top))
+        return _text_with_tables(page, height, [found], "pdf_columns", textpage, placed, raw)  # found: they line up
     except pypdfium2.PdfiumError:
         return None
 

@@ -235,6 +235,23 @@ def test_complete_grid_read_by_pdfium_matches_pdfplumber(table_pdf):
     assert compared == 1
 
 
+def test_a_run_of_characters_reads_as_the_slice_of_the_page_text(table_pdf):
+    """Where the page text lines up with the character list, the text around a table is cut from it
+    rather than asked of pdfium again: the two must agree."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(table_pdf.path))
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        raw, n_chars = textpage.get_text_range(), textpage.count_chars()
+        if len(raw) == n_chars:
+            for start in range(0, n_chars, max(1, n_chars // 7)):
+                end = min(n_chars, start + 2 * (n_chars // 5) + 1)
+                assert textpage.get_text_range(start, end - start) == raw[start:end]
+        textpage.close()
+    document.close()
+
+
 def test_ruling_that_is_not_one_grid_is_left_to_pdfplumber(tmp_path, font):
     """Rules with no vertical lines (underlines, separators) are no grid: the fast path declines."""
     import pypdfium2
