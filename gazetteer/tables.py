@@ -136,24 +136,25 @@ def _role_starts() -> "re.Pattern[str]":
 
 @dataclass(frozen=True)
 class _LineStart:
-    """Lines that start with one of a list of phrases: `exact` is tried only at the line starts
-    where `candidates` (the standard engine, word bounds aside) finds one written."""
+    """Lines that start with one of a list of phrases: `exact` is tried only at the text's start and
+    after the line breaks where `after_break` (the standard engine, word bounds aside, scanning for
+    the line break itself) finds one written."""
 
     exact: "regex.Pattern[str]"
-    candidates: "re.Pattern[str]"
+    after_break: "re.Pattern[str]"
 
     def match(self, text: str, pos: int) -> bool:
         return self.exact.match(text, pos) is not None
 
     def search(self, text: str) -> bool:
-        return any(self.match(text, m.start()) for m in self.candidates.finditer(text))
+        return self.match(text, 0) or any(self.match(text, m.end()) for m in self.after_break.finditer(text))
 
 
 def _line_start(phrases, on_fold: bool = False) -> _LineStart:
     written = [folded(p) if on_fold else p.lower() for p in phrases]
     words = "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in written)
     return _LineStart(regex.compile(rf"(?m)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])"),
-                      re.compile(rf"(?m)^(?=[ \t]*(?:{prefix_alternation(written)}))"))
+                      re.compile(rf"\n(?=[ \t]*(?:{prefix_alternation(written)}))"))
 
 
 @lru_cache(maxsize=1)
