@@ -1021,12 +1021,12 @@ def _repeated_pages(pages: list[str]) -> list[bool]:
 
 
 # Whitespace to str.split but not to the regular expressions' \s (nor to `_SPACES`).
-_SPLIT_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
+_SPLIT_ONLY_SPACE = regex.compile("[\x1c-\x1f]")
 
 
 def _collapsed_spaces(text: str) -> str:
     """`_SPACES.sub(" ", text).strip()`, through str.split when the two agree on what a space is
     (a page is a long text, and the regular expression's pass over it the slower)."""
-    if any(separator in text for separator in _SPLIT_ONLY_SPACES):
+    if _SPLIT_ONLY_SPACE.search(text):  # one scan: the line is short, and a call per separator costs more
         return _SPACES.sub(" ", text).strip()
     return " ".join(text.split())
