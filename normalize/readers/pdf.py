@@ -300,6 +300,45 @@ def _page_starts(pages: list[str]) -> tuple[int, ...]:
 
 # --- page objects -----------------------------------------------------------
 
+_ADDRESS = ctypes.c_void_p
+
+
+def _by_address(function, restype, *argtypes):
+    """pdfium's `function` called with plain addresses and integers. pypdfium2's binding converts
+    and checks each typed pointer it is given, on every call: as long as the call itself where it is
+    made for every object or character of a page."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _ADDRESS).value)
+
+
+def _address(handle) -> int:
+    """The address a pypdfium2 handle (a typed pointer) points to."""
+    return ctypes.cast(handle, _ADDRESS).value
+
+
+_count_objects = _by_address(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, _ADDRESS)
+_page_object = _by_address(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, ctypes.c_int)
+_count_form_objects = _by_address(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, _ADDRESS)
+_form_object = _by_address(pdfium_c.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
+_object_type = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, _ADDRESS)
+_object_bounds = _by_address(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int, *[_ADDRESS] * 5)  # left, bottom, right, top
+_text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
+_font_base_name = _by_address(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t, _ADDRESS, _ADDRESS, ctypes.c_size_t)
+_char_box = _by_address(pdfium_c.FPDFText_GetCharBox, ctypes.c_int, _ADDRESS, ctypes.c_int,
+                        *[_ADDRESS] * 4)  # left, right, bottom, top
+
+
+class _Floats:
+    """Four C floats or doubles that pdfium writes into, with their addresses."""
+
+    def __init__(self, kind=ctypes.c_double):
+        self.values = [kind() for _ in range(4)]
+        self.addresses = [ctypes.addressof(v) for v in self.values]
+
+    def read(self) -> tuple[float, float, float, float]:
+        a, b, c, d = self.values
+        return a.value, b.value, c.value, d.value
+
+
 def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     """Count path objects, measure images and collect font names, through pdfium's raw calls."""
     scan = PageObjects()
@@ -307,51 +346,45 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     page_area = max(1.0, width * height)
     seen_fonts: set[int] = set()
     image_area = 0.0
-    left, bottom, right, top = bounds = [ctypes.c_float() for _ in range(4)]
-    bound_refs = [ctypes.byref(v) for v in bounds]
+    bounds = _Floats(ctypes.c_float)
 
-    def visit(owner, count: int, get_object, depth: int) -> None:
+    def visit(owner: int, count: int, get_object, depth: int) -> None:
         nonlocal image_area
         for i in range(count):
             obj = get_object(owner, i)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                scan.paths += 1
-                if depth < 2 and pdfium_c.FPDFPageObj_GetBounds(obj, *bound_refs):
-                    scan.path_bounds.append((left.value, bottom.value, right.value, top.value))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                font = pdfium_c.FPDFTextObj_GetFont(obj)
-                address = ctypes.addressof(font.contents) if font else None  # cheaper than a cast
-                if address and address not in seen_fonts:
-                    seen_fonts.add(address)
+            kind = _object_type(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                font = _text_font(obj)
+                if font and font not in seen_fonts:
+                    seen_fonts.add(font)
                     name = _font_name(font)
                     if name:
                         scan.fonts.add(name)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                scan.paths += 1
+                if depth < 2 and _object_bounds(obj, *bounds.addresses):
+                    scan.path_bounds.append(bounds.read())
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                image_area += _object_area(obj)
+                if _object_bounds(obj, *bounds.addresses):
+                    left, bottom, right, top = bounds.read()
+                    image_area += max(0.0, right - left) * max(0.0, top - bottom)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
-                visit(obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, depth + 1)
+                visit(obj, _count_form_objects(obj), _form_object, depth + 1)
 
-    visit(page.raw, pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject, 0)
+    raw = _address(page.raw)
+    visit(raw, _count_objects(raw), _page_object, 0)
     scan.image_area_share = min(1.0, image_area / page_area)
     return scan
 
 
-def _font_name(font) -> str:
-    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+def _font_name(font: int) -> str:
+    size = _font_base_name(font, None, 0)
     if size <= 1:
         return ""
     buffer = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    _font_base_name(font, buffer, size)
     name = buffer.value.decode("utf-8", errors="replace")
     return _SUBSET_PREFIX.sub("", name)
-
-
-def _object_area(obj) -> float:
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-        return 0.0
-    return max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
 
 
 # --- tables -----------------------------------------------------------------
@@ -607,14 +640,13 @@ def _page_table(rows: list[list[tuple[int, str, int, int]]], start: int, source:
 def _char_boxes(textpage, n_chars: int) -> list[tuple[float, float, float, float]]:
     """(left, bottom, right, top) of every character, through the raw call with one reused set of
     doubles (a third cheaper than `get_charbox`)."""
-    raw = textpage.raw
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
-    get = pdfium_c.FPDFText_GetCharBox
+    raw = _address(textpage.raw)
+    box = _Floats()
     boxes = []
     for i in range(n_chars):
-        get(raw, i, *refs)
-        boxes.append((left.value, bottom.value, right.value, top.value))
+        _char_box(raw, i, *box.addresses)
+        left, right, bottom, top = box.read()
+        boxes.append((left, bottom, right, top))
     return boxes
 
 
@@ -632,10 +664,9 @@ class _CharBoxes:
     a table page measures the ends of its lines and words, not every character of the page."""
 
     def __init__(self, textpage, n_chars: int):
-        self._raw, self._n = textpage.raw, n_chars
+        self._raw, self._n = _address(textpage.raw), n_chars
         self._boxes: list[tuple[float, float, float, float] | None] = [None] * n_chars
-        self._values = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
-        self._refs = [ctypes.byref(v) for v in self._values]
+        self._box = _Floats()  # left, right, bottom, top
 
     def __len__(self) -> int:
         return self._n
@@ -643,9 +674,9 @@ class _CharBoxes:
     def __getitem__(self, i: int) -> tuple[float, float, float, float]:
         box = self._boxes[i]
         if box is None:
-            pdfium_c.FPDFText_GetCharBox(self._raw, i, *self._refs)
-            left, right, bottom, top = self._values
-            box = self._boxes[i] = (left.value, bottom.value, right.value, top.value)
+            _char_box(self._raw, i, *self._box.addresses)
+            left, right, bottom, top = self._box.read()
+            box = self._boxes[i] = (left, bottom, right, top)
         return box
 
 
