@@ -599,7 +599,7 @@ def _table_rows(rows: list[list[str | None]], spans=None) -> list[list[tuple[int
             if cell is None:
                 continue
             row_span, col_span = spans[i][j] if spans else (1, 1)
-            cells.append((j, _SPACES.sub(" ", cell).strip(), row_span, col_span))
+            cells.append((j, _collapsed_spaces(cell), row_span, col_span))
         if any(text for _, text, _, _ in cells):
             out.append(cells)
     return out
@@ -920,7 +920,7 @@ def _column_rows(raw: str, visual, runs) -> list[list[str]]:
     for segments in (segments for _, segments in visual):
         texts: dict[int, list[str]] = {}
         for seg in segments:
-            texts.setdefault(_run_of(runs, seg), []).append(_SPACES.sub(" ", raw[seg[2]:seg[3] + 1]).strip())
+            texts.setdefault(_run_of(runs, seg), []).append(_collapsed_spaces(raw[seg[2]:seg[3] + 1]))
         lines.append(texts)
     anchor = _anchor_column(lines[0], filled, len(runs))
     starts = [k for k, (texts, cols) in enumerate(zip(lines, filled))
@@ -1057,7 +1057,7 @@ _SPLIT_ONLY_SPACE = regex.compile("[\x1c-\x1f]")
 
 def _collapsed_spaces(text: str) -> str:
     """`_SPACES.sub(" ", text).strip()`, through str.split when the two agree on what a space is
-    (a page is a long text, and the regular expression's pass over it the slower)."""
-    if _SPLIT_ONLY_SPACE.search(text):  # one scan: the line is short, and a call per separator costs more
+    (the regular expression's substitution is the slower, on a page as on a cell)."""
+    if _SPLIT_ONLY_SPACE.search(text):  # one scan, not a search per separator
         return _SPACES.sub(" ", text).strip()
     return " ".join(text.split())
