@@ -79,7 +79,17 @@ def text_sketch(text: str | None, size: int = SKETCH_SIZE) -> list[int] | None:
     words = _WORD.findall(text.casefold())
     if len(words) < SHINGLE_WORDS + _MIN_SHINGLES - 1:
         return None
-    return np.unique(_shingle_hashes(words))[:size].tolist()
+    return _smallest_distinct(_shingle_hashes(words), size).tolist()
+
+
+def _smallest_distinct(values: np.ndarray, size: int) -> np.ndarray:
+    """`np.unique(values)[:size]` through one sort: NumPy's unique of 64-bit integers goes through a
+    hash table before it sorts, several times slower on a document's hashes."""
+    ordered = np.sort(values)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first][:size]
 
 
 def similarity(a: list[int] | array, b: list[int] | array) -> float:

@@ -66,12 +66,18 @@ class TableView:
     rows: list[Row] = field(default_factory=list)
     at: dict[tuple[int, int], TableCell] = field(default_factory=dict)  # every grid position a cell covers
     _caption_period: tuple[str | None] | None = None
+    _columns: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def cell_text(self, cell: TableCell | None) -> str:
         return "" if cell is None else self.text[cell.char_start:cell.char_end]
 
-    def columns(self, *roles: str) -> list[int]:
-        return sorted(c for c, r in self.roles.items() if r in roles)
+    def columns(self, *roles: str) -> tuple[int, ...]:
+        """The columns of any of `roles`, left to right; asked for each row, so kept once found (the
+        roles are all known before the rows are classified, and never change after)."""
+        found = self._columns.get(roles)
+        if found is None:
+            found = self._columns[roles] = tuple(sorted(c for c, r in self.roles.items() if r in roles))
+        return found
 
     def cell_at(self, row: int, col: int) -> TableCell | None:
         """The cell covering grid position (row, col), merged cells included."""
@@ -192,24 +198,22 @@ def _classify_rows(view: TableView, grid: list[list[TableCell]]) -> None:
         row = Row(index, cells)
         number_cell = view.cell_at(index, number_cols[0]) if number_cols else None
         number = view.cell_text(number_cell).strip()
-        own_number = number_cell is not None and number_cell.row == index
         labels = [view.cell_text(view.cell_at(index, c)) for c in label_cols]
-        texts = [view.cell_text(c) for c in grid[index] if view.cell_text(c).strip()]
+        criterion = _CRITERION_NO.fullmatch(number)
         if any(is_total_label(t) for t in [number, *labels] if t):
             row.kind = "total"
             current = None
-        elif number and _GROUP_NO.fullmatch(number) and not _CRITERION_NO.fullmatch(number):
+        elif number and not criterion and _GROUP_NO.fullmatch(number):
             row.kind = "group"
             current = None
-        elif len(texts) == 1 and any(c.col_span * 2 >= view.table.n_cols for c in grid[index]):
+        elif (sum(1 for c in grid[index] if view.cell_text(c).strip()) == 1
+              and any(c.col_span * 2 >= view.table.n_cols for c in grid[index])):
             row.kind = "group"
         else:
             indicator = _INDICATOR_NO.match(number) or next(
                 (m for m in (_INDICATOR_NO.match(t) for t in labels if t) if m), None)
-            if _CRITERION_NO.fullmatch(number) and (own_number or current is None):
-                current = int(_CRITERION_NO.fullmatch(number).group(1))
-            elif _CRITERION_NO.fullmatch(number):
-                current = int(_CRITERION_NO.fullmatch(number).group(1))
+            if criterion:  # a row's own number, or one merged from above, names its criterion
+                current = int(criterion.group(1))
             if indicator:
                 row.indicator_id = indicator.group(1)
                 head = int(row.indicator_id.split(".")[0])

@@ -5,6 +5,7 @@ answers in terms of folded (lowercase, toneless) text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -13,6 +14,8 @@ import regex
 import yaml
 
 from gazetteer.cues import folded
+from gazetteer.lexicon import prefix_alternation
+from gazetteer.text import fold, matches_at
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,39 @@ def _any_role_pattern() -> "regex.Pattern[str]":
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{'|'.join(named)})(?![\p{{L}}\p{{N}}])")
 
 
-def _line_start(phrases, fold: bool = False) -> "regex.Pattern[str]":
-    words = "|".join(r"\s+".join(regex.escape(w) for w in (folded(p) if fold else p.lower()).split())
-                     for p in phrases)
-    return regex.compile(rf"(?m)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])")
+@lru_cache(maxsize=1)
+def _role_starts() -> "re.Pattern[str]":
+    """Every place of a folded text where a role's phrase is written, word bounds aside (overlapping
+    places included): where `_any_role_pattern` can match, found by the standard engine."""
+    phrases = (fold(w) for words in table_words()["roles"].values() for w in words)
+    return re.compile(rf"(?=(?:{prefix_alternation(phrases)}))")
+
+
+@dataclass(frozen=True)
+class _LineStart:
+    """Lines that start with one of a list of phrases: `exact` is tried only at the text's start and
+    after the line breaks where `after_break` (the standard engine, word bounds aside, scanning for
+    the line break itself) finds one written."""
+
+    exact: "regex.Pattern[str]"
+    after_break: "re.Pattern[str]"
+
+    def match(self, text: str, pos: int) -> bool:
+        return self.exact.match(text, pos) is not None
+
+    def search(self, text: str) -> bool:
+        return self.match(text, 0) or any(self.match(text, m.end()) for m in self.after_break.finditer(text))
+
+
+def _line_start(phrases, on_fold: bool = False) -> _LineStart:
+    written = [folded(p) if on_fold else p.lower() for p in phrases]
+    words = "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in written)
+    return _LineStart(regex.compile(rf"(?m)^[ \t]*(?:{words})(?![\p{{L}}\p{{N}}])"),
+                      re.compile(rf"\n(?=[ \t]*(?:{prefix_alternation(written)}))"))
 
 
 @lru_cache(maxsize=1)
-def _number_line_start() -> "regex.Pattern[str]":
+def _number_line_start() -> _LineStart:
     return _line_start(table_words()["roles"]["number"])
 
 
@@ -138,8 +166,8 @@ LABEL_ROLES = ("criterion", "indicator", "source")  # a header without a number 
 
 
 @lru_cache(maxsize=2)
-def _label_line_start(fold: bool) -> "regex.Pattern[str]":
-    return _line_start([w for role in LABEL_ROLES for w in table_words()["roles"][role]], fold)
+def _label_line_start(on_fold: bool) -> _LineStart:
+    return _line_start([w for role in LABEL_ROLES for w in table_words()["roles"][role]], on_fold)
 
 
 def header_lines(text: str, min_roles: int = 3) -> list[int]:
@@ -149,12 +177,12 @@ def header_lines(text: str, min_roles: int = 3) -> list[int]:
     number column, a line like that which itself starts with a criterion, indicator or source word
     ("Tên tiêu chí Kết quả thực hiện Đánh giá")."""
     lowered = text.lower()  # the cheap tests every page without a table takes
-    numbered = _number_line_start().search(lowered) is not None
+    numbered = _number_line_start().search(lowered)
     if not numbered and not _label_line_start(False).search(lowered):
         return []
     key = folded(text)
     roles_by_line: dict[int, set[str]] = {}
-    for m in _any_role_pattern().finditer(key):
+    for m in matches_at(_any_role_pattern(), key, [c.start() for c in _role_starts().finditer(key)]):
         line = key.rfind("\n", 0, m.start()) + 1
         roles_by_line.setdefault(line, set()).add(m.lastgroup)
     lines = sorted(line for line, roles in roles_by_line.items() if len(roles) >= min_roles)

@@ -40,7 +40,6 @@ import bisect
 import ctypes
 import itertools
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -69,12 +68,14 @@ _OUTLINED_TEXT_PATHS = 300
 _TABLE_MIN_PATHS = 6
 # How many lines at each edge of a page may be running headers, footers or page numbers.
 _EDGE_LINES = 3
+# Letters and numbers other than digits a line needs to be a running header or footer.
+_MIN_EDGE_WORD_CHARS = 4
 
 _WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
+_WORD_CHAR_NOT_DIGIT = regex.compile(r"[[\p{L}\p{N}]--\d]", regex.V1)
 _GARBAGE_CHAR = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\uFFFD--[\n\t]]", regex.V1)
 # Line breaks other than "\n", once "\r\n" is one.
 _OTHER_LINE_BREAKS = ("\r", "\f", "\v", "\u2028", "\u2029", "\x85")
-_TRAILING_SPACES = re.compile(r"[ \t]+(?=\n|$)")  # a literal class: the standard engine scans it faster
 _DIGITS = regex.compile(r"\d+")
 _SPACES = regex.compile(r"\s+")
 # A line that is only a page number: "3", "- 3 -", "Trang 3", "3/12", "Page 3 of 12".
@@ -254,7 +255,7 @@ def classify_page(text: str, objects: PageObjects) -> str:
     Text in a legacy font encoding (TCVN3, VNI) decodes to Latin-1 letters and
     symbols, not to control or private-use characters, so it is not garbage.
     """
-    garbage = len(_GARBAGE_CHAR.findall(text))
+    garbage = _garbage_count(text)
     # Letters and digits are counted only up to a number from which every test below answers as it
     # would for any larger one: counting all of a clean page's letters is a long way to the same answer.
     enough = _MIN_WORD_CHARS + math.ceil(garbage / _MAX_GARBAGE_SHARE)
@@ -270,12 +271,22 @@ def classify_page(text: str, objects: PageObjects) -> str:
     return "text"
 
 
+def _garbage_count(text: str) -> int:
+    """How many characters `_GARBAGE_CHAR` finds. None, without the pattern's pass, in a text whose
+    characters are all printable to Python but its line breaks and tabs, and which holds no U+FFFD:
+    no control, private-use or unassigned character is printable."""
+    if "\uFFFD" not in text and text.replace("\n", "").replace("\t", "").isprintable():
+        return 0
+    return len(_GARBAGE_CHAR.findall(text))
+
+
 def _clean(text: str) -> str:
-    """pdfium text with "\\n" line breaks only (no form feed: it separates pages)."""
+    """pdfium text with "\\n" line breaks only (no form feed: it separates pages), no blanks at line ends."""
     text = text.replace("\r\n", "\n")
     for line_break in _OTHER_LINE_BREAKS:  # str.replace: a page has a line break on every line
         text = text.replace(line_break, "\n")
-    return _TRAILING_SPACES.sub("", text.replace("\x02", "-").replace("\x00", ""))
+    text = text.replace("\x02", "-").replace("\x00", "")
+    return "\n".join([line.rstrip(" \t") for line in text.split("\n")])  # a regex pass took three times as long
 
 
 def _page_starts(pages: list[str]) -> tuple[int, ...]:
@@ -289,6 +300,45 @@ def _page_starts(pages: list[str]) -> tuple[int, ...]:
 
 # --- page objects -----------------------------------------------------------
 
+_ADDRESS = ctypes.c_void_p
+
+
+def _by_address(function, restype, *argtypes):
+    """pdfium's `function` called with plain addresses and integers. pypdfium2's binding converts
+    and checks each typed pointer it is given, on every call: as long as the call itself where it is
+    made for every object or character of a page."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _ADDRESS).value)
+
+
+def _address(handle) -> int:
+    """The address a pypdfium2 handle (a typed pointer) points to."""
+    return ctypes.cast(handle, _ADDRESS).value
+
+
+_count_objects = _by_address(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, _ADDRESS)
+_page_object = _by_address(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, ctypes.c_int)
+_count_form_objects = _by_address(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, _ADDRESS)
+_form_object = _by_address(pdfium_c.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
+_object_type = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, _ADDRESS)
+_object_bounds = _by_address(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int, *[_ADDRESS] * 5)  # left, bottom, right, top
+_text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
+_font_base_name = _by_address(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t, _ADDRESS, _ADDRESS, ctypes.c_size_t)
+_char_box = _by_address(pdfium_c.FPDFText_GetCharBox, ctypes.c_int, _ADDRESS, ctypes.c_int,
+                        *[_ADDRESS] * 4)  # left, right, bottom, top
+
+
+class _Floats:
+    """Four C floats or doubles that pdfium writes into, with their addresses."""
+
+    def __init__(self, kind=ctypes.c_double):
+        self.values = [kind() for _ in range(4)]
+        self.addresses = [ctypes.addressof(v) for v in self.values]
+
+    def read(self) -> tuple[float, float, float, float]:
+        a, b, c, d = self.values
+        return a.value, b.value, c.value, d.value
+
+
 def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     """Count path objects, measure images and collect font names, through pdfium's raw calls."""
     scan = PageObjects()
@@ -296,51 +346,45 @@ def _scan_objects(page: pypdfium2.PdfPage) -> PageObjects:
     page_area = max(1.0, width * height)
     seen_fonts: set[int] = set()
     image_area = 0.0
-    left, bottom, right, top = bounds = [ctypes.c_float() for _ in range(4)]
-    bound_refs = [ctypes.byref(v) for v in bounds]
+    bounds = _Floats(ctypes.c_float)
 
-    def visit(owner, count: int, get_object, depth: int) -> None:
+    def visit(owner: int, count: int, get_object, depth: int) -> None:
         nonlocal image_area
         for i in range(count):
             obj = get_object(owner, i)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                scan.paths += 1
-                if depth < 2 and pdfium_c.FPDFPageObj_GetBounds(obj, *bound_refs):
-                    scan.path_bounds.append((left.value, bottom.value, right.value, top.value))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                font = pdfium_c.FPDFTextObj_GetFont(obj)
-                address = ctypes.addressof(font.contents) if font else None  # cheaper than a cast
-                if address and address not in seen_fonts:
-                    seen_fonts.add(address)
+            kind = _object_type(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                font = _text_font(obj)
+                if font and font not in seen_fonts:
+                    seen_fonts.add(font)
                     name = _font_name(font)
                     if name:
                         scan.fonts.add(name)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                scan.paths += 1
+                if depth < 2 and _object_bounds(obj, *bounds.addresses):
+                    scan.path_bounds.append(bounds.read())
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                image_area += _object_area(obj)
+                if _object_bounds(obj, *bounds.addresses):
+                    left, bottom, right, top = bounds.read()
+                    image_area += max(0.0, right - left) * max(0.0, top - bottom)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
-                visit(obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, depth + 1)
+                visit(obj, _count_form_objects(obj), _form_object, depth + 1)
 
-    visit(page.raw, pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject, 0)
+    raw = _address(page.raw)
+    visit(raw, _count_objects(raw), _page_object, 0)
     scan.image_area_share = min(1.0, image_area / page_area)
     return scan
 
 
-def _font_name(font) -> str:
-    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+def _font_name(font: int) -> str:
+    size = _font_base_name(font, None, 0)
     if size <= 1:
         return ""
     buffer = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    _font_base_name(font, buffer, size)
     name = buffer.value.decode("utf-8", errors="replace")
     return _SUBSET_PREFIX.sub("", name)
-
-
-def _object_area(obj) -> float:
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-        return 0.0
-    return max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
 
 
 # --- tables -----------------------------------------------------------------
@@ -491,11 +535,11 @@ def _grid_page(page: pypdfium2.PdfPage, textpage, raw: str, objects: PageObjects
         if not tables:
             return None
         height = page.get_height()
-        centres = None  # characters and text that do not line up one to one: every character is measured
-        if len(raw) == n_chars:
-            x0, top, x1, bottom = tables[0][0]
-            centres = _line_centres(raw, boxes, (x0, height - bottom, x1, height - top))
-        return _text_with_tables(page, height, tables, "pdf_grid", textpage, centres)
+        if len(raw) != n_chars:  # characters and text that do not line up one to one: every character is measured
+            return _text_with_tables(page, height, tables, "pdf_grid", textpage)
+        x0, top, x1, bottom = tables[0][0]
+        placed = _placed_lines(raw, boxes, (x0, height - bottom, x1, height - top))
+        return _text_with_tables(page, height, tables, "pdf_grid", textpage, placed, raw)
     except pypdfium2.PdfiumError:
         return None
 
@@ -555,7 +599,7 @@ def _table_rows(rows: list[list[str | None]], spans=None) -> list[list[tuple[int
             if cell is None:
                 continue
             row_span, col_span = spans[i][j] if spans else (1, 1)
-            cells.append((j, _SPACES.sub(" ", cell).strip(), row_span, col_span))
+            cells.append((j, _collapsed_spaces(cell), row_span, col_span))
         if any(text for _, text, _, _ in cells):
             out.append(cells)
     return out
@@ -596,22 +640,23 @@ def _page_table(rows: list[list[tuple[int, str, int, int]]], start: int, source:
 def _char_boxes(textpage, n_chars: int) -> list[tuple[float, float, float, float]]:
     """(left, bottom, right, top) of every character, through the raw call with one reused set of
     doubles (a third cheaper than `get_charbox`)."""
-    raw = textpage.raw
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
-    get = pdfium_c.FPDFText_GetCharBox
+    raw = _address(textpage.raw)
+    box = _Floats()
     boxes = []
     for i in range(n_chars):
-        get(raw, i, *refs)
-        boxes.append((left.value, bottom.value, right.value, top.value))
+        _char_box(raw, i, *box.addresses)
+        left, right, bottom, top = box.read()
+        boxes.append((left, bottom, right, top))
     return boxes
 
 
-def _char_centres(textpage, n_chars: int, boxes=None) -> list[tuple[float, float] | None]:
-    """The centre of each character's box, None for a generated space or line break (an empty box).
-    pdfplumber's x is pdfium's; its `top` is the MediaBox height minus pdfium's y."""
-    return [None if right <= left and top <= bottom else ((left + right) / 2, (bottom + top) / 2)
-            for left, bottom, right, top in (boxes if boxes is not None else _char_boxes(textpage, n_chars))]
+def _placed_chars(textpage, n_chars: int) -> list[tuple[int, int, int, tuple[float, float]]]:
+    """Each character with a box, placed at its box's centre, as `_placed_lines` gives lines; a
+    generated space or line break (an empty box) is left out. pdfplumber's x is pdfium's; its `top`
+    is the MediaBox height minus pdfium's y."""
+    return [(i, i, 1, ((left + right) / 2, (bottom + top) / 2))
+            for i, (left, bottom, right, top) in enumerate(_char_boxes(textpage, n_chars))
+            if not (right <= left and top <= bottom)]
 
 
 class _CharBoxes:
@@ -619,10 +664,9 @@ class _CharBoxes:
     a table page measures the ends of its lines and words, not every character of the page."""
 
     def __init__(self, textpage, n_chars: int):
-        self._raw, self._n = textpage.raw, n_chars
+        self._raw, self._n = _address(textpage.raw), n_chars
         self._boxes: list[tuple[float, float, float, float] | None] = [None] * n_chars
-        self._values = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
-        self._refs = [ctypes.byref(v) for v in self._values]
+        self._box = _Floats()  # left, right, bottom, top
 
     def __len__(self) -> int:
         return self._n
@@ -630,55 +674,62 @@ class _CharBoxes:
     def __getitem__(self, i: int) -> tuple[float, float, float, float]:
         box = self._boxes[i]
         if box is None:
-            pdfium_c.FPDFText_GetCharBox(self._raw, i, *self._refs)
-            left, right, bottom, top = self._values
-            box = self._boxes[i] = (left.value, bottom.value, right.value, top.value)
+            _char_box(self._raw, i, *self._box.addresses)
+            left, right, bottom, top = self._box.read()
+            box = self._boxes[i] = (left, bottom, right, top)
         return box
 
 
-_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a character of a line outside the table
+_OUTSIDE = (-math.inf, -math.inf)  # the centre given to a line outside the table
 
 
-def _line_centres(raw: str, boxes, bbox: tuple[float, float, float, float]) -> list[tuple[float, float] | None]:
-    """Character centres at the cost of two characters a line: a line whose first and last characters
-    lie in `bbox` (left, bottom, right, top) has its characters placed at its first character's centre,
-    any other line's characters outside; a blank is None. Enough to tell which run of characters a
-    table covers and whether other text is interleaved with it (a line partly inside counts outside)."""
+def _placed_lines(raw: str, boxes, bbox: tuple[float, float, float, float]) -> list[tuple[int, int, int, tuple[float, float]]]:
+    """(first, last, count, centre) of each line that holds text: its first and last non-blank
+    characters, how many non-blank characters it has, and where they are, at the cost of two
+    characters a line: a line whose first and last characters lie in `bbox` (left, bottom, right,
+    top) is placed at its first character's centre, any other line outside. Enough to tell which
+    run of characters a table covers and whether other text is interleaved with it (a line partly
+    inside counts outside)."""
     left, bottom, right, top = bbox
-    centres: list[tuple[float, float] | None] = [None] * len(raw)
+    placed = []
     for a, b in line_spans(raw):
-        first = next((i for i in range(a, b) if not raw[i].isspace()), None)
-        if first is None:
+        line = raw[a:b]
+        count = len("".join(line.split()))  # str.split's blanks are str.isspace's
+        if not count:
             continue
-        last = next(i for i in range(b - 1, first - 1, -1) if not raw[i].isspace())
+        first, last = a + len(line) - len(line.lstrip()), a + len(line.rstrip()) - 1
         ends = [((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) for box in (boxes[first], boxes[last])]
         inside = all(left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1 for x, y in ends)
-        centre = ends[0] if inside else _OUTSIDE
-        centres[a:b] = [None if ch.isspace() else centre for ch in raw[a:b]]
-    return centres
+        placed.append((first, last, count, ends[0] if inside else _OUTSIDE))
+    return placed
 
 
 def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: str = "pdf_plumber",
-                      textpage=None, centres=None) -> tuple[str, list[Table]] | None:
+                      textpage=None, placed=None, raw: str | None = None) -> tuple[str, list[Table]] | None:
     """Replace each table's run of characters in pdfium's character list with its row lines; the
-    page text and its tables. A caller that has the page's text page open passes it."""
+    page text and its tables. A caller that has the page's text page open passes it, and may pass
+    where its characters are (`_placed_lines`; else every character is measured) and its text
+    when that lines up with the characters one to one (a run's text is then a slice of it)."""
     own = textpage is None
     textpage = page.get_textpage() if own else textpage
     try:
         n_chars = textpage.count_chars()
-        centres = _char_centres(textpage, n_chars) if centres is None else centres
+        placed = _placed_chars(textpage, n_chars) if placed is None else placed
+
+        def run_text(start: int, end: int) -> str:
+            return _clean(raw[start:end] if raw is not None else textpage.get_text_range(start, end - start))
+
         regions = []
         for (x0, top, x1, bottom), lines, cells in tables:
             y_low, y_high = height - bottom, height - top
-            inside = [
-                i for i, centre in enumerate(centres)
-                if centre and x0 - 1 <= centre[0] <= x1 + 1 and y_low - 1 <= centre[1] <= y_high + 1
-            ]
+            inside = [k for k, (_, _, _, (x, y)) in enumerate(placed)
+                      if x0 - 1 <= x <= x1 + 1 and y_low - 1 <= y <= y_high + 1]
             if not inside or not lines:
                 continue
-            first, last = inside[0], inside[-1]
-            outside = sum(1 for i in range(first, last + 1) if centres[i]) - len(inside)
-            if outside > 0.02 * len(inside):
+            first, last = placed[inside[0]][0], placed[inside[-1]][1]
+            n_inside = sum(placed[k][2] for k in inside)
+            outside = sum(count for _, _, count, _ in placed[inside[0]:inside[-1] + 1]) - n_inside
+            if outside > 0.02 * n_inside:
                 continue  # the table's characters are interleaved with other text: keep pdfium's order
             regions.append((first, last, lines, cells))
         if not regions:
@@ -691,7 +742,7 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
         for first, last, lines, cells in regions:
             if first < position:
                 continue
-            before = _clean(textpage.get_text_range(position, first - position)) if first > position else ""
+            before = run_text(position, first) if first > position else ""
             if before and not before.endswith("\n"):
                 before += "\n"
             found.append(_page_table(cells, length + len(before), source))
@@ -699,7 +750,7 @@ def _text_with_tables(page: pypdfium2.PdfPage, height: float, tables, source: st
             parts.append(block)
             length += len(block)
             position = last + 1
-        after = _clean(textpage.get_text_range(position, n_chars - position)) if position < n_chars else ""
+        after = run_text(position, n_chars) if position < n_chars else ""
         parts.append(after.lstrip("\n"))
         return ("".join(parts).rstrip("\n") if not after else "".join(parts)), found
     finally:
@@ -733,8 +784,8 @@ def _page_with_column_table(page: pypdfium2.PdfPage, textpage, raw: str | None =
             return None
         height = page.get_height()
         _, top, _, bottom = found[0]
-        return _text_with_tables(page, height, [found], "pdf_columns", textpage,
-                                 _line_centres(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top)))
+        placed = _placed_lines(raw, boxes, (found[0][0], height - bottom, found[0][2], height - top))
+        return _text_with_tables(page, height, [found], "pdf_columns", textpage, placed, raw)  # found: they line up
     except pypdfium2.PdfiumError:
         return None
 
@@ -869,7 +920,7 @@ def _column_rows(raw: str, visual, runs) -> list[list[str]]:
     for segments in (segments for _, segments in visual):
         texts: dict[int, list[str]] = {}
         for seg in segments:
-            texts.setdefault(_run_of(runs, seg), []).append(_SPACES.sub(" ", raw[seg[2]:seg[3] + 1]).strip())
+            texts.setdefault(_run_of(runs, seg), []).append(_collapsed_spaces(raw[seg[2]:seg[3] + 1]))
         lines.append(texts)
     anchor = _anchor_column(lines[0], filled, len(runs))
     starts = [k for k, (texts, cols) in enumerate(zip(lines, filled))
@@ -919,10 +970,9 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
     page_offsets = [0, *_page_starts(pages)]
     edge_lines: list[list[tuple[str, int, int]]] = []  # per page: (edge, start, end) with global offsets
     for page_index, text in enumerate(pages):
-        lines = [m.span() for m in _NONBLANK_LINE.finditer(text)]
-        chosen = [("top", *span) for span in lines[:_EDGE_LINES]]
-        top = set(lines[:_EDGE_LINES])
-        chosen += [("bottom", *span) for span in lines[-_EDGE_LINES:] if span not in top]
+        top, bottom = _edge_lines(text)
+        chosen = [("top", *span) for span in top]
+        chosen += [("bottom", *span) for span in bottom if span not in top]
         base = page_offsets[page_index]
         edge_lines.append([(edge, base + start, base + end) for edge, start, end in chosen])
     text = PAGE_BREAK.join(pages)
@@ -944,35 +994,70 @@ def find_furniture(pages: list[str]) -> list[tuple[int, int]]:
     # as a whole, which says nothing about their edges.
     keyed = Counter()
     occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    page_keys = [_DIGITS.sub("#", _collapsed_spaces(page)) for page in pages]
-    counted_pages: set[str] = set()
-    for page_key, lines in zip(page_keys, edge_lines):
-        counts_here = page_key not in counted_pages
-        counted_pages.add(page_key)
+    repeated = _repeated_pages(pages)
+    for page_repeated, lines in zip(repeated, edge_lines):
         seen_here = set()
         for edge, start, end in lines:
-            line = _SPACES.sub(" ", text[start:end]).strip()
-            if len(_WORD_CHAR.findall(_DIGITS.sub("", line))) < 4:
+            line = _collapsed_spaces(text[start:end])
+            if sum(1 for _ in itertools.islice(_WORD_CHAR_NOT_DIGIT.finditer(line), _MIN_EDGE_WORD_CHARS)) \
+                    < _MIN_EDGE_WORD_CHARS:
                 continue
             key = (edge, _DIGITS.sub("#", line))
             occurrences.setdefault(key, []).append((start, end))
-            if key not in seen_here and counts_here:
+            if key not in seen_here and not page_repeated:
                 keyed[key] += 1
                 seen_here.add(key)
-    threshold = max(2, math.ceil(0.3 * len(counted_pages)))
+    distinct_pages = repeated.count(False)
+    threshold = max(2, math.ceil(0.3 * distinct_pages))
     for key, count in keyed.items():
         if count >= threshold:
             spans |= set(occurrences[key])
     return sorted((start, end + 1 if text[end:end + 1] == "\n" else end) for start, end in spans)
 
 
+def _edge_lines(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of a page's first and of its last `_EDGE_LINES` non-blank lines (they may overlap on a
+    short page), without reading the lines in between: the last are looked for from a line start
+    that enough line breaks before the end, further back while too few of them hold text."""
+    top = [m.span() for m in itertools.islice(_NONBLANK_LINE.finditer(text), _EDGE_LINES)]
+    start = len(text)
+    while True:
+        for _ in range(_EDGE_LINES):
+            start = text.rfind("\n", 0, start) if start > 0 else -1
+        bottom = [m.span() for m in _NONBLANK_LINE.finditer(text, start + 1)]
+        if len(bottom) >= _EDGE_LINES or start < 0:
+            return top, bottom[-_EDGE_LINES:]
+
+
+# Letters a page's text keeps whatever its spaces and digits: pages that differ in how many of
+# them they hold differ, spaces and digits aside.
+_COUNTED_LETTERS = "nhtg"
+
+
+def _repeated_pages(pages: list[str]) -> list[bool]:
+    """Whether each page is the same as an earlier one, spaces and digits aside. Pages are
+    compared in full only with the earlier pages that hold as many of each of a few letters."""
+    by_letters: dict[tuple[int, ...], list[int]] = {}
+    for index, page in enumerate(pages):
+        by_letters.setdefault(tuple(page.count(letter) for letter in _COUNTED_LETTERS), []).append(index)
+    repeated = [False] * len(pages)
+    for indices in by_letters.values():
+        if len(indices) > 1:
+            seen: set[str] = set()
+            for index in indices:
+                key = _DIGITS.sub("#", _collapsed_spaces(pages[index]))
+                repeated[index] = key in seen
+                seen.add(key)
+    return repeated
+
+
 # Whitespace to str.split but not to the regular expressions' \s (nor to `_SPACES`).
-_SPLIT_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
+_SPLIT_ONLY_SPACE = regex.compile("[\x1c-\x1f]")
 
 
 def _collapsed_spaces(text: str) -> str:
     """`_SPACES.sub(" ", text).strip()`, through str.split when the two agree on what a space is
-    (a page is a long text, and the regular expression's pass over it the slower)."""
-    if any(separator in text for separator in _SPLIT_ONLY_SPACES):
+    (the regular expression's substitution is the slower, on a page as on a cell)."""
+    if _SPLIT_ONLY_SPACE.search(text):  # one scan, not a search per separator
         return _SPACES.sub(" ", text).strip()
     return " ".join(text.split())

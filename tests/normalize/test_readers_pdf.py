@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from normalize.raw import ReadError
 from normalize.readers.pdf import (
-    _SPACES, PageObjects, _clean, _collapsed_spaces, classify_page, describe_content, find_furniture, read_pdf,
+    _GARBAGE_CHAR, _SPACES, PageObjects, _clean, _collapsed_spaces, _edge_lines, _garbage_count, classify_page,
+    describe_content, find_furniture, read_pdf,
 )
 from tests.fixtures import build
 
@@ -190,6 +191,25 @@ def test_classify_page(text, objects, expected):
     assert classify_page(text, objects) == expected
 
 
+def test_no_character_the_garbage_pattern_finds_passes_for_printable():
+    """The count of undecodable characters skips the pattern on printable text: it must find none there."""
+    every = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF)
+    found = set(_GARBAGE_CHAR.findall(every))
+    assert found and all(not ch.isprintable() or ch == "\uFFFD" for ch in found)
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\x01\ue001\ufffd\xa0\u0378\u00ad")))
+def test_garbage_count_is_the_patterns(text):
+    assert _garbage_count(text) == len(_GARBAGE_CHAR.findall(text))
+
+
+@given(st.lists(st.sampled_from(["", " ", "\t", "Trang 2", "  - 3 -  ", "Nội dung"]), max_size=12))
+def test_edge_lines_are_the_first_and_last_non_blank_lines(lines):
+    text = "\n".join(lines)
+    spans = [m.span() for m in regex.finditer(r"[^\n]*\S[^\n]*", text)]
+    assert _edge_lines(text) == (spans[:3], spans[-3:])
+
+
 def test_complete_grid_read_by_pdfium_matches_pdfplumber(table_pdf):
     """The fast path (pdfium alone) gives the rows pdfplumber gives for the same ruled table."""
     import pdfplumber
@@ -213,6 +233,23 @@ def test_complete_grid_read_by_pdfium_matches_pdfplumber(table_pdf):
             compared += 1
     document.close()
     assert compared == 1
+
+
+def test_a_run_of_characters_reads_as_the_slice_of_the_page_text(table_pdf):
+    """Where the page text lines up with the character list, the text around a table is cut from it
+    rather than asked of pdfium again: the two must agree."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(table_pdf.path))
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        raw, n_chars = textpage.get_text_range(), textpage.count_chars()
+        if len(raw) == n_chars:
+            for start in range(0, n_chars, max(1, n_chars // 7)):
+                end = min(n_chars, start + 2 * (n_chars // 5) + 1)
+                assert textpage.get_text_range(start, end - start) == raw[start:end]
+        textpage.close()
+    document.close()
 
 
 def test_ruling_that_is_not_one_grid_is_left_to_pdfplumber(tmp_path, font):
@@ -244,3 +281,8 @@ def test_collapsed_spaces_are_the_regular_expressions(text):
 
 def test_page_text_has_one_kind_of_line_break_and_no_trailing_blank():
     assert _clean("a \r\nb\r\rc\fd\u2028e\x85f\x02g\x00 \t") == "a\nb\n\nc\nd\ne\nf-g"
+
+
+@given(st.text(alphabet=st.sampled_from("a \t\n\r\xa0")))
+def test_page_text_loses_only_the_blanks_and_tabs_before_a_line_break(text):
+    assert _clean(text) == regex.sub(r"[ \t]+(?=\n|$)", "", text.replace("\r\n", "\n").replace("\r", "\n"))
