@@ -17,7 +17,7 @@ from importlib import resources
 import regex
 import yaml
 
-from normalize.document import MappedText
+from normalize.document import OFFSET_TYPE, MappedText, Offsets
 
 # Line openers that start a new block: list bullets, numbered and Roman headings, lettered items;
 # the words that do ("Phần thứ …" parts, "Một là:" enumerations) are in data/block_openers.yaml.
@@ -124,7 +124,7 @@ def _layout_pass(mt: MappedText) -> tuple[MappedText, Counter, bool]:
     lines = _content_spans(text)
     counts: Counter = Counter()
     if not lines:
-        return MappedText("", (mt.src[0] if mt.src else 0,)), counts, True
+        return MappedText("", mt.src[:1] or Offsets(OFFSET_TYPE, [0])), counts, True
     width = _typical_width([e - s for s, e in lines])
     wide = _WIDE_BLANK.search(text) is not None
     runs_of_line = _space_runs_by_line(text, lines, wide)
