@@ -9,13 +9,13 @@ left as it is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 _classes: list["RareCharacters"] = []
-_any_rare: "re.Pattern[str] | None" = None  # the union of every class, made on first use
-# The last text scanned and the rare characters found in it: the steps of one document ask about
-# the same text object until one of them changes it. Only this one text is kept.
-_last_scan: tuple[str, frozenset[str]] = ("", frozenset())
+# The last text scanned, the scan's pattern and the rare characters it found: the steps of one
+# document ask about the same text object until one of them changes it. Only this one text is kept.
+_last_scan: tuple[str, "re.Pattern[str] | None", frozenset[str]] = ("", None, frozenset())
 
 
 class RareCharacters:
@@ -23,11 +23,10 @@ class RareCharacters:
     presence in a text the shared scan answers."""
 
     def __init__(self, characters: Callable[[], str]):
-        global _any_rare
         self._characters = characters
         self._set: frozenset[str] | None = None
         _classes.append(self)
-        _any_rare = None
+        _any_rare.cache_clear()
 
     def found_in(self, text: str) -> bool:
         """Whether `text` holds any of these characters."""
@@ -39,12 +38,16 @@ class RareCharacters:
         return self._set
 
 
+@lru_cache(maxsize=1)
+def _any_rare() -> "re.Pattern[str]":
+    """Any character of any class: a literal class, for the standard `re`."""
+    union = frozenset().union(*(c.characters() for c in _classes))
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(union)) + "]")
+
+
 def _rare_characters_in(text: str) -> frozenset[str]:
-    global _any_rare, _last_scan
-    if _any_rare is None:
-        union = frozenset().union(*(c.characters() for c in _classes))
-        _any_rare = re.compile("[" + "".join(re.escape(ch) for ch in sorted(union)) + "]")  # literal, for `re`
-        _last_scan = ("", frozenset())
-    if text is not _last_scan[0]:
-        _last_scan = (text, frozenset(_any_rare.findall(text)))
-    return _last_scan[1]
+    global _last_scan
+    pattern = _any_rare()
+    if text is not _last_scan[0] or pattern is not _last_scan[1]:
+        _last_scan = (text, pattern, frozenset(pattern.findall(text)))
+    return _last_scan[2]
