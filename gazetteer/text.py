@@ -74,26 +74,42 @@ def fold(s: str) -> str:
     return _fold_long(s)
 
 
-# `_TABLE` as an array over every code point, for whole documents: indexing it with the text's
-# code points folds a document several times faster than `str.translate` looks each one up.
-# A code point whose fold is not worked out yet holds `_UNFOLDED` (no code point), so the one
-# lookup that folds a text also tells whether it met a new character.
-_UNFOLDED = 0xFFFFFFFF
-_FOLDED_CODES = np.full(0x110000, _UNFOLDED, dtype=np.uint32)
+# Code points not worked out yet in a `CodePointMap` hold this value (no code point), so the one
+# lookup that maps a text also tells whether it met a new character.
+_UNMAPPED = 0xFFFFFFFF
+
+
+class CodePointMap:
+    """A character-for-character map of whole texts, each code point worked out once (by
+    `map_char`, from a code point to a code point) and then looked up through NumPy: indexing an
+    array with a text's code points maps a document several times faster than `str.translate`."""
+
+    def __init__(self, map_char):
+        self._map_char = map_char
+        self._codes = np.full(0x110000, _UNMAPPED, dtype=np.uint32)
+
+    def __call__(self, s: str) -> str | None:
+        """`s` mapped, or None for a text no UTF-32 holds (a lone surrogate)."""
+        try:
+            codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:
+            return None
+        mapped = self._codes[codes]
+        unseen = mapped == _UNMAPPED
+        if unseen.any():
+            for code in set(codes[unseen].tolist()):  # (np.unique would import numpy.ma)
+                self._codes[code] = self._map_char(code)
+            mapped = self._codes[codes]
+        return mapped.tobytes().decode("utf-32-le")
+
+
+# `_TABLE` over every code point, for whole documents.
+_fold_codes = CodePointMap(lambda code: ord(_TABLE[code]))
 
 
 def _fold_long(s: str) -> str:
-    try:
-        codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:  # a lone surrogate: no UTF-32 for it
-        return s.translate(_TABLE)
-    folded = _FOLDED_CODES[codes]
-    unseen = folded == _UNFOLDED
-    if unseen.any():
-        for code in set(codes[unseen].tolist()):  # (np.unique would import numpy.ma)
-            _FOLDED_CODES[code] = ord(_TABLE[code])
-        folded = _FOLDED_CODES[codes]
-    return folded.tobytes().decode("utf-32-le")
+    folded = _fold_codes(s)
+    return s.translate(_TABLE) if folded is None else folded
 
 
 @lru_cache(maxsize=65536)

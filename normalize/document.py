@@ -8,10 +8,12 @@ never loses the way back to the page.
 from __future__ import annotations
 
 import bisect
+from array import array as Offsets
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
+import numpy as np
 import regex
 
 # Repairs that only change layout or markup: they do not make a document "repaired".
@@ -25,21 +27,24 @@ REVERSIBLE_REPAIRS = frozenset({
 })
 # Anything else (syllable guesses, OCR) is lossy: counts may be unreliable.
 
+OFFSET_TYPE = "q"  # the `array` type of an offset map: a signed 64-bit integer, as NumPy's int64
+
 
 @dataclass(frozen=True, slots=True)
 class MappedText:
     """A string plus, for each character, the offset of its source character.
 
     `src` has one entry per character, and one more for the end, so that the
-    span [i, j) of the text maps to the source span [src[i], src[j]).
+    span [i, j) of the text maps to the source span [src[i], src[j]). It is an array of machine
+    integers: an edit copies its unchanged stretches as blocks of memory, not int by int.
     """
 
     text: str
-    src: tuple[int, ...]
+    src: Offsets
 
     @classmethod
     def identity(cls, text: str) -> "MappedText":
-        return cls(text, _first_offsets(len(text) + 1))
+        return cls(text, Offsets(OFFSET_TYPE, np.arange(len(text) + 1, dtype=np.int64).tobytes()))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -52,7 +57,7 @@ class MappedText:
         """
         text, src = self.text, self.src
         parts: list[str] = []
-        offs: list[int] = []
+        offs = Offsets(OFFSET_TYPE)
         pos = 0
         for start, end, repl in edits:
             if start < pos:
@@ -63,11 +68,11 @@ class MappedText:
             if len(repl) == end - start:
                 offs.extend(src[start:end])
             else:
-                offs.extend([src[start]] * len(repl))
+                offs.extend(Offsets(OFFSET_TYPE, [src[start]]) * len(repl))
             pos = end
         parts.append(text[pos:])
         offs.extend(src[pos:])
-        return MappedText("".join(parts), tuple(offs))
+        return MappedText("".join(parts), offs)
 
     def sub(self, pattern: "regex.Pattern[str]", repl: str | Callable[["regex.Match[str]"], str]) -> tuple["MappedText", int]:
         """`pattern.sub` that keeps the offset map; returns the new text and the number of changes."""
@@ -79,22 +84,6 @@ class MappedText:
         if not edits:
             return self, 0
         return self.edit(edits), len(edits)
-
-
-# Documents up to this long take their identity maps from one shared tuple of offsets.
-MAX_SHARED_OFFSETS = 1 << 20
-_shared_offsets: tuple[int, ...] = ()
-
-
-def _first_offsets(n: int) -> tuple[int, ...]:
-    """`tuple(range(n))`, sliced from one shared tuple when it is not too long: copying existing int
-    objects is several times faster than making new ones for every document."""
-    global _shared_offsets
-    if n > MAX_SHARED_OFFSETS:
-        return tuple(range(n))
-    if n > len(_shared_offsets):
-        _shared_offsets = tuple(range(min(max(n, 2 * len(_shared_offsets)), MAX_SHARED_OFFSETS)))
-    return _shared_offsets[:n]
 
 
 def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -165,7 +154,7 @@ class Table:
         return Table(cells, self.n_rows, self.n_cols, self.header_rows, self.page, self.source,
                      self.char_start + offset, self.char_end + offset, self.pages)
 
-    def mapped(self, src: tuple[int, ...], text: str) -> "Table":
+    def mapped(self, src: Sequence[int], text: str) -> "Table":
         """The table with source spans turned into spans of the text `src` maps (a `MappedText`).
 
         A cell's normalized span is every character whose source lies inside
@@ -195,7 +184,7 @@ class NormalizedDoc:
     path: str
     file_type: str
     text: str
-    src: tuple[int, ...] = ()
+    src: Offsets = field(default_factory=lambda: Offsets(OFFSET_TYPE))
     page_starts: tuple[int, ...] = ()  # source offsets where pages 2, 3, ... begin
     n_pages: int | None = None
     repairs: Counter = field(default_factory=Counter)

@@ -15,6 +15,7 @@ import regex
 import yaml
 
 from gazetteer.text import merged_windows
+from normalize.characters import RareCharacters
 from normalize.document import MappedText
 from normalize.syllables import TONE_MARKS, VOWELS, is_valid_syllable
 
@@ -37,7 +38,7 @@ def _table() -> dict:
     chars += "".join(e["word"][-1] for e in words)
     # Plain classes for the standard `re`, which finds a few characters in a long text far faster:
     # any character a repair starts from, and the look-alike glyphs alone.
-    data["suspect_re"] = re.compile("[" + re.escape(chars) + "]")
+    data["suspect_chars"] = chars
     data["glyph_re"] = re.compile("[" + re.escape("".join(data["by_glyph"])) + "]") if data["by_glyph"] else None
     spacing = regex.escape("".join(data["spacing"]))
     data["spacing_word_re"] = regex.compile(rf"\p{{L}}+[{spacing}]\p{{L}}*")
@@ -53,11 +54,15 @@ def _table() -> dict:
     return data
 
 
+# Any character a repair starts from, asked of the scan the repairs share.
+_SUSPECTS = RareCharacters(lambda: _table()["suspect_chars"])
+
+
 def repair_glyphs(mt: MappedText) -> tuple[MappedText, Counter]:
     """Replace look-alike glyphs and reattach stray tone marks; returns the text and repair counts."""
     counts: Counter = Counter()
     table = _table()
-    if not table["suspect_re"].search(mt.text):
+    if not _SUSPECTS.found_in(mt.text):
         return mt, counts
     vietnamese = bool(VIETNAMESE_LETTERS_RE.search(mt.text.replace("\u01A3", "ư").replace("\u01A2", "Ư")))
     edits = []

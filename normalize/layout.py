@@ -17,7 +17,8 @@ from importlib import resources
 import regex
 import yaml
 
-from normalize.document import MappedText
+from normalize.characters import RareCharacters
+from normalize.document import OFFSET_TYPE, MappedText, Offsets
 
 # Line openers that start a new block: list bullets, numbered and Roman headings, lettered items;
 # the words that do ("Phần thứ …" parts, "Một là:" enumerations) are in data/block_openers.yaml.
@@ -35,7 +36,7 @@ _WIDE_BLANKS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u
 # Literal classes only, so the standard engine reads them as `regex` would, and scans faster.
 _SPACE_RUN = re.compile(f"[ {_WIDE_BLANKS}]{{2,}}|[{_WIDE_BLANKS}]")
 # In a text without wide blanks the runs are those of plain spaces.
-_WIDE_BLANK = re.compile(f"[{_WIDE_BLANKS}]")
+_WIDE_BLANK = RareCharacters(lambda: _WIDE_BLANKS)
 _SPACES = re.compile("  +")
 _LINE_BLANKS = " \t\u00a0\u200b\u3000\ufeff"  # stripped from a line's ends
 
@@ -124,9 +125,9 @@ def _layout_pass(mt: MappedText) -> tuple[MappedText, Counter, bool]:
     lines = _content_spans(text)
     counts: Counter = Counter()
     if not lines:
-        return MappedText("", (mt.src[0] if mt.src else 0,)), counts, True
+        return MappedText("", mt.src[:1] or Offsets(OFFSET_TYPE, [0])), counts, True
     width = _typical_width([e - s for s, e in lines])
-    wide = _WIDE_BLANK.search(text) is not None
+    wide = _WIDE_BLANK.found_in(text)
     runs_of_line = _space_runs_by_line(text, lines, wide)
     collapsed = [_collapse(text[s:e]) if runs_of_line.get(i) else text[s:e] for i, (s, e) in enumerate(lines)]
     paragraphs = [[collapsed[0]]]  # the lines this pass leaves, as the collapsed lines each joins

@@ -24,6 +24,7 @@ import re
 
 import regex
 
+from normalize.characters import RareCharacters
 from normalize.document import MappedText
 from normalize.syllables import is_valid_syllable, lexicon
 
@@ -73,7 +74,7 @@ def tables() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _signal_res() -> dict[str, "regex.Pattern[str]"]:
+def _fingerprints() -> dict[str, str]:
     """Per encoding, the surface characters that never occur in Unicode Vietnamese: its fingerprint."""
     t = tables()
     sets = {
@@ -81,22 +82,28 @@ def _signal_res() -> dict[str, "regex.Pattern[str]"]:
         "viscii": {ch for ch in t["viscii"] if ch not in "“”‘’–—…•"},
         "vni": {ch for seq in t["vni"] for ch in seq},
     }
-    return {enc: regex.compile("[" + regex.escape("".join(sorted(s - VIETNAMESE_LETTERS))) + "]")
-            for enc, s in sets.items()}
+    return {enc: "".join(sorted(s - VIETNAMESE_LETTERS)) for enc, s in sets.items()}
 
 
 @lru_cache(maxsize=1)
-def _signal_scans() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
-    """Any fingerprint, and any mojibake sequence: tests every text takes, so they are compiled for
-    the standard `re`. The fingerprints are one plain class; the mojibake sequences are written with
+def _signal_res() -> dict[str, "regex.Pattern[str]"]:
+    return {enc: regex.compile("[" + regex.escape(chars) + "]") for enc, chars in _fingerprints().items()}
+
+
+# Any fingerprint: a test every text takes, answered by the scan the repairs share.
+_ANY_FINGERPRINT = RareCharacters(lambda: "".join(_fingerprints().values()))
+
+
+@lru_cache(maxsize=1)
+def _mojibake_scan() -> "re.Pattern[str]":
+    """Any mojibake sequence: a test every text takes, so it is compiled for the standard `re`, with
     every alternative opening on one literal character, which the engine skips to (an alternative
     opening on a class has it try the whole pattern at every position), and a three-byte sequence
     opens on its second character, as its lead (á, â) is a common Vietnamese letter."""
-    chars = "".join(p.pattern[1:-1] for p in _signal_res().values())
     sequences = [f"{lead}[{_CONT}]" for lead in _MOJIBAKE_LEADS]
     sequences += [f"{second}(?<={lead}{second})[{_CONT}]"
                   for lead, seconds in _THREE_BYTE_SECONDS.items() for second in seconds]
-    return re.compile("[" + chars + "]"), re.compile("|".join(sequences))
+    return re.compile("|".join(sequences))
 
 
 # UTF-8 bytes read as Windows-1252: a lead byte (Â-ô) then 1-2 continuation bytes (0x80-0xBF as shown).
@@ -266,8 +273,7 @@ def repair_legacy(mt: MappedText, fonts: frozenset[str] = frozenset()) -> tuple[
     text it is "dựng").
     """
     counts: Counter = Counter()
-    fingerprints, mojibake = _signal_scans()
-    if not fingerprints.search(mt.text) and not mojibake.search(mt.text):
+    if not _ANY_FINGERPRINT.found_in(mt.text) and not _mojibake_scan().search(mt.text):
         return mt, counts
     edits = _mojibake_edits(mt.text)
     if edits:

@@ -18,6 +18,7 @@ from typing import Callable
 
 import regex
 
+from normalize.characters import RareCharacters
 from normalize.document import MappedText, NormalizedDoc
 from normalize.layout import repair_layout
 from normalize.markup import strip_latex_math, strip_markdown
@@ -27,7 +28,9 @@ from normalize.readers.text import TEXT_SUFFIXES, read_text_data
 
 Step = Callable[[MappedText, RawDocument], tuple[MappedText, Counter]]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")  # literal: the standard engine is faster
+_CONTROL_CHARS = "".join(map(chr, [*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0xFEFF]))
+_CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")  # literal: the standard engine is faster
+_CONTROLS = RareCharacters(lambda: _CONTROL_CHARS)
 _CLUSTER = regex.compile(r"\X")
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 
@@ -72,6 +75,8 @@ def _keep_a_page_whole(spans: list[tuple[int, int]], text: str, page_starts: tup
 
 
 def _drop_controls(mt: MappedText, raw: RawDocument) -> tuple[MappedText, Counter]:
+    if not _CONTROLS.found_in(mt.text):
+        return mt, Counter()
     mt, n = mt.sub(_CONTROL, "")
     return mt, Counter({"control_char": n}) if n else Counter()
 

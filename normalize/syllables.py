@@ -11,7 +11,7 @@ changed.
 from __future__ import annotations
 
 import json
-import string
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -20,6 +20,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from gazetteer.text import CodePointMap
 from normalize.document import MappedText
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -233,46 +234,40 @@ def repair_broken_text(mt: MappedText) -> tuple[MappedText, Counter]:
 
 
 def _repair_round(mt: MappedText, counts: Counter) -> MappedText:
-    tokens = Counter(mt.text.split())
     # A dangling mark follows a blank (every blank of `SUSPECT_RE` splits tokens), so it opens a token.
-    if any("\u0300" <= token[0] <= "\u036f" for token in tokens):
-        attached = _attach_dangling_marks(mt, counts)
-        if attached is not mt:
-            mt, tokens = attached, Counter(attached.text.split())
+    if _mark_opens_a_token(mt.text):
+        mt = _attach_dangling_marks(mt, counts)
     # Every repair below starts from a word that is no valid syllable or a short unknown
     # fragment ("ti ểu"); clean text has none, and then the costly passes are skipped.
-    words, n_words = _word_census(tokens)
-    suspects = _count_suspects(words)
+    words = _words(mt.text)
+    suspects = _count_suspects(set(words))
     # A long clean text still holds a few odd words (Covid, km); breakage leaves many.
-    if suspects == 0 or (n_words >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
+    if suspects == 0 or (len(words) >= LONG_TEXT_WORDS and suspects < MIN_SUSPECTS_IN_LONG_TEXT):
         return mt
     mt = _merge_split_syllables(mt, counts)
-    if not any(_is_vietnamese_like(w) and _looks_broken(w) for w in WORD_RE.findall(mt.text)):
+    if not any(_is_vietnamese_like(w) and _looks_broken(w) for w in _words(mt.text)):
         return mt
     mt = _undo_confusions(mt, counts)
     return _split_joined_syllables(mt, counts)
 
 
-# Never part of a word, and often at a token's ends ("xã,", "(2020)"): stripped before a token is read.
-_TOKEN_EDGES = string.punctuation + string.digits + "“”‘’–—…"
+_MARK = re.compile("[\u0300-\u036f]")  # literal, for the standard engine: rare in a composed text
 
 
-def _word_census(tokens: Counter) -> tuple[set[str], int]:
-    """The distinct words and how many words (`WORD_RE` matches) a text holds, from the counts of its
-    whitespace tokens, read per distinct token.
+def _mark_opens_a_token(text: str) -> bool:
+    """Whether a combining mark opens a whitespace token (one `str.split` makes)."""
+    return any(m.start() == 0 or text[m.start() - 1].isspace() for m in _MARK.finditer(text))
 
-    No word holds a blank, so the words of a text are those of its tokens. Stripped of the
-    punctuation and digits at its ends, a token is most often one word, which `str.isalpha` tells
-    exactly (every letter it knows is a letter to `WORD_RE`); only the other tokens are scanned.
-    """
-    cores = {token: token.strip(_TOKEN_EDGES) for token in tokens}
-    words = {core for core in cores.values() if core.isalpha()}
-    count = sum(tokens.values())  # a word a token, corrected below for the tokens that are not one word
-    for token in [token for token, core in cores.items() if core not in words]:
-        found = WORD_RE.findall(cores[token])
-        words.update(found)
-        count += tokens[token] * (len(found) - 1)
-    return words, count
+
+# Every character that is no letter or mark made a blank: the text's whitespace tokens are then its words.
+_blank_all_but_words = CodePointMap(lambda code: code if WORD_RE.fullmatch(chr(code)) else ord(" "))
+
+
+def _words(text: str) -> list[str]:
+    """`WORD_RE.findall(text)`, read as the tokens of the text with every other character a blank
+    (no letter or mark is a blank), which one array lookup and `str.split` make."""
+    blanked = _blank_all_but_words(text)
+    return WORD_RE.findall(text) if blanked is None else blanked.split()
 
 
 # Words found to be no suspects, kept across documents (up to this many): most words of a text are

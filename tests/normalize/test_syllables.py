@@ -1,7 +1,6 @@
 """Vietnamese syllable grammar and repair of text broken by bad converters."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from hypothesis import strategies as st
 
 from normalize.document import MappedText
 from normalize.glyphs import repair_glyphs
-from normalize.syllables import SUSPECT_RE, WORD_RE, _word_census, is_valid_syllable, lexicon, repair_broken_text
+from normalize.syllables import SUSPECT_RE, WORD_RE, _mark_opens_a_token, _words, is_valid_syllable, lexicon, repair_broken_text
 
 SAMPLES = sorted((Path(__file__).parents[2] / "corpus" / "samples").glob("*.txt"))
 
@@ -84,14 +83,15 @@ _CENSUS_CHARS = "aăđƯệ\u0301\u0323ĸªǅ²Ⅳ0159-.,;:()“”%/… \t\n\u0
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.text(alphabet=_CENSUS_CHARS, max_size=60))
-def test_word_census_reads_the_words_a_full_scan_finds(text):
-    words = WORD_RE.findall(text)
-    assert _word_census(Counter(text.split())) == (set(words), len(words))
+def test_words_are_those_a_full_scan_finds(text):
+    assert _words(text) == WORD_RE.findall(text)
+    assert _words(text + "\ud800") == WORD_RE.findall(text)  # no UTF-32 for a lone surrogate
+    assert _mark_opens_a_token(text) == any("\u0300" <= token[0] <= "\u036f" for token in text.split())
 
 
 def test_token_reading_agrees_with_the_word_and_mark_patterns_on_every_character():
-    # What `_word_census` and the dangling-mark check rely on: a character `str.isalpha` calls a
-    # letter is one to `WORD_RE`, and every blank `SUSPECT_RE` knows splits tokens (`str.isspace`).
+    # What `_words` and the dangling-mark check rely on: no letter or mark is a blank, and every
+    # blank `SUSPECT_RE` knows splits tokens (`str.isspace`).
     characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    assert all(WORD_RE.fullmatch(c) for c in characters if c.isalpha())
+    assert not any(c.isspace() for c in characters if WORD_RE.fullmatch(c))
     assert all(c.isspace() for c in characters if SUSPECT_RE.match(c + "\u0301"))
