@@ -33,7 +33,7 @@ from gazetteer.criteria import (
     sets_for_name,
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
-from gazetteer.cues import count_unit_pattern, find_family, find_status_cues, matches_where, phrase_starts
+from gazetteer.cues import LeftmostOf, count_unit_pattern, find_family, find_status_cues, matches_where, phrase_starts
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -45,10 +45,12 @@ LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"�
 TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
 
 # Patterns of this module run on the folded text.
-_INDICATOR_ID_WRITTEN = r"(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})"
-INDICATOR_ID = pattern(r"(?<![\p{L}\d.])" + _INDICATOR_ID_WRITTEN + r"(?![\d])")
-# Its words and digits in a standard `re` pattern: where an indicator id may stand.
-_INDICATOR_ID_STARTS = re.compile(expand(_INDICATOR_ID_WRITTEN))
+_INDICATOR_ID_AFTER_LEAD = r"\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})"
+INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})" + _INDICATOR_ID_AFTER_LEAD + r"(?![\d])")
+# Its words and digits in standard `re` patterns, one per lead word (each found by a fast scan
+# for its word): where an indicator id may stand.
+_INDICATOR_ID_STARTS = tuple(re.compile(words_alternation([fold(lead)]) + expand(_INDICATOR_ID_AFTER_LEAD))
+                             for lead in words("indicator_leads"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ class IndicatorId:
 def find_indicator_ids(folded: str) -> list[IndicatorId]:
     """Every indicator id written with its lead word, on the folded text."""
     return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id"))
-            for m in matches_where(INDICATOR_ID, _INDICATOR_ID_STARTS, folded)]
+            for m in matches_where(INDICATOR_ID, LeftmostOf(_INDICATOR_ID_STARTS), folded)]
 
 
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
