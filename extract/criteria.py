@@ -101,7 +101,12 @@ def _mention_starts() -> "re.Pattern[str]":
     return re.compile(_mention_written())
 
 
-_name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
+@lru_cache(maxsize=65536)  # the same names recur across documents
+def _best_score(number: int, written_name: str) -> float:
+    """The best score of a written name as criterion `number`'s, over the sets (0.0: none)."""
+    return max(name_scores(number, written_name).values(), default=0.0)
+
+
 _sets_for_name = lru_cache(maxsize=65536)(sets_for_name)
 NAME_WINDOW = 400  # chars after a mention that can hold its name (MAX_NAME_WORDS words)
 
@@ -129,8 +134,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
         cand = text[start:end].rstrip(" ,.:;")
-        scores = _name_scores(number, cand)
-        top = max(scores.values(), default=0.0)
+        top = _best_score(number, cand)
         if top > 0 and (best is None or top > best[0]):
             best = (top, k, cand)
     if best is not None:
