@@ -51,24 +51,9 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> "regex.Pattern[str]":
 
 def phrase_matches(phrases: list[str] | tuple[str, ...], ftext: str) -> "list[regex.Match[str]]":
     """What `phrase_pattern(phrases).finditer(ftext)` finds in a whole folded text, tried only
-    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written: a pattern
-    per first word when they are few (`LeftmostOf`)."""
+    where a standard `re` pattern of the phrases (`phrase_starts`) finds one written."""
     phrases = tuple(phrases)
-    by_first_word = _starts_by_first_word(phrases)
-    written = LeftmostOf(by_first_word) if 1 < len(by_first_word) <= MAX_WORD_SCANS else phrase_starts(phrases)
-    return matches_where(_phrase_pattern(phrases), written, ftext)
-
-
-MAX_WORD_SCANS = 4  # first words past which one scan of their alternation is the faster
-
-
-@lru_cache(maxsize=1024)
-def _starts_by_first_word(phrases: tuple[str, ...]) -> "tuple[re.Pattern[str], ...]":
-    """`phrase_starts` of the phrases, one pattern per first word: each opens with its word."""
-    groups: dict[str, list[str]] = {}
-    for p in phrases:
-        groups.setdefault(next(iter(fold(p).split()), ""), []).append(p)
-    return tuple(phrase_starts(tuple(group)) for group in groups.values())
+    return matches_where(_phrase_pattern(phrases), phrase_starts(phrases), ftext)
 
 
 def matches_where(exact: "regex.Pattern[str]", written: "re.Pattern[str] | LeftmostOf", ftext: str) -> "list[regex.Match[str]]":
