@@ -33,7 +33,7 @@ from gazetteer.criteria import (
     sets_for_name,
 )
 from extract.clauses import inherited_status, statement_span, status_cues, status_period
-from gazetteer.cues import count_unit_pattern, find_family, find_status_cues, matches_where, phrase_starts
+from gazetteer.cues import LeftmostOf, count_unit_pattern, find_family, find_status_cues, matches_where, phrase_starts
 from gazetteer.lexicon import expand, pattern, words, words_alternation
 from gazetteer.text import fold, match_at
 
@@ -45,10 +45,12 @@ LOCAL_STATUS_WINDOW = 40  # chars after a mention searched for "chưa đạt"/"�
 TOPIC_WINDOW = 12  # chars before a mention searched for a topic marker ("Đối với")
 
 # Patterns of this module run on the folded text.
-_INDICATOR_ID_WRITTEN = r"(?:@{indicator_leads:folded})\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})"
-INDICATOR_ID = pattern(r"(?<![\p{L}\d.])" + _INDICATOR_ID_WRITTEN + r"(?![\d])")
-# Its words and digits in a standard `re` pattern: where an indicator id may stand.
-_INDICATOR_ID_STARTS = re.compile(expand(_INDICATOR_ID_WRITTEN))
+_INDICATOR_ID_AFTER_LEAD = r"\s*(?:(?:@{number_word:folded})\s*)?(?P<id>\d{1,2}\.\d{1,2})"
+INDICATOR_ID = pattern(r"(?<![\p{L}\d.])(?:@{indicator_leads:folded})" + _INDICATOR_ID_AFTER_LEAD + r"(?![\d])")
+# Its words and digits in standard `re` patterns, one per lead word (each found by a fast scan
+# for its word): where an indicator id may stand.
+_INDICATOR_ID_STARTS = tuple(re.compile(words_alternation([fold(lead)]) + expand(_INDICATOR_ID_AFTER_LEAD))
+                             for lead in words("indicator_leads"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ class IndicatorId:
 def find_indicator_ids(folded: str) -> list[IndicatorId]:
     """Every indicator id written with its lead word, on the folded text."""
     return [IndicatorId(m.start(), m.end(), m.group("id"), m.start("id"))
-            for m in matches_where(INDICATOR_ID, _INDICATOR_ID_STARTS, folded)]
+            for m in matches_where(INDICATOR_ID, LeftmostOf(_INDICATOR_ID_STARTS), folded)]
 
 
 _NAME_SEP = pattern(r"\s*(?:[:\-–—]|\b(?:@{criterion_name_lead:folded})\b)?\s*")
@@ -99,7 +101,12 @@ def _mention_starts() -> "re.Pattern[str]":
     return re.compile(_mention_written())
 
 
-_name_scores = lru_cache(maxsize=65536)(name_scores)  # the same names recur across documents
+@lru_cache(maxsize=65536)  # the same names recur across documents
+def _best_score(number: int, written_name: str) -> float:
+    """The best score of a written name as criterion `number`'s, over the sets (0.0: none)."""
+    return max(name_scores(number, written_name).values(), default=0.0)
+
+
 _sets_for_name = lru_cache(maxsize=65536)(sets_for_name)
 NAME_WINDOW = 400  # chars after a mention that can hold its name (MAX_NAME_WORDS words)
 
@@ -127,8 +134,7 @@ def _written_name(text: str, folded: str, number: int, pos: int) -> tuple[str | 
     for k in range(len(words), 0, -1):
         end = start + words[k - 1].end()
         cand = text[start:end].rstrip(" ,.:;")
-        scores = _name_scores(number, cand)
-        top = max(scores.values(), default=0.0)
+        top = _best_score(number, cand)
         if top > 0 and (best is None or top > best[0]):
             best = (top, k, cand)
     if best is not None:

@@ -56,7 +56,7 @@ def phrase_matches(phrases: list[str] | tuple[str, ...], ftext: str) -> "list[re
     return matches_where(_phrase_pattern(phrases), phrase_starts(phrases), ftext)
 
 
-def matches_where(exact: "regex.Pattern[str]", written: "re.Pattern[str]", ftext: str) -> "list[regex.Match[str]]":
+def matches_where(exact: "regex.Pattern[str]", written: "re.Pattern[str] | LeftmostOf", ftext: str) -> "list[regex.Match[str]]":
     """What `exact.finditer(ftext)` finds, tried only where `written` (a standard `re` pattern
     that matches wherever `exact` does, and maybe more) finds a match, from the leftmost on:
     `re` scans a document much faster than `regex`."""
@@ -70,6 +70,27 @@ def matches_where(exact: "regex.Pattern[str]", written: "re.Pattern[str]", ftext
         out.append(m)
         pos = m.end() if m.end() > m.start() else m.end() + 1
     return out
+
+
+class LeftmostOf:
+    """Standard `re` patterns searched as their alternation would be (the leftmost hit), in one
+    text at rising positions. A pattern opening with a word is found by a fast scan for that
+    word; an alternation of words opening with different letters is tried at each such letter.
+    Each pattern's next hit is kept until the search passes it."""
+
+    def __init__(self, patterns: "Iterable[re.Pattern[str]]"):
+        self._patterns = tuple(patterns)
+        self._next: list = [None] * len(self._patterns)  # per pattern: its next hit, or False when none is left
+
+    def search(self, ftext: str, pos: int) -> "re.Match[str] | None":
+        best = None
+        for i, written in enumerate(self._patterns):
+            hit = self._next[i]
+            if hit is None or (hit is not False and hit.start() < pos):
+                hit = self._next[i] = written.search(ftext, pos) or False
+            if hit is not False and (best is None or hit.start() < best.start()):
+                best = hit
+        return best
 
 
 @lru_cache(maxsize=1024)

@@ -1,4 +1,6 @@
 """Cue phrases found in a window of a folded text."""
+import regex
+
 from gazetteer.cues import cue_data, phrase_list, phrase_pattern
 from gazetteer.text import fold
 
@@ -16,3 +18,16 @@ def test_a_phrase_list_finds_what_its_pattern_finds_in_every_window():
 
 def test_a_phrase_cut_by_the_window_end_is_not_found():
     assert list(phrase_list(("chưa đạt",)).within(TEXT, 0, TEXT.index("chua dat") + 5)) == []
+
+
+def test_leftmost_of_finds_what_the_alternation_finds():
+    import re
+
+    from gazetteer.cues import LeftmostOf, matches_where
+
+    exact = regex.compile(r"(?<![\p{L}])(?:ab|b c|cd)(?![\p{L}])")
+    text = "xab ab b c cd abcd b cd ab"
+    one = matches_where(exact, re.compile(r"ab|b c|cd"), text)
+    split = matches_where(exact, LeftmostOf([re.compile("ab"), re.compile(r"b c"), re.compile("cd")]), text)
+    assert [m.span() for m in split] == [m.span() for m in one]
+    assert [m.group() for m in one] == ["ab", "b c", "cd", "cd", "ab"]
