@@ -330,9 +330,14 @@ def _grammar() -> _Grammar:
         regex.VERBOSE,
     )
     # What the words right before a number make of it ("tiêu chí 17", "năm 2024", "thứ 7").
+    # Every context ends at the number, so it is read backwards from there: one try, where a
+    # forward search tries each of the 40 characters before. The forward search would give the
+    # context that starts first; the backward read gives the longest list, then the first kind
+    # whose words end there, longest word first: the same context while no word of one kind ends
+    # a word of a kind tried after it (a test holds the word lists to that).
     list_tail = rf"(?P<list>(?:\d+(?:\.\d+)*\s*(?:,|;|-|–|(?i:{conjunction}))\s*)*)"
     number_context = regex.compile(
-        rf"(?<!\p{{L}})(?:(?P<calendar>(?i:{calendar_alt}))|(?P<quarter>(?i:{quarter_word}))|(?P<ordinal>(?i:{ordinal_lead}))"
+        rf"(?r)(?<!\p{{L}})(?:(?P<calendar>(?i:{calendar_alt}))|(?P<quarter>(?i:{quarter_word}))|(?P<ordinal>(?i:{ordinal_lead}))"
         rf"|(?P<year>(?i:{year_alt}))|(?P<label>(?i:{label_alt})(?:\s+(?i:{number_word}))?\s*:?))\s+{list_tail}\Z"
     )
     number_words = regex.compile(words_seq)

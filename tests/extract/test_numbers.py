@@ -130,6 +130,45 @@ def test_money_matches_reparse(sample_texts):
             assert N.parse_vnd_amount(core) == m.amount_vnd
 
 
+CONTEXT_KINDS = ("calendar_lead", "quarter_word", "ordinal_lead", "year_lead", "label_words")
+
+
+def test_no_context_word_ends_a_word_of_a_later_kind():
+    """The context before a number is read backwards (see `_grammar`), which finds what a forward
+    search finds only while a word of one kind never ends a word of a kind tried after it."""
+    from gazetteer.lexicon import load_data, words
+    listed = load_data("context_words")
+    kinds = [[" ".join(w.lower().split()) for w in (listed[k] if k in listed else words(k))] for k in CONTEXT_KINDS]
+    for i, earlier in enumerate(kinds):
+        for later in kinds[i + 1:]:
+            assert not [(a, b) for a in earlier for b in later if b != a and b.endswith(a)]
+
+
+@pytest.mark.parametrize("text, kind, context", [
+    ("Phần thứ 3", "ordinal", "thứ 3"), ("từ năm 2021", "year", "2021"), ("tiểu mục 4", "label", "4"),
+    ("tiêu chí số 2, 5 và 7", "label", "7"), ("năm 2020, 2021", None, "2021"), ("quý 3", None, None)])
+def test_number_context_read_backwards(text, kind, context):
+    found = [(m.kind, m.text) for m in N.find_numbers(text)]
+    if context is None:
+        assert found == []
+    else:
+        assert found[-1][1] == context and (kind is None or found[-1][0] == kind)
+
+
+def test_number_context_as_a_forward_search_finds_it(sample_texts):
+    import regex
+    backward = N._grammar().number_context
+    forward = regex.compile(backward.pattern.removeprefix("(?r)"), backward.flags & ~regex.REVERSE)
+
+    def read(ctx):
+        return ctx and (ctx.start(), [k for k in N._CONTEXT_KINDS if ctx[k] is not None], bool(ctx["list"]))
+    for text in sample_texts.values():
+        for m in regex.finditer(r"(?<![\p{L}\d.,/])\d", text):
+            window = (max(0, m.start() - 40), m.start())
+            a, b = backward.search(text, *window), forward.search(text, *window)
+            assert read(a) == read(b)
+
+
 def test_data_loaded_once():
     N.find_numbers("đạt 18/19 tiêu chí, hai tiêu chí")
     N.find_vnd_amounts("7 tỷ đồng")
