@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import json
 import pickle
+import sqlite3
 import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import regex
 
@@ -202,6 +203,12 @@ def audit_across(documents_df, criteria_df, counts_df) -> list[dict]:
 def _audit_documents(documents: list[dict], counts_by_doc: Mapping[str, list[dict]],
                      criteria_by_doc: Mapping[str, list[dict]]) -> list[dict]:
     """The checks over documents whose counts and criteria rows are looked up per document (missing: none)."""
+    return [f for _, found in _findings_by_document(documents, counts_by_doc, criteria_by_doc) for f in found]
+
+
+def _findings_by_document(documents: list[dict], counts_by_doc: Mapping[str, list[dict]],
+                          criteria_by_doc: Mapping[str, list[dict]]) -> Iterator[tuple[dict, list[dict]]]:
+    """(document, its findings) for each document with findings, one commune's documents at a time."""
     docs = [d for d in documents if d.get("status") in (None, "ok")]
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for d in docs:
@@ -209,20 +216,21 @@ def _audit_documents(documents: list[dict], counts_by_doc: Mapping[str, list[dic
         if key is not None and d.get("criteria_set"):
             groups[(key, d["criteria_set"])].append(d)
 
-    findings: list[dict] = []
     for members in groups.values():
         members = sorted(members, key=_doc_order)
         totals = {d["doc_id"]: _met_totals(counts_by_doc[d["doc_id"]]) for d in members}
         states = {d["doc_id"]: _criterion_states(criteria_by_doc[d["doc_id"]]) for d in members}
         for i, later in enumerate(members):
+            found: list[dict] = []
             for kind, data, compare in (("counts", totals, compare_counts), ("criteria", states, compare_criteria)):
                 if not data[later["doc_id"]]:
                     continue
                 earlier = next((e for e in reversed(members[:i])
                                 if data[e["doc_id"]] and e["doc_id"] != later["doc_id"]), None)
                 if earlier is not None:
-                    findings.extend(compare(earlier, later, data[earlier["doc_id"]], data[later["doc_id"]]))
-    return findings
+                    found.extend(compare(earlier, later, data[earlier["doc_id"]], data[later["doc_id"]]))
+            if found:
+                yield later, found
 
 
 def audit_rows(rows: dict) -> list[dict]:
@@ -242,42 +250,38 @@ ACROSS_COLUMNS = {
 
 
 class _SpilledRows(Mapping):
-    """Rows per doc_id kept in an anonymous temporary file, read back one document at a time."""
+    """Rows per doc_id of one table, kept in a temporary database on disk and read back one document at a time."""
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()
-        self._where: dict[str, list[tuple[int, int]]] = {}
+    def __init__(self, db: sqlite3.Connection, table: str) -> None:
+        self._db, self._table = db, table
 
     def extend(self, doc_id: str, rows: list[dict]) -> None:
-        data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(0, 2)
-        self._where.setdefault(doc_id, []).append((self._file.tell(), len(data)))
-        self._file.write(data)
+        self._db.execute("INSERT INTO spilled VALUES (?, ?, ?)",
+                         (self._table, doc_id, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def __getitem__(self, doc_id: str) -> list[dict]:
         rows: list[dict] = []
-        for offset, size in self._where.get(doc_id, ()):
-            self._file.seek(offset)
-            rows.extend(pickle.loads(self._file.read(size)))
+        for (data,) in self._db.execute("SELECT data FROM spilled WHERE tbl = ? AND doc_id = ? ORDER BY rowid",
+                                        (self._table, doc_id)):
+            rows.extend(pickle.loads(data))
         return rows
 
     def __iter__(self):
-        return iter(self._where)
+        query = "SELECT DISTINCT doc_id FROM spilled WHERE tbl = ? ORDER BY doc_id"
+        return (doc_id for (doc_id,) in self._db.execute(query, (self._table,)))
 
     def __len__(self) -> int:
-        return len(self._where)
-
-    def close(self) -> None:
-        self._file.close()
+        return self._db.execute("SELECT COUNT(DISTINCT doc_id) FROM spilled WHERE tbl = ?", (self._table,)).fetchone()[0]
 
 
 class AcrossAudit:
     """Keeps the few columns the cross-document checks read while a run streams its rows,
     then gives the findings: `add(table, rows)` per document, `findings()` at the end.
 
-    Every row kept goes to a temporary file: the documents' rows a thousand at a time, their
-    counts and criteria rows per document, read back one commune at a time, so memory does not
-    grow with the documents of the run (only the documents' rows are read back whole, at the end).
+    Every row kept goes to disk: the documents' rows a thousand at a time to a temporary
+    file, their counts and criteria rows per document to a temporary database, read back one
+    commune at a time, so memory does not grow with the documents of the run (only the
+    documents' rows are read back whole, at the end).
     """
 
     _DOCUMENTS_PER_WRITE = 1_000
@@ -285,7 +289,9 @@ class AcrossAudit:
     def __init__(self) -> None:
         self._documents = tempfile.TemporaryFile()
         self._pending: list[dict] = []
-        self._spilled = {t: _SpilledRows() for t in ACROSS_COLUMNS if t != "documents"}
+        self._db = sqlite3.connect("")  # "": a temporary database on disk
+        self._db.execute("CREATE TABLE spilled (tbl TEXT, doc_id TEXT, data BLOB)")
+        self._spilled = {t: _SpilledRows(self._db, t) for t in ACROSS_COLUMNS if t != "documents"}
 
     def add(self, table: str, rows: list[dict]) -> None:
         keep = ACROSS_COLUMNS.get(table)
@@ -318,13 +324,12 @@ class AcrossAudit:
             except EOFError:
                 return
 
-    def findings(self) -> list[dict]:
-        try:
-            return _audit_documents(_records(list(self.documents())), self._spilled["counts"],
-                                    self._spilled["criteria"])
-        finally:
-            for spilled in self._spilled.values():
-                spilled.close()
+    def findings(self) -> Iterator[tuple[dict, list[dict]]]:
+        """(document row kept, its findings) for each document with findings, as they are found."""
+        self._db.execute("CREATE INDEX IF NOT EXISTS spilled_doc ON spilled (tbl, doc_id)")
+        yield from _findings_by_document(_records(list(self.documents())), self._spilled["counts"],
+                                         self._spilled["criteria"])
 
     def close(self) -> None:
         self._documents.close()
+        self._db.close()

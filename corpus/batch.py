@@ -357,7 +357,7 @@ def _folder_key(folder: Path) -> str | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)  # a run keeps one per input file
 class _Hashed:
     """An input file with its content hash, or why it is not read (`problem`)."""
 
@@ -487,14 +487,13 @@ def _assemble(store: ShardStore, entries: list[Entry], folder: Path, on_result: 
                 for name in TABLE_NAMES:
                     if len(buffers[name]) >= _ROWS_PER_WRITE:
                         flush(name)
-            across_findings = localized(across.findings(), lang)
-            if across_findings:
-                wanted = {f.get("doc_id") for f in across_findings}
-                places = {d.get("doc_id"): d for d in across.documents() if d.get("doc_id") in wanted}
-                for finding in across_findings:
-                    buffers["findings"].extend(with_place([finding], places.get(finding.get("doc_id"), {})))
-            if pages is not None:
-                pages.amend(across_findings)
+            for document, found in across.findings():  # a commune's documents at a time
+                found = localized(found, lang)
+                buffers["findings"].extend(with_place(found, document))
+                if pages is not None:
+                    pages.amend(found)
+                if len(buffers["findings"]) >= _ROWS_PER_WRITE:
+                    flush("findings")
             for name in TABLE_NAMES:
                 flush(name)
                 if counts[name] == 0:
@@ -570,11 +569,13 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
     engine = _engine(options)
     key = pipeline_key()
     hashed = _hash_inputs(inputs.files, roots=None if options.follow_links else inputs.roots)
+    skipped_output = inputs.skipped_output
+    del inputs  # its paths are in `hashed` now; each kept to the end would weigh on a large run
     if not options.force:
         unchanged = _unchanged_output(out, key, _entries(hashed), _views(options))
         if unchanged is not None:  # same files, same pipeline: the output already is this run's
             unchanged.elapsed_s = time.monotonic() - started
-            unchanged.skipped_output = inputs.skipped_output
+            unchanged.skipped_output = skipped_output
             return unchanged
     stale = _stale_folders(out)
     previous = [] if options.force else [f for f in [out, *stale] if _folder_key(f) == key]
@@ -583,9 +584,10 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
         store = ShardStore(tmp, sources=previous)
         (cache_dir(tmp) / PIPELINE_FILE).write_text(key + "\n", encoding="utf-8")
         plan = _plan(hashed, store, options.force)
+        del hashed  # the plan holds what the run needs of each file
         report = RunReport(engine=options.engine if isinstance(options.engine, str) else type(engine).__name__,
                            workers=options.workers, pipeline=key, views=_views(options),
-                           processed=len(plan.tasks), reused=plan.reused, skipped_output=inputs.skipped_output)
+                           processed=len(plan.tasks), reused=plan.reused, skipped_output=skipped_output)
         progress = _Progress(options.progress, len(plan.tasks), plan.reused)
         finish_times: list[float] = []
         peak = [0.0]
@@ -613,6 +615,7 @@ def _run_batch(paths, out: Path, options: RunOptions, on_result, on_outcome) -> 
             engine.run(plan.tasks, store.folder, record)
         finally:
             progress.close()
+        plan.tasks.clear()  # done; the entries say what assembly needs
         report.process_s = time.monotonic() - process_started
         report.peak_worker_rss_mb = round(peak[0], 1) if peak[0] else None
         report.docs_per_s_by_tenth = _rates_by_tenth(process_started, finish_times)

@@ -21,18 +21,26 @@ cluster are forked from the local engine's warm server (started before the
 run is planned), so they start with the pipeline imported and warmed up
 instead of importing it after a fresh interpreter start.
 
-Each worker has one document queued behind the one it runs, so it never waits
-for a round trip to this process between documents; the time limit of a
-queued document counts from when one before it finished.
+Small files travel in batches (`DEFAULT_BATCH_DOCS` files, `DEFAULT_BATCH_BYTES`
+of input at most, a larger file alone): a task costs this process and the
+scheduler a few milliseconds whatever its size, about as much as a short text
+takes to process. Each worker has one batch queued behind the one it runs, so
+it never waits for a round trip to this process between batches; the time
+limit of a queued batch counts from when one before it finished. A batch that
+passes the time limit, or whose worker died, is cancelled and its files are
+handed out again one by one, so only the file at fault gets the error row
+(a file that hangs is found after at most twice the time limit).
 """
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from corpus.manifest import write_shard
 from corpus.workers import WORKER_DIED, Outcome, Task, compute, failure_outcome
@@ -47,8 +55,35 @@ def dask_problem() -> str | None:
     return None
 
 
-def _remote(task: Task, page_lang: str | None = None) -> tuple[Outcome, bytes]:
-    return compute(task, page_lang=page_lang)
+DEFAULT_BATCH_DOCS = 8
+DEFAULT_BATCH_BYTES = 256_000
+
+
+def _remote(tasks: list[Task], page_lang: str | None = None) -> list[tuple[Outcome, bytes]]:
+    return [compute(task, page_lang=page_lang) for task in tasks]
+
+
+def _input_size(task: Task) -> int:
+    try:
+        return os.stat(task.path).st_size
+    except OSError:
+        return 0  # the worker gives the file its error row
+
+
+def batches(tasks: Iterable[Task], max_docs: int = DEFAULT_BATCH_DOCS, max_bytes: int = DEFAULT_BATCH_BYTES,
+            size: Callable[[Task], int] = _input_size) -> Iterator[list[Task]]:
+    """Consecutive tasks in batches of at most `max_docs` files and `max_bytes` of input (a larger file alone)."""
+    batch: list[Task] = []
+    total = 0
+    for task in tasks:
+        n = size(task)
+        if batch and (len(batch) >= max_docs or total + n > max_bytes):
+            yield batch
+            batch, total = [], 0
+        batch.append(task)
+        total += n
+    if batch:
+        yield batch
 
 
 def _warm_up_plugin():
@@ -124,6 +159,8 @@ class DaskEngine:
     max_memory_mb: int | None = None
     client: object | None = None
     page_lang: str | None = None  # language of the report pages the workers render (None: no pages)
+    batch_docs: int = DEFAULT_BATCH_DOCS
+    batch_bytes: int = DEFAULT_BATCH_BYTES
 
     def run(self, tasks: Iterable[Task], shard_folder: Path, on_outcome: Callable[[Outcome], None]) -> None:
         import dask  # noqa: PLC0415
@@ -154,16 +191,18 @@ class DaskEngine:
         threads = max(1, sum(client.nthreads().values()) or self.workers)
         clocks = _Clocks(threads)
         run_token = uuid.uuid4().hex[:8]  # keys unique to this run: Dask never hands back another run's result
-        pending = iter(tasks)
-        in_flight: dict = {}  # future -> task, in the order handed out
+        pending = batches(tasks, self.batch_docs, self.batch_bytes)
+        again: deque[list[Task]] = deque()  # the files of a failed batch, one by one, before any new batch
+        in_flight: dict = {}  # future -> its batch of tasks, in the order handed out
 
         def hand_out() -> None:
             while len(in_flight) < clocks.window:
-                task = next(pending, None)
-                if task is None:
+                batch = again.popleft() if again else next(pending, None)
+                if batch is None:
                     return
-                future = client.submit(_remote, task, self.page_lang, pure=False, key=f"ntm-{run_token}-{task.index}")
-                in_flight[future] = task
+                key = f"ntm-{run_token}-{batch[0].index}-{len(batch)}"
+                future = client.submit(_remote, batch, self.page_lang, pure=False, key=key)
+                in_flight[future] = batch
                 clocks.handed_out(future, time.monotonic())
 
         hand_out()
@@ -175,25 +214,38 @@ class DaskEngine:
                 done = set()
             now = time.monotonic()
             for future in done:
-                task = in_flight.pop(future)
+                batch = in_flight.pop(future)
                 clocks.finished(future, now)
-                on_outcome(self._collect(future, task, shard_folder))
+                outcomes = self._collect(future, batch, shard_folder)
+                if outcomes is None:  # the batch failed as a whole: its files again, one by one
+                    again.extend([task] for task in batch)
+                for outcome in outcomes or ():
+                    on_outcome(outcome)
             for future in clocks.overdue(now, self.timeout_s):
-                task = in_flight.pop(future)
+                batch = in_flight.pop(future)
                 clocks.finished(future, now)
                 future.cancel()
-                on_outcome(failure_outcome(task, f"timed out after {self.timeout_s:g} s", shard_folder))
+                if len(batch) > 1:
+                    again.extend([task] for task in batch)
+                else:
+                    on_outcome(failure_outcome(batch[0], f"timed out after {self.timeout_s:g} s", shard_folder))
             hand_out()
 
     @staticmethod
-    def _collect(future, task: Task, shard_folder: Path) -> Outcome:
+    def _collect(future, batch: list[Task], shard_folder: Path) -> list[Outcome] | None:
+        """The batch's outcomes, its shards written; None when a batch of several files failed as a whole."""
         from distributed import KilledWorker  # noqa: PLC0415
 
         try:
-            outcome, data = future.result()
-        except KilledWorker:
-            return failure_outcome(task, WORKER_DIED, shard_folder)
+            results = future.result()
         except Exception as e:  # noqa: BLE001 - a cluster failure is this document's row, not the run's end
-            return failure_outcome(task, f"the cluster could not process the file ({type(e).__name__})", shard_folder)
-        write_shard(shard_folder / task.shard, data)
-        return outcome
+            if len(batch) > 1:
+                return None
+            message = WORKER_DIED if isinstance(e, KilledWorker) else \
+                f"the cluster could not process the file ({type(e).__name__})"
+            return [failure_outcome(batch[0], message, shard_folder)]
+        outcomes = []
+        for task, (outcome, data) in zip(batch, results):
+            write_shard(shard_folder / task.shard, data)
+            outcomes.append(outcome)
+        return outcomes

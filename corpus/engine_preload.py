@@ -8,6 +8,7 @@ worker side only, never the batch layer (pandas, duckdb, the table writers).
 """
 from __future__ import annotations
 
+import gc
 import importlib
 from pathlib import Path
 
@@ -37,3 +38,6 @@ try:
     warm_up()
 except Exception:  # noqa: BLE001 - warming up is an optimisation only
     pass
+# What the warm-up built lives as long as the process: the collector need not walk it again, and
+# processes forked from this one share its pages instead of copying them when it would.
+gc.freeze()

@@ -95,7 +95,7 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-@dataclass
+@dataclass(slots=True)  # a run keeps one per input file
 class Entry:
     """One input file of a run and the shard that holds its rows."""
 

@@ -32,7 +32,7 @@ WORKER_DIED = "worker died (out of memory?)"
 READY = "ready"  # what a local worker sends once it has started, before its first task
 
 
-@dataclass
+@dataclass(slots=True)  # a run keeps one per input file
 class Task:
     """One input file to process: `path` as the OS gives it, `shard` the file its rows go to."""
 

@@ -65,4 +65,21 @@ def test_streaming_collector_keeps_only_what_the_checks_read():
     assert [r["doc_id"] for r in kept] == [d["doc_id"] for d in case["documents"]]
     assert all(set(r) == set(ACROSS_COLUMNS["documents"]) for r in kept)
     assert set(across._spilled) == {"criteria", "counts"}
-    assert [(r["doc_id"], r["check_name"]) for r in across.findings()] == [("b", "other")]
+    found = list(across.findings())
+    assert [(document["doc_id"], [r["check_name"] for r in rows]) for document, rows in found] == [("b", ["other"])]
+    assert all(r["doc_id"] == document["doc_id"] for document, rows in found for r in rows)
+    across.close()
+
+
+def test_streaming_collector_reads_back_each_documents_rows_in_the_order_added():
+    from corpus.audit_across import AcrossAudit
+
+    across = AcrossAudit()
+    across.add("counts", [{"doc_id": "a", "value": 1}, {"doc_id": "b", "value": 2}])
+    across.add("counts", [{"doc_id": "a", "value": 3}])
+    spilled = across._spilled["counts"]
+    assert [r["value"] for r in spilled["a"]] == [1, 3]
+    assert [r["value"] for r in spilled["b"]] == [2]
+    assert spilled["none"] == []
+    assert sorted(spilled) == ["a", "b"] and len(spilled) == 2
+    across.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pandas as pd
 import pytest
@@ -93,3 +94,88 @@ def test_a_document_handed_out_to_a_free_thread_starts_at_once():
     assert clocks.overdue(12.9, 10.0) == [a]
     clocks.finished(a, 13.0)
     assert clocks.overdue(13.0, 10.0) == [b]
+
+
+def _tasks(*names: str) -> list:
+    from corpus.workers import Task
+
+    return [Task(index=i, path=name, sha256=f"{i:064x}", shard=f"{name}.json") for i, name in enumerate(names)]
+
+
+def test_small_files_travel_in_batches_and_a_large_one_alone():
+    from corpus.engine_dask import batches
+
+    sizes = {"a": 10, "b": 10, "c": 10, "big": 1_000, "d": 10}
+    groups = batches(_tasks(*sizes), max_docs=2, max_bytes=100, size=lambda t: sizes[t.path])
+    assert [[t.path for t in group] for group in groups] == [["a", "b"], ["c"], ["big"], ["d"]]
+
+
+class _Done:
+    """A Dask future already finished: its result, or the error its task raised."""
+
+    def __init__(self, function, *args):
+        self.value, self.error = None, None
+        try:
+            self.value = function(*args)
+        except Exception as e:  # noqa: BLE001
+            self.error = e
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+    def cancel(self):
+        pass
+
+
+class _Client:
+    """Runs each submitted batch at once, in this process, and remembers what was handed out."""
+
+    def __init__(self, hanging: set[str]):
+        self.hanging, self.handed_out, self.running = hanging, [], {}
+
+    def nthreads(self):
+        return {"worker": 1}
+
+    def submit(self, function, batch, page_lang, pure, key):
+        self.handed_out.append([t.path for t in batch])
+        future = _Done(function, batch, page_lang)
+        self.running[future] = any(t.path in self.hanging for t in batch)
+        return future
+
+    def wait(self, futures, timeout, return_when):
+        done = {f for f in futures if not self.running[f]}
+        if not done:
+            time.sleep(timeout)
+        return done, set(futures) - done
+
+
+def _run_with(monkeypatch, tmp_path, names, broken=(), hanging=(), timeout_s=30.0):
+    import corpus.engine_dask as engine_dask
+    from corpus.workers import Outcome
+
+    def compute(task, page_lang=None):
+        if task.path in broken:
+            raise distributed.KilledWorker(task.path, None, 1)
+        return Outcome(index=task.index, shard=task.shard, document={"path": task.path, "status": "ok"}), b"{}"
+
+    monkeypatch.setattr(engine_dask, "compute", compute)
+    client = _Client(set(hanging))
+    engine = engine_dask.DaskEngine(client=client, timeout_s=timeout_s, batch_docs=4)
+    outcomes = {}
+    engine._run(client, client.wait, _tasks(*names), tmp_path,
+                lambda o: outcomes.setdefault(o.document["path"], o.document.get("error") or o.document["status"]))
+    return client.handed_out, outcomes
+
+
+def test_a_batch_whose_worker_died_is_handed_out_again_one_file_at_a_time(monkeypatch, tmp_path):
+    handed_out, outcomes = _run_with(monkeypatch, tmp_path, ["a", "b", "killer", "c"], broken={"killer"})
+    assert handed_out == [["a", "b", "killer", "c"], ["a"], ["b"], ["killer"], ["c"]]
+    assert outcomes == {"a": "ok", "b": "ok", "killer": "worker died (out of memory?)", "c": "ok"}
+
+
+def test_a_batch_past_the_time_limit_is_split_and_only_the_hanging_file_times_out(monkeypatch, tmp_path):
+    handed_out, outcomes = _run_with(monkeypatch, tmp_path, ["a", "hangs", "b"], hanging={"hangs"}, timeout_s=0.05)
+    assert handed_out[0] == ["a", "hangs", "b"] and sorted(handed_out[1:]) == [["a"], ["b"], ["hangs"]]
+    assert outcomes == {"a": "ok", "hangs": "timed out after 0.05 s", "b": "ok"}
